@@ -1,0 +1,49 @@
+# CommonTable — the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo
+DEMO_PEOPLE ?= 20000
+
+.PHONY: demo test test-fast bench lint format docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/commontable init $(DEMO_DIR)
+	$(BIN)/commontable synth --people $(DEMO_PEOPLE) --seed 7 --out $(DEMO_DIR)/region --workspace $(DEMO_DIR)
+	$(BIN)/commontable load $(DEMO_DIR)/region/sources --workspace $(DEMO_DIR)
+	$(BIN)/commontable submissions --workspace $(DEMO_DIR)
+
+test: $(VENV)/.installed
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -m "not spark and not slow and not browser and not postgres"
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/spine.py
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+docs: $(VENV)/.installed
+	$(BIN)/commontable dictionary --out docs/data-dictionary.md
+
+clean:
+	rm -rf $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache spark-warehouse metastore_db

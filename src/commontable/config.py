@@ -1,0 +1,95 @@
+"""Settings: one `commontable.toml` per workspace, overridable by COMMONTABLE_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from commontable.errors import ConfigError
+
+CONFIG_FILE = "commontable.toml"
+
+
+class Settings(BaseSettings):
+    """Where a workspace keeps its stores and how it behaves."""
+
+    model_config = SettingsConfigDict(env_prefix="COMMONTABLE_", extra="forbid")
+
+    workspace: Path = Field(default=Path("."), description="folder holding commontable.toml")
+    warehouse: str = Field(
+        default="warehouse.duckdb",
+        description="patient-level store: a DuckDB file path, duckdb://PATH or spark://MASTER",
+    )
+    app_db: str = Field(
+        default="commontable.db",
+        description="app database: a SQLite file path or a SQLAlchemy URL",
+    )
+    spark_warehouse_dir: str = Field(
+        default="spark-warehouse",
+        description="where Spark keeps the warehouse tables (relative to the workspace)",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        workspace = _workspace_from(init_settings)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=workspace / CONFIG_FILE)
+        return (init_settings, env_settings, toml)
+
+    def resolve(self, path_or_url: str) -> str:
+        """A relative file path is relative to the workspace; URLs pass through."""
+        if "://" in path_or_url or Path(path_or_url).is_absolute():
+            return path_or_url
+        return str(self.workspace / path_or_url)
+
+    @property
+    def warehouse_url(self) -> str:
+        return self.resolve(self.warehouse)
+
+
+def _workspace_from(init_settings: PydanticBaseSettingsSource) -> Path:
+    given: Any = init_settings().get("workspace") or os.environ.get("COMMONTABLE_WORKSPACE")
+    return Path(given or ".")
+
+
+def load_settings(workspace: Path | None = None, **overrides: Any) -> Settings:
+    """Read the workspace's settings; a broken commontable.toml is a ConfigError."""
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if workspace is not None:
+        values["workspace"] = workspace
+    try:
+        return Settings(**values)
+    except (ValidationError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{(workspace or Path('.')) / CONFIG_FILE}: {error}") from error
+
+
+def init_workspace(directory: Path) -> Path:
+    """Create a workspace folder with a commented commontable.toml (an existing one is kept)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / CONFIG_FILE
+    if not config.exists():
+        config.write_text(
+            "# CommonTable workspace settings. Any key may be overridden by an environment\n"
+            "# variable COMMONTABLE_<KEY>, e.g. COMMONTABLE_WAREHOUSE=spark://local[2].\n\n"
+            "# Patient-level warehouse: a DuckDB file (relative to this folder) or spark://MASTER.\n"
+            'warehouse = "warehouse.duckdb"\n\n'
+            "# App database (members, decisions, published results): SQLite file or SQLAlchemy URL.\n"
+            'app_db = "commontable.db"\n'
+        )
+    return config

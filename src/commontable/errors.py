@@ -1,0 +1,39 @@
+"""The one family of errors a user can cause; the CLI and the web map them to messages."""
+
+
+class UserError(Exception):
+    """Something the user can fix; the message says what to do."""
+
+
+class NotFound(UserError):
+    """The thing asked for does not exist."""
+
+
+class Forbidden(UserError):
+    """The user may not do or see this."""
+
+
+class Conflict(UserError):
+    """The request clashes with the current state."""
+
+
+class ConfigError(UserError):
+    """A setting or workspace is missing or wrong."""
+
+
+class InvalidSubmission(UserError):
+    """A submitted file cannot be accepted as a whole; nothing from the submission was loaded."""
+
+    def __init__(self, file_name: str, message: str) -> None:
+        self.file_name = file_name
+        self.reason = message
+        super().__init__(f"{file_name}: {message}")
+
+
+class MissingExtra(UserError):
+    """An optional dependency is not installed."""
+
+    def __init__(self, feature: str, extra: str, package: str) -> None:
+        super().__init__(
+            f"{feature} needs {package}. Install it with: pip install 'commontable[{extra}]'"
+        )
