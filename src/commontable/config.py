@@ -89,7 +89,7 @@ def init_workspace(directory: Path) -> Path:
             "# variable COMMONTABLE_<KEY>, e.g. COMMONTABLE_WAREHOUSE=spark://local[2].\n\n"
             "# Patient-level warehouse: a DuckDB file (relative to this folder) or spark://MASTER.\n"
             'warehouse = "warehouse.duckdb"\n\n'
-            "# App database (members, decisions, published results): SQLite file or SQLAlchemy URL.\n"
+            "# App database (members, decisions, published results): SQLite or a SQLAlchemy URL.\n"
             'app_db = "commontable.db"\n'
         )
     return config

@@ -25,7 +25,9 @@ ELIGIBILITY = Contract(
         Column("enrollment_start_date", "date", required=True, description="span start"),
         Column("enrollment_end_date", "date", required=True, description="span end (inclusive)"),
         Column("payer", required=True, description="the health plan organization"),
-        Column("payer_type", allowed=vocab.PAYER_TYPE, required=True, description="line of business"),
+        Column(
+            "payer_type", allowed=vocab.PAYER_TYPE, required=True, description="line of business"
+        ),
         Column("plan", description="the benefit plan or product"),
         Column("employer_group", description="employer group (purchaser) of a commercial member"),
         Column("original_reason_entitlement_code", description="Medicare OREC"),
@@ -34,7 +36,9 @@ ELIGIBILITY = Contract(
         Column("first_name", description="given name"),
         Column("last_name", description="family name"),
         Column("social_security_number", code_system=codes.SSN, description="SSN"),
-        Column("subscriber_relation", description="relation to the subscriber (self, spouse, child)"),
+        Column(
+            "subscriber_relation", description="relation to the subscriber (self, spouse, child)"
+        ),
         Column("address", description="street address"),
         Column("city", description="city"),
         Column("state", code_system=codes.STATE, description="state"),
@@ -43,13 +47,16 @@ ELIGIBILITY = Contract(
         Column("attributed_npi", code_system=codes.NPI, description="plan-assigned PCP NPI"),
     ),
     key=("person_id", "payer", "plan", "enrollment_start_date"),
+    ordered=(("enrollment_start_date", "enrollment_end_date"), ("birth_date", "death_date")),
     source=TUVA,
 )
 
 _diagnosis_group = RepeatingGroup(
     prefix_fields=(
         Column("diagnosis_code", code_system=codes.ICD10CM, description="ICD-10-CM diagnosis"),
-        Column("diagnosis_poa", allowed=("Y", "N", "U", "W", "1"), description="present on admission"),
+        Column(
+            "diagnosis_poa", allowed=("Y", "N", "U", "W", "1"), description="present on admission"
+        ),
     ),
     count=25,
     stored_as="claim_diagnosis",
@@ -84,7 +91,9 @@ MEDICAL_CLAIM = Contract(
         Column("admission_date", "date", description="inpatient admission date"),
         Column("discharge_date", "date", description="inpatient discharge date"),
         Column("admit_source_code", code_system=codes.ADMIT_SOURCE, description="point of origin"),
-        Column("admit_type_code", code_system=codes.ADMIT_TYPE, description="priority of admission"),
+        Column(
+            "admit_type_code", code_system=codes.ADMIT_TYPE, description="priority of admission"
+        ),
         Column(
             "discharge_disposition_code",
             code_system=codes.DISCHARGE_DISPOSITION,
@@ -106,11 +115,14 @@ MEDICAL_CLAIM = Contract(
         Column("allowed_amount", "decimal", description="allowed amount"),
         Column("charge_amount", "decimal", description="billed charges"),
         Column("diagnosis_code_type", allowed=vocab.CODE_TYPE_DIAGNOSIS, description="code system"),
-        Column("procedure_code_type", allowed=("icd-10-pcs", "icd-9-pcs"), description="code system"),
+        Column(
+            "procedure_code_type", allowed=("icd-10-pcs", "icd-9-pcs"), description="code system"
+        ),
     ),
     key=("claim_id", "claim_line_number"),
     source=TUVA,
     repeating=(_diagnosis_group, _procedure_group),
+    ordered=(("claim_start_date", "claim_end_date"), ("admission_date", "discharge_date")),
 )
 
 PHARMACY_CLAIM = Contract(

@@ -41,6 +41,7 @@ PATIENT = Contract(
         Column("primary_care_npi", code_system=codes.NPI, description="the person's PCP"),
     ),
     key=("person_id",),
+    ordered=(("birth_date", "death_date"),),
     source=TUVA,
 )
 
@@ -71,6 +72,7 @@ ENCOUNTER = Contract(
         Column("paid_amount", "decimal", description="paid amount where known"),
     ),
     key=("encounter_id",),
+    ordered=(("encounter_start_date", "encounter_end_date"),),
     source=TUVA,
 )
 

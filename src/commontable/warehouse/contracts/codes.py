@@ -1,4 +1,4 @@
-"""Code systems the contracts check values against: their format, and where known their full list."""
+"""Code systems that contract columns are checked against: format, and the full list where known."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ ICD10PCS = CodeSystem(
 HCPCS = CodeSystem(
     "CPT/HCPCS",
     r"^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$",
-    "AMA CPT (5 digits; category II/III/PLA end in F/T/U) and CMS HCPCS Level II (letter + 4 digits)",
+    "AMA CPT (5 digits; category II/III/PLA end in F/T/U), CMS HCPCS Level II (letter + 4 digits)",
     hint="a five-character CPT or HCPCS code such as 99213 or G0121",
 )
 NDC = CodeSystem(
@@ -79,7 +79,9 @@ ZIP = CodeSystem("ZIP code", r"^[0-9]{5}([0-9]{4})?$", "USPS ZIP / ZIP+4", strip
 SSN = CodeSystem("SSN", r"^[0-9]{9}$", "Social Security number, 9 digits", strip="-")
 PHONE = CodeSystem("Phone", r"^[0-9]{10}$", "NANP 10-digit phone number", strip="-() .+")
 ADMIT_SOURCE = CodeSystem("Point of origin", r"^[0-9A-GZ]$", "NUBC UB-04 point of origin")
-ADMIT_TYPE = CodeSystem("Priority of admission", r"^[1-59]$", "NUBC UB-04 priority (type) of admission")
+ADMIT_TYPE = CodeSystem(
+    "Priority of admission", r"^[1-59]$", "NUBC UB-04 priority (type) of admission"
+)
 
 # CMS Place of Service Code Set (cms.gov/medicare/coding-billing/place-of-service-codes).
 PLACE_OF_SERVICE = CodeSystem(

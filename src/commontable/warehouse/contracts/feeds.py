@@ -8,7 +8,9 @@ ADT_EVENT = Contract(
     "One row per HL7v2 ADT message: who, where, and what happened (admit, transfer, discharge...).",
     (
         Column("message_control_id", required=True, description="MSH-10"),
-        Column("event_type", allowed=vocab.ADT_EVENTS, required=True, description="MSH-9.2 trigger"),
+        Column(
+            "event_type", allowed=vocab.ADT_EVENTS, required=True, description="MSH-9.2 trigger"
+        ),
         Column("event_datetime", "timestamp", required=True, description="EVN-2, else MSH-7"),
         Column("sending_facility", description="MSH-4"),
         Column("person_id", required=True, description="PID-3 first identifier (the MRN)"),
@@ -38,13 +40,16 @@ ADT_EVENT = Contract(
         Column("facility_npi", code_system=codes.NPI, description="the facility's NPI"),
     ),
     key=("message_control_id",),
+    ordered=(("admit_datetime", "discharge_datetime"),),
 )
 
 SDOH_SCREENING = Contract(
     "sdoh_screening",
     "One row per answered question of a health-related social needs screening.",
     (
-        Column("screening_id", required=True, description="id of the screening (one questionnaire)"),
+        Column(
+            "screening_id", required=True, description="id of the screening (one questionnaire)"
+        ),
         Column("person_id", required=True, description="the submitter's own id for the person"),
         Column("screening_date", "date", required=True, description="date answered"),
         Column("instrument", required=True, description="AHC HRSN, PRAPARE, or another tool"),
@@ -52,7 +57,9 @@ SDOH_SCREENING = Contract(
         Column("question", description="question text"),
         Column("answer_code", description="LOINC answer (LA) code"),
         Column("answer", description="answer text"),
-        Column("domain", allowed=vocab.SDOH_DOMAINS, description="social need the item screens for"),
+        Column(
+            "domain", allowed=vocab.SDOH_DOMAINS, description="social need the item screens for"
+        ),
         Column("positive_flag", "boolean", description="true when the answer indicates a need"),
     ),
     key=("screening_id", "question_code"),

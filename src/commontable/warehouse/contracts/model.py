@@ -28,7 +28,7 @@ class Column:
 
     def rule(self) -> str:
         """The rule in words, for the data dictionary."""
-        parts = [self.type]
+        parts: list[str] = [self.type]
         if self.allowed:
             parts.append("one of: " + ", ".join(f"`{v}`" for v in self.allowed))
         if self.code_system:
@@ -72,6 +72,8 @@ class Contract:
     key: tuple[str, ...]
     source: str = "CommonTable"
     repeating: tuple[RepeatingGroup, ...] = field(default=())
+    # Pairs (earlier, later) of date columns whose order is checked on every row.
+    ordered: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def submitted_columns(self) -> tuple[Column, ...]:

@@ -50,11 +50,17 @@ ORGANIZATION = Contract(
     (
         Column("organization_id", required=True, description="roster id"),
         Column("name", required=True, description="legal or common name"),
-        Column("organization_type", allowed=vocab.ORGANIZATION_TYPE, required=True, description="kind"),
-        Column("parent_organization_id", description="parent organization (medical group of a clinic)"),
+        Column(
+            "organization_type", allowed=vocab.ORGANIZATION_TYPE, required=True, description="kind"
+        ),
+        Column(
+            "parent_organization_id", description="parent organization (medical group of a clinic)"
+        ),
         Column("npi", code_system=codes.NPI, description="organization NPI"),
         Column("tin", code_system=codes.TIN, description="taxpayer id"),
-        Column("payer_type", allowed=vocab.PAYER_TYPE, description="line of business of a health plan"),
+        Column(
+            "payer_type", allowed=vocab.PAYER_TYPE, description="line of business of a health plan"
+        ),
         *_address,
         Column("county", description="county name"),
     ),

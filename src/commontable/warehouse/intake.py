@@ -1,0 +1,218 @@
+"""Load a member's submission: read, validate, and commit all of it or none of it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from commontable.errors import InvalidSubmission
+from commontable.warehouse.contracts import CONTRACTS, Contract
+from commontable.warehouse.readers import Reading, RowProblem, read_files, submission_files
+from commontable.warehouse.schema import LINEAGE, QUARANTINE
+from commontable.warehouse.store import Warehouse
+from commontable.warehouse.validate import Lineage, Validated, validate
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SubmissionResult:
+    """What happened to one submission, as the log records it."""
+
+    submission_id: int | None
+    data_source: str
+    status: str  # loaded | rejected | unchanged
+    files: list[dict[str, object]] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    tables: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    message: str = ""
+
+    def summary(self) -> str:
+        """The one line a command prints."""
+        if self.status == "unchanged":
+            return f"{self.data_source}: {self.message}"
+        if self.status == "rejected":
+            return (
+                f"submission {self.submission_id} from {self.data_source} rejected: {self.message}"
+            )
+        return (
+            f"submission {self.submission_id} from {self.data_source}: {len(self.files)} files, "
+            f"{self.rows_read:,} rows read, {self.rows_loaded:,} loaded, "
+            f"{self.rows_quarantined:,} quarantined in {self.seconds:.1f} s"
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _content_hash(files: Sequence[dict[str, object]]) -> str:
+    joined = "\n".join(f"{f['name']}:{f['sha256']}" for f in sorted(files, key=str))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def _already_loaded(warehouse: Warehouse, source: str, content: str) -> int | None:
+    log = warehouse.table("submission")
+    same = log.filter(
+        (log.data_source == source) & (log.content_sha256 == content) & (log.status == "loaded")
+    )
+    found = same.submission_id.min().execute()
+    return None if found is None or found != found else int(found)
+
+
+def load_submission(
+    warehouse: Warehouse, path: Path, source: str, progress: Progress | None = None
+) -> SubmissionResult:
+    """Load one submission (a file or a folder of files) from the member `source`.
+
+    Raises InvalidSubmission when a file cannot be accepted; the rejection is logged and
+    nothing from the submission is loaded. Re-sending identical content changes nothing.
+    """
+    started = time.perf_counter()
+    began = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    paths = submission_files(path)
+    root = path if path.is_dir() else path.parent
+    files: list[dict[str, object]] = [
+        {"name": str(p.relative_to(root)), "sha256": file_sha256(p), "bytes": p.stat().st_size}
+        for p in paths
+    ]
+    content = _content_hash(files)
+    earlier = _already_loaded(warehouse, source, content)
+    if earlier is not None:
+        message = f"unchanged: identical to submission {earlier}, nothing loaded"
+        return SubmissionResult(None, source, "unchanged", files, message=message)
+
+    submission_id = warehouse.next_submission_id()
+    result = SubmissionResult(submission_id, source, "loaded", files)
+    lineage = Lineage(source, submission_id, began)
+    try:
+        _notify(progress, "reading", 0, len(paths))
+        reading = read_files(paths)
+        outputs = _validate_all(warehouse, reading, lineage, result, progress)
+    except InvalidSubmission as error:
+        result.status, result.message = "rejected", str(error)
+        result.seconds = time.perf_counter() - started
+        warehouse.commit(_log_row(result, content, began), {})
+        raise
+    result.seconds = time.perf_counter() - started
+    warehouse.commit(_log_row(result, content, began), outputs)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _notify(progress: Progress | None, step: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(step, done, total)
+
+
+def _validate_all(
+    warehouse: Warehouse,
+    reading: Reading,
+    lineage: Lineage,
+    result: SubmissionResult,
+    progress: Progress | None,
+) -> dict[str, ir.Table]:
+    """Validate every batch; return the tables to write, quarantine included."""
+    by_table: dict[str, list[ir.Table]] = {}
+    quarantine: list[ir.Table] = []
+    for done, batch in enumerate(reading.batches):
+        _notify(progress, f"checking {batch.file_name} ({batch.table})", done, len(reading.batches))
+        checked: Validated = validate(warehouse, batch, lineage)
+        result.rows_read += checked.rows_read
+        result.rows_loaded += checked.rows_good
+        result.tables[batch.table] = result.tables.get(batch.table, 0) + checked.rows_good
+        contract = CONTRACTS[batch.table]
+        for name, expr in split_repeating(contract, checked.good, batch.rows.column_names).items():
+            by_table.setdefault(name, []).append(expr)
+        quarantine.append(checked.quarantine)
+    _notify(progress, "checking", len(reading.batches), len(reading.batches))
+    if reading.problems:
+        quarantine.append(warehouse.stage(_problem_rows(reading.problems, lineage), "problems"))
+        result.rows_read += len({(p.file_name, p.row_ref) for p in reading.problems})
+    outputs = {name: ibis.union(*parts) for name, parts in by_table.items()}
+    if quarantine:
+        outputs["quarantine"] = warehouse.materialize(ibis.union(*quarantine), "quarantine")
+        result.rows_quarantined = int(
+            outputs["quarantine"].select("file_name", "row_ref").distinct().count().execute()
+        )
+    return outputs
+
+
+def split_repeating(contract: Contract, good: ir.Table, sent: Sequence[str]) -> dict[str, ir.Table]:
+    """The table's own columns, plus one long table per repeating group (diagnosis_code_1..25)."""
+    lineage = list(LINEAGE)
+    outputs = {contract.name: good.select(*[c.name for c in contract.columns], *lineage)}
+    for group in contract.repeating:
+        first = group.prefix_fields[0].name
+        parts = [
+            good.filter(good[f"{first}_{i}"].notnull()).select(
+                *group.key,
+                ibis.literal(i).name(group.sequence_column),
+                *[good[f"{f.name}_{i}"].name(f.name) for f in group.prefix_fields],
+                *lineage,
+            )
+            for i in range(1, group.count + 1)
+            if f"{first}_{i}" in sent
+        ]
+        if parts:
+            outputs[group.stored_as] = ibis.union(*parts, distinct=True)
+    return outputs
+
+
+def _problem_rows(problems: list[RowProblem], lineage: Lineage) -> pa.Table:
+    rows = [
+        {
+            "data_source": lineage.data_source,
+            "file_name": p.file_name,
+            "table_name": p.table,
+            "row_ref": p.row_ref,
+            "column_name": p.column,
+            "value": p.value,
+            "reason": p.reason,
+            "submission_id": lineage.submission_id,
+        }
+        for p in problems
+    ]
+    return pa.Table.from_pylist(rows, schema=QUARANTINE.to_pyarrow())
+
+
+def _log_row(result: SubmissionResult, content: str, began: datetime) -> dict[str, object]:
+    return {
+        "submission_id": result.submission_id,
+        "data_source": result.data_source,
+        "status": result.status,
+        "content_sha256": content,
+        "files": json.dumps(result.files),
+        "rows_read": result.rows_read,
+        "rows_loaded": result.rows_loaded if result.status == "loaded" else 0,
+        "rows_quarantined": result.rows_quarantined if result.status == "loaded" else 0,
+        "tables": json.dumps(result.tables),
+        "started_at": began,
+        "seconds": round(result.seconds, 3),
+        "message": result.message,
+    }
+
+
+def submissions_in(path: Path) -> list[tuple[str, Path]]:
+    """A sources folder of member folders gives one submission per folder, named after it."""
+    if path.is_dir():
+        entries = [p for p in sorted(path.iterdir()) if not p.name.startswith(".")]
+        if entries and all(p.is_dir() for p in entries):
+            return [(p.name, p) for p in entries]
+    return [(path.stem if path.is_file() else path.name, path)]

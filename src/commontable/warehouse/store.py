@@ -1,0 +1,119 @@
+"""The warehouse: patient-level tables behind Ibis, on DuckDB (default) or Apache Spark."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from commontable.errors import ConfigError, NotFound
+from commontable.warehouse.schema import storage_schemas
+
+_temp_names = itertools.count()
+
+
+class Warehouse:
+    """A connection to the patient-level store; intake commits whole submissions through it."""
+
+    kind = "abstract"
+
+    def __init__(self, con: ibis.BaseBackend, url: str) -> None:
+        self.con = con
+        self.url = url
+        self.schemas = storage_schemas()
+
+    def table(self, name: str) -> ir.Table:
+        """A stored table, in its declared column order (empty when nothing was loaded yet)."""
+        if name not in self.schemas:
+            raise NotFound(f"the warehouse has no table '{name}'")
+        return self._read(name).select(*self.schemas[name].names)
+
+    def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
+        """Put in-memory rows into the engine as a temporary table."""
+        return self.con.create_table(f"_{prefix}_{next(_temp_names)}", rows, temp=True)
+
+    def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
+        """Compute an expression once into a temporary table, so later steps reuse it."""
+        return self.con.create_table(f"_{prefix}_{next(_temp_names)}", expr, temp=True)
+
+    def commit(self, submission: Mapping[str, Any], outputs: Mapping[str, ir.Table]) -> None:
+        """Write every output table and the submission log row together: all of it or none."""
+        raise NotImplementedError
+
+    def next_submission_id(self) -> int:
+        last = self.table("submission").submission_id.max().execute()
+        return 1 if last is None or last != last else int(last) + 1
+
+    def conform(self, name: str, expr: ir.Table) -> ir.Table:
+        """Cast an expression to a stored table's schema, column by column, in order."""
+        schema = self.schemas[name]
+        return expr.select(*[expr[c].cast(t).name(c) for c, t in schema.items()])
+
+    def _read(self, name: str) -> ir.Table:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DuckDBWarehouse(Warehouse):
+    """One DuckDB file; a submission is committed in one database transaction."""
+
+    kind = "duckdb"
+
+    def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(ibis.duckdb.connect(path), f"duckdb://{path}")
+        existing = set(self.con.list_tables())
+        for name, schema in self.schemas.items():
+            if name not in existing:
+                self.con.create_table(name, schema=schema)
+
+    def _read(self, name: str) -> ir.Table:
+        return self.con.table(name)
+
+    def commit(self, submission: Mapping[str, Any], outputs: Mapping[str, ir.Table]) -> None:
+        self.con.raw_sql("BEGIN TRANSACTION")
+        try:
+            for name, expr in outputs.items():
+                self.con.insert(name, self.conform(name, expr))
+            log = ibis.memtable([dict(submission)], schema=self.schemas["submission"])
+            self.con.insert("submission", log)
+        except BaseException:
+            self.con.raw_sql("ROLLBACK")
+            raise
+        self.con.raw_sql("COMMIT")
+
+
+def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:
+    """Open the warehouse at `url`: a DuckDB file path, `duckdb://PATH`, or `spark://MASTER`.
+
+    Example:
+        >>> with connect(":memory:") as warehouse:
+        ...     warehouse.table("patient").count().execute()
+        0
+    """
+    if url.startswith("spark://"):
+        from commontable.warehouse.spark import SparkWarehouse
+
+        master = url.removeprefix("spark://") or "local[2]"
+        return SparkWarehouse(master, spark_dir or "spark-warehouse")
+    if url.startswith("duckdb://"):
+        url = url.removeprefix("duckdb://")
+    if "://" in url:
+        raise ConfigError(
+            f"warehouse '{url}' is not supported: use a DuckDB file path or spark://local[2]"
+        )
+    return DuckDBWarehouse(url or ":memory:")
