@@ -163,7 +163,7 @@ def split_repeating(contract: Contract, good: ir.Table, sent: Sequence[str]) -> 
         parts = [
             good.filter(good[f"{first}_{i}"].notnull()).select(
                 *group.key,
-                ibis.literal(i).name(group.sequence_column),
+                ibis.literal(i, type="int64").name(group.sequence_column),
                 *[good[f"{f.name}_{i}"].name(f.name) for f in group.prefix_fields],
                 *lineage,
             )

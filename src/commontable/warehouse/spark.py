@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from commontable.errors import MissingExtra
-from commontable.warehouse.store import Warehouse
+from commontable.warehouse.store import Warehouse, _temp_names
 
 PARTITION = "submission_id"
 
@@ -68,6 +68,16 @@ class SparkWarehouse(Warehouse):
         for partition in self.root.glob(f"*/{PARTITION}=*"):
             if int(partition.name.split("=", 1)[1]) not in committed:
                 shutil.rmtree(partition)
+
+    def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
+        return ibis.memtable(rows)
+
+    def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
+        name = f"_{prefix}_{next(_temp_names)}"
+        self.con._run_pre_execute_hooks(expr)
+        frame = self.con._session.sql(self.con.compile(expr)).cache()
+        frame.createOrReplaceTempView(name)
+        return self.con.table(name)
 
     def _read(self, name: str) -> ir.Table:
         folder = self.root / name

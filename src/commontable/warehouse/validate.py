@@ -161,7 +161,7 @@ def _stamp(
         ibis.literal(lineage.data_source).name("data_source"),
         ibis.literal(file_name).name("file_name"),
         ibis.literal(lineage.ingest_datetime).name("ingest_datetime"),
-        ibis.literal(lineage.submission_id).name("submission_id"),
+        ibis.literal(lineage.submission_id, type="int64").name("submission_id"),
     )
 
 
@@ -187,7 +187,7 @@ def _quarantine(
                 column_name=ibis.literal(name),
                 value=value,
                 reason=bad[err],
-                submission_id=ibis.literal(lineage.submission_id),
+                submission_id=ibis.literal(lineage.submission_id, type="int64"),
             )
         )
     if not parts:

@@ -1,0 +1,63 @@
+"""The same submission gives the same warehouse on DuckDB and on Spark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commontable.warehouse import Warehouse, connect, load_submission
+from tests.warehouse.test_csv_intake import CLAIM_HEADER, CLAIM_LINE
+
+CLAIMS = CLAIM_HEADER + CLAIM_LINE + CLAIM_LINE.replace("c1,1,", "c1,2,").replace("99213", "9921")
+
+
+def _snapshot(warehouse: Warehouse, name: str, order: list[str]) -> list[dict[str, object]]:
+    table = warehouse.table(name)
+    if "ingest_datetime" in table.columns:
+        table = table.drop("ingest_datetime")
+    return table.order_by(order).to_pyarrow().to_pylist()
+
+
+def _load(warehouse: Warehouse, tmp_path: Path) -> None:
+    folder = tmp_path / "payer"
+    folder.mkdir(exist_ok=True)
+    (folder / "medical_claim.csv").write_text(CLAIMS)
+    load_submission(warehouse, folder, "payer")
+
+
+def test_submission_loads_on_every_backend(any_warehouse: Warehouse, tmp_path: Path) -> None:
+    _load(any_warehouse, tmp_path)
+    assert any_warehouse.table("medical_claim").count().execute() == 1
+    assert any_warehouse.table("quarantine").count().execute() == 1
+    assert any_warehouse.table("claim_diagnosis").count().execute() == 2
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_duckdb_and_spark_store_identical_rows(tmp_path: Path) -> None:
+    with connect(str(tmp_path / "w.duckdb")) as duck:
+        _load(duck, tmp_path)
+        expected = {
+            "medical_claim": _snapshot(duck, "medical_claim", ["claim_id"]),
+            "claim_diagnosis": _snapshot(duck, "claim_diagnosis", ["diagnosis_sequence"]),
+            "quarantine": _snapshot(duck, "quarantine", ["column_name"]),
+        }
+    spark = connect("spark://local[2]", spark_dir=str(tmp_path / "spark"))
+    _load(spark, tmp_path)
+    assert _snapshot(spark, "medical_claim", ["claim_id"]) == expected["medical_claim"]
+    assert (
+        _snapshot(spark, "claim_diagnosis", ["diagnosis_sequence"]) == expected["claim_diagnosis"]
+    )
+    assert _snapshot(spark, "quarantine", ["column_name"]) == expected["quarantine"]
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_spark_drops_partitions_of_a_submission_that_never_committed(tmp_path: Path) -> None:
+    root = tmp_path / "spark"
+    orphan = root / "patient" / "submission_id=9"
+    orphan.mkdir(parents=True)
+    (orphan / "part-0.parquet").write_bytes(b"half written")
+    connect("spark://local[2]", spark_dir=str(root))
+    assert not orphan.exists()
