@@ -30,7 +30,7 @@ test-fast: $(VENV)/.installed
 	$(BIN)/pytest -m "not spark and not slow and not browser and not postgres"
 
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/spine.py
+	$(BIN)/python benchmarks/spine.py --people $${BENCH_PEOPLE:-1000000}
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks

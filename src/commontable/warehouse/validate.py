@@ -82,22 +82,26 @@ def validate(warehouse: Warehouse, batch: Batch, lineage: Lineage) -> Validated:
     errors += _order_errors(contract, values, present)
     errors += _duplicate_key_error(contract, raw, values, present)
     error_cols = {f"_err_{i}": e for i, (_, e) in enumerate(errors)}
-    bad = (
-        ibis.or_(*[e.notnull() for e in error_cols.values()]) if error_cols else ibis.literal(False)
-    )
     checked = warehouse.materialize(
         raw.select(
             raw[ROW_INDEX],
             raw[ROW_REF],
             *[v.name(n) for n, v in values.items()],
             *[e.name(n) for n, e in error_cols.items()],
-            *[ibis.cases((bad, raw[n]), else_=ibis.null(str)).name(f"_raw_{n}") for n in present],
-            bad.name("_bad"),
         ),
         f"checked_{contract.name}",
     )
-    good = _stamp(checked.filter(~checked._bad), contract, present, batch.file_name, lineage)
-    quarantine = _quarantine(checked, errors, error_cols, batch, lineage)
+    # Reasons are computed once above; here only their presence is tested.
+    has_error = [checked[n].notnull() for n in error_cols]
+    bad = ibis.or_(*has_error) if has_error else ibis.literal(False)
+    good = _stamp(checked.filter(~bad), contract, present, batch.file_name, lineage)
+    bad_rows = warehouse.materialize(
+        checked.filter(bad)
+        .select(ROW_INDEX, *error_cols)
+        .join(raw.rename({f"_raw_{n}": n for n in present}), ROW_INDEX),
+        f"bad_{contract.name}",
+    )
+    quarantine = _quarantine(bad_rows, errors, error_cols, batch, lineage)
     rows_good = int(good.count().execute())
     return Validated(contract.name, batch.file_name, good, quarantine, rows.num_rows, rows_good)
 
@@ -166,14 +170,13 @@ def _stamp(
 
 
 def _quarantine(
-    checked: ir.Table,
+    bad: ir.Table,
     errors: list[tuple[str, ir.StringValue]],
     error_cols: dict[str, ir.StringValue],
     batch: Batch,
     lineage: Lineage,
 ) -> ir.Table:
     """One row per refused value: row reference, column, the value as sent, and why."""
-    bad = checked.filter(checked._bad)
     parts = []
     for (name, _), err in zip(errors, error_cols, strict=True):
         raw_name = f"_raw_{name.split(',')[0]}"
