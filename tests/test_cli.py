@@ -102,3 +102,15 @@ def test_environment_variable_overrides_the_config(
     monkeypatch.setenv("COMMONTABLE_WAREHOUSE", str(tmp_path / "elsewhere.duckdb"))
     runner.invoke(app, ["load", str(member_folder(tmp_path)), "-w", str(workspace)])
     assert (tmp_path / "elsewhere.duckdb").exists()
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_load_runs_on_spark_when_asked(workspace: Path, tmp_path: Path) -> None:
+    spark = ["--warehouse", "spark://local[2]", "-w", str(workspace)]
+    result = runner.invoke(app, ["load", str(member_folder(tmp_path)), *spark])
+    assert result.exit_code == 0, result.output
+    assert "1 loaded" in result.output
+    assert (workspace / "spark-warehouse" / "eligibility").is_dir()
+    listed = runner.invoke(app, ["submissions", *spark])
+    assert "acme" in listed.output

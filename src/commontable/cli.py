@@ -82,14 +82,18 @@ def init(directory: Annotated[Path, typer.Argument(help="folder for the new work
 
 @app.command()
 def synth(
-    out: Annotated[Path, typer.Option(help="folder for the region (sources/ and truth/)")],
+    out: Annotated[
+        Path | None, typer.Option(help="folder for the region (default: WORKSPACE/region)")
+    ] = None,
     people: Annotated[int, typer.Option(min=100, help="number of people")] = 20_000,
     seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 7,
     years: Annotated[str, typer.Option(help="calendar years, e.g. 2023-2025")] = "2023-2025",
+    workspace: Workspace = Path("."),
 ) -> None:
     """Generate a synthetic region: members' source files and the ground truth."""
     from commontable.synth import generate_region
 
+    out = out or workspace / "region"
     first, _, last = years.partition("-")
     try:
         span = (int(first), int(last or first))
@@ -217,10 +221,16 @@ def quarantine(
 
 
 @app.command()
-def templates(out: Annotated[Path, typer.Argument(help="folder for the CSV templates")]) -> None:
+def templates(
+    out: Annotated[
+        Path | None, typer.Argument(help="folder for the templates (default: WORKSPACE/templates)")
+    ] = None,
+    workspace: Workspace = Path("."),
+) -> None:
     """Write one header-only CSV template per table for submitters."""
     from commontable.warehouse.dictionary import write_templates
 
+    out = out or workspace / "templates"
     written = write_templates(out)
     console.print(f"{len(written)} templates written to {out}")
 

@@ -7,9 +7,24 @@ from pathlib import Path
 import pytest
 
 from commontable.warehouse import Warehouse, connect, load_submission
-from tests.warehouse.test_csv_intake import CLAIM_HEADER, CLAIM_LINE
+from tests.warehouse.test_csv_intake import (
+    CLAIM_HEADER,
+    CLAIM_LINE,
+    ELIGIBILITY_HEADER,
+    GOOD_SPAN,
+)
 
 CLAIMS = CLAIM_HEADER + CLAIM_LINE + CLAIM_LINE.replace("c1,1,", "c1,2,").replace("99213", "9921")
+SPANS = ELIGIBILITY_HEADER + "".join(
+    [
+        GOOD_SPAN,
+        GOOD_SPAN.replace("p1,female", "p2, Female ").replace("PPO", " HMO\t"),
+        GOOD_SPAN.replace("p1", "p3").replace("1970-02-03", "1970-02-30"),
+        GOOD_SPAN.replace("p1", "p4").replace("2024-12-31", "2023-12-31"),
+        GOOD_SPAN.replace("p1", "p5").replace("commercial", "medicaid"),
+        GOOD_SPAN,
+    ]
+)
 
 
 def _snapshot(warehouse: Warehouse, name: str, order: list[str]) -> list[dict[str, object]]:
@@ -23,13 +38,15 @@ def _load(warehouse: Warehouse, tmp_path: Path) -> None:
     folder = tmp_path / "payer"
     folder.mkdir(exist_ok=True)
     (folder / "medical_claim.csv").write_text(CLAIMS)
+    (folder / "eligibility.csv").write_text(SPANS)
     load_submission(warehouse, folder, "payer")
 
 
 def test_submission_loads_on_every_backend(any_warehouse: Warehouse, tmp_path: Path) -> None:
     _load(any_warehouse, tmp_path)
     assert any_warehouse.table("medical_claim").count().execute() == 1
-    assert any_warehouse.table("quarantine").count().execute() == 1
+    assert any_warehouse.table("quarantine").count().execute() == 4
+    assert any_warehouse.table("eligibility").count().execute() == 3
     assert any_warehouse.table("claim_diagnosis").count().execute() == 2
 
 
@@ -41,7 +58,8 @@ def test_duckdb_and_spark_store_identical_rows(tmp_path: Path) -> None:
         expected = {
             "medical_claim": _snapshot(duck, "medical_claim", ["claim_id"]),
             "claim_diagnosis": _snapshot(duck, "claim_diagnosis", ["diagnosis_sequence"]),
-            "quarantine": _snapshot(duck, "quarantine", ["column_name"]),
+            "eligibility": _snapshot(duck, "eligibility", ["person_id"]),
+            "quarantine": _snapshot(duck, "quarantine", ["row_ref", "column_name"]),
         }
     spark = connect("spark://local[2]", spark_dir=str(tmp_path / "spark"))
     _load(spark, tmp_path)
@@ -49,7 +67,8 @@ def test_duckdb_and_spark_store_identical_rows(tmp_path: Path) -> None:
     assert (
         _snapshot(spark, "claim_diagnosis", ["diagnosis_sequence"]) == expected["claim_diagnosis"]
     )
-    assert _snapshot(spark, "quarantine", ["column_name"]) == expected["quarantine"]
+    assert _snapshot(spark, "eligibility", ["person_id"]) == expected["eligibility"]
+    assert _snapshot(spark, "quarantine", ["row_ref", "column_name"]) == expected["quarantine"]
 
 
 @pytest.mark.spark

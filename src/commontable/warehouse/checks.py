@@ -33,7 +33,7 @@ def _reason(*cases: tuple[ir.BooleanValue, str | ir.StringValue]) -> ir.StringVa
 
 
 def _text(raw: ir.StringValue) -> ir.StringValue:
-    return raw.strip().nullif("")
+    return raw.nullif("")  # surrounding white space was trimmed in Arrow before staging
 
 
 def _normalise_code(text: ir.StringValue, system: CodeSystem) -> ir.StringValue:

@@ -9,6 +9,7 @@ from datetime import datetime
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.checks import check_column
@@ -70,7 +71,9 @@ def validate(warehouse: Warehouse, batch: Batch, lineage: Lineage) -> Validated:
     contract = CONTRACTS[batch.table]
     present = [c for c in batch.rows.column_names if c != ROW_REF]
     check_header(contract, batch.file_name, present)
-    rows = batch.rows.append_column(ROW_INDEX, pa.array(range(batch.rows.num_rows), pa.int64()))
+    rows = trimmed(batch.rows).append_column(
+        ROW_INDEX, pa.array(range(batch.rows.num_rows), pa.int64())
+    )
     raw = warehouse.stage(rows, f"raw_{contract.name}")
 
     unknown = _unknown_codes(warehouse, raw, contract, present)
@@ -104,6 +107,15 @@ def validate(warehouse: Warehouse, batch: Batch, lineage: Lineage) -> Validated:
     quarantine = _quarantine(bad_rows, errors, error_cols, batch, lineage)
     rows_good = int(good.count().execute())
     return Validated(contract.name, batch.file_name, good, quarantine, rows.num_rows, rows_good)
+
+
+def trimmed(rows: pa.Table) -> pa.Table:
+    """Every text value without surrounding white space, trimmed once in Arrow for all backends."""
+    columns = [
+        pc.utf8_trim_whitespace(rows[name]) if name != ROW_REF else rows[name]
+        for name in rows.column_names
+    ]
+    return pa.table(columns, names=rows.column_names)
 
 
 def _unknown_codes(
