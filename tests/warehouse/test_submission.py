@@ -93,3 +93,20 @@ def test_a_sources_folder_gives_one_submission_per_member(tmp_path: Path) -> Non
 def test_a_member_folder_is_one_submission(tmp_path: Path) -> None:
     (tmp_path / "patient.csv").write_text(PATIENTS)
     assert submissions_in(tmp_path) == [(tmp_path.name, tmp_path)]
+
+
+def test_a_warehouse_in_use_is_a_clear_conflict(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from commontable.warehouse import connect
+
+    path = tmp_path / "busy.duckdb"
+    with connect(str(path)):
+        probe = (
+            "import sys\nfrom commontable.errors import Conflict\n"
+            "from commontable.warehouse import connect\n"
+            f"try:\n    connect({str(path)!r})\nexcept Conflict as e:\n    sys.exit(7)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", probe], check=False)
+    assert done.returncode == 7

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from commontable.errors import ConfigError, NotFound
+from commontable.errors import ConfigError, Conflict, NotFound
 from commontable.warehouse.schema import storage_schemas
 
 _temp_names = itertools.count()
@@ -75,7 +76,14 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        super().__init__(ibis.duckdb.connect(path), f"duckdb://{path}")
+        try:
+            con = ibis.duckdb.connect(path)
+        except duckdb.IOException as error:
+            raise Conflict(
+                f"the warehouse {path} cannot be opened: another command is using it, or the "
+                f"file is not a DuckDB database ({error})"
+            ) from error
+        super().__init__(con, f"duckdb://{path}")
         existing = set(self.con.list_tables())
         for name, schema in self.schemas.items():
             if name not in existing:
