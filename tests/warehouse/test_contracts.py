@@ -1,4 +1,4 @@
-"""The contracts are complete and consistent: the data model is declared once and drives the rest."""
+"""The contracts are complete and consistent: the data model, declared once, drives the rest."""
 
 from __future__ import annotations
 

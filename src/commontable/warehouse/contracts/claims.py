@@ -23,7 +23,7 @@ ELIGIBILITY = Contract(
         Column("death_date", "date", description="date of death"),
         Column("death_flag", "boolean", description="true when the member has died"),
         Column("enrollment_start_date", "date", required=True, description="span start"),
-        Column("enrollment_end_date", "date", required=True, description="span end (inclusive)"),
+        Column("enrollment_end_date", "date", description="span end (inclusive); empty if ongoing"),
         Column("payer", required=True, description="the health plan organization"),
         Column(
             "payer_type", allowed=vocab.PAYER_TYPE, required=True, description="line of business"

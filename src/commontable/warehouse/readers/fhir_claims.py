@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commontable.warehouse.readers.base import ROW_REF
+from commontable.warehouse.readers.base import ROW_REF, RowProblem
 from commontable.warehouse.readers.fhir_common import (
     CODE_TYPES,
     Resource,
@@ -73,8 +73,12 @@ PAYER_WORDS = (
     ("commercial", "commercial"),
 )
 # terminology.hl7.org/CodeSystem/claim-type -> the contract's claim_type
-CLAIM_TYPES = {"institutional": "institutional", "professional": "professional",
-               "oral": "dental", "vision": "vision"}  # fmt: skip
+CLAIM_TYPES = {
+    "institutional": "institutional",
+    "professional": "professional",
+    "oral": "dental",
+    "vision": "vision",
+}
 # terminology.hl7.org/CodeSystem/adjudication, CARIN BB C4BBAdjudication, Blue Button 2.0 variables
 AMOUNTS = {
     "submitted": "charge_amount",
@@ -122,7 +126,7 @@ def _payer_type(res: Resource, payer: str | None) -> str | None:
 
 def coverage(res: Resource, sink: Sink) -> None:
     aliases = sink.aliases
-    payors = res.get("payor") or ({},)
+    payors: list[Resource] = res.get("payor") or [{}]
     payer_ref = (payors[0].get("reference") or "").rpartition("/")[0]
     payer = payors[0].get("display")
     if payer is None and payer_ref.endswith(("Patient", "RelatedPerson")):
@@ -157,9 +161,15 @@ def finish_coverages(sink: Sink) -> None:
     """Eligibility rows, once every Patient and Organization of the submission has been read."""
     for file_name, row, payer_id in sink.coverages:
         person = sink.people.get(row["person_id"] or "")
-        if person:
-            for column, source in DEMOGRAPHICS.items():
-                row[column] = person.get(source)
+        if person is None:  # eligibility needs the member's sex and birth date
+            reason = (
+                f"its beneficiary Patient/{row['person_id']} is not in the submission; "
+                "send the Patient resources too (they give sex and birth date)"
+            )
+            sink.problems.append(RowProblem(file_name, row[ROW_REF] or "", reason, "eligibility"))
+            continue
+        for column, source in DEMOGRAPHICS.items():
+            row[column] = person.get(source)
         if row["payer"] is None and payer_id:
             row["payer"] = sink.organizations.get(payer_id, payer_id)
             row["payer_type"] = row["payer_type"] or _payer_type({}, row["payer"])
@@ -208,8 +218,10 @@ def _wide(res: Resource, sink: Sink) -> tuple[Row, Row]:
     """The wide diagnosis and procedure slots by sequence, and their code types."""
     wide: Row = {}
     types: Row = {}
-    for kind, concept_key in (("diagnosis", "diagnosisCodeableConcept"),
-                              ("procedure", "procedureCodeableConcept")):  # fmt: skip
+    for kind, concept_key in (
+        ("diagnosis", "diagnosisCodeableConcept"),
+        ("procedure", "procedureCodeableConcept"),
+    ):
         for entry in res.get(kind) or ():
             sequence = entry.get("sequence")
             coding = pick_coding(entry.get(concept_key), ("icd-10-cm", "icd-10-pcs"))
@@ -279,31 +291,35 @@ def explanation_of_benefit(res: Resource, sink: Sink) -> None:
         return
     wide, types = _wide(res, sink)
     header.update(types)
-    header.update({
-        "claim_type": CLAIM_TYPES.get(kind or "", kind),
-        "claim_start_date": day(billable.get("start")),
-        "claim_end_date": day(billable.get("end")),
-        "rendering_npi": _care_team_npi(res, RENDERING_ROLES),
-        "billing_npi": npi_of(res.get("provider")),
-        "facility_npi": npi_of(res.get("facility")),
-    })  # fmt: skip
+    header.update(
+        {
+            "claim_type": CLAIM_TYPES.get(kind or "", kind),
+            "claim_start_date": day(billable.get("start")),
+            "claim_end_date": day(billable.get("end")),
+            "rendering_npi": _care_team_npi(res, RENDERING_ROLES),
+            "billing_npi": npi_of(res.get("provider")),
+            "facility_npi": npi_of(res.get("facility")),
+        }
+    )
     rows = []
     for item, amounts in _lines(res):
         period = item.get("servicedPeriod") or {}
         modifiers = [code_of(m) for m in item.get("modifier") or ()]
         row = dict(header)
         row.update(amounts)
-        row.update({
-            "claim_line_number": number(item.get("sequence")),
-            "claim_line_start_date": day(item.get("servicedDate") or period.get("start")),
-            "claim_line_end_date": day(item.get("servicedDate") or period.get("end")),
-            "place_of_service_code": code_of(item.get("locationCodeableConcept")),
-            "revenue_center_code": code_of(item.get("revenue")),
-            "service_unit_quantity": number((item.get("quantity") or {}).get("value")),
-            "hcpcs_code": _product_code(item, ("cpt", "hcpcs")),
-            "hcpcs_modifier_1": modifiers[0] if modifiers else None,
-            "hcpcs_modifier_2": modifiers[1] if len(modifiers) > 1 else None,
-        })  # fmt: skip
+        row.update(
+            {
+                "claim_line_number": number(item.get("sequence")),
+                "claim_line_start_date": day(item.get("servicedDate") or period.get("start")),
+                "claim_line_end_date": day(item.get("servicedDate") or period.get("end")),
+                "place_of_service_code": code_of(item.get("locationCodeableConcept")),
+                "revenue_center_code": code_of(item.get("revenue")),
+                "service_unit_quantity": number((item.get("quantity") or {}).get("value")),
+                "hcpcs_code": _product_code(item, ("cpt", "hcpcs")),
+                "hcpcs_modifier_1": modifiers[0] if modifiers else None,
+                "hcpcs_modifier_2": modifiers[1] if len(modifiers) > 1 else None,
+            }
+        )
         rows.append(row)
     table = sink.table("medical_claim", MEDICAL_CLAIM_COLUMNS)
     for row in rows:  # added only once the whole resource was read

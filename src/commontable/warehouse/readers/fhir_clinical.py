@@ -31,7 +31,7 @@ OBSERVATION_COLUMNS = (
 LAB_RESULT_COLUMNS = (
     "lab_result_id", "person_id", "encounter_id", *_CODE, "status", "result", "result_numeric",
     "result_date", "collection_date", "source_units", "source_reference_range_low",
-    "source_reference_range_high", "abnormal_flag", "ordering_practitioner_id", ROW_REF,
+    "source_reference_range_high", "abnormal_flag", ROW_REF,
 )  # fmt: skip
 PROCEDURE_COLUMNS = (
     "procedure_id", "person_id", "encounter_id", "procedure_date", *_CODE, "status",
@@ -56,6 +56,23 @@ DIAGNOSIS_CODE_TYPES = ("icd-10-cm", "snomed-ct")
 PROCEDURE_CODE_TYPES = ("cpt", "hcpcs", "icd-10-pcs", "snomed-ct")
 OBSERVATION_CODE_TYPES = ("loinc", "snomed-ct")
 MEDICATION_CODE_TYPES = ("rxnorm", "ndc")
+# Observation.value[x] (hl7.org/fhir/R4/observation-definitions.html#Observation.value_x_)
+VALUE_KEYS = frozenset(
+    "value" + kind
+    for kind in (
+        "Quantity",
+        "CodeableConcept",
+        "String",
+        "Boolean",
+        "Integer",
+        "Range",
+        "Ratio",
+        "SampledData",
+        "Time",
+        "DateTime",
+        "Period",
+    )
+)
 # UCUM units of expectedSupplyDuration -> days
 DAYS_PER_UNIT = {"d": 1, "wk": 7}
 
@@ -96,7 +113,7 @@ def _value(holder: Resource) -> Row:
         }
     concept = holder.get("valueCodeableConcept")
     if concept is not None:
-        codings = concept.get("coding") or ({},)
+        codings: list[Resource] = concept.get("coding") or [{}]
         return {
             "result": codings[0].get("display") or concept.get("text") or codings[0].get("code"),
             "result_code": codings[0].get("code"),
@@ -118,7 +135,7 @@ def _value(holder: Resource) -> Row:
 
 
 def _has_value(holder: Resource) -> bool:
-    return any(key.startswith("value") for key in holder)
+    return not VALUE_KEYS.isdisjoint(holder)
 
 
 def observation(res: Resource, sink: Sink) -> None:
@@ -247,8 +264,10 @@ def finish_medication_requests(sink: Sink) -> None:
         sink.file_name = file_name
         concept = sink.medications.get(medication_id or "")
         if concept is None:
-            reason = (f"its medication {medication_id} is neither contained nor in the submission; "
-                      "send the Medication resources too")  # fmt: skip
+            reason = (
+                f"its medication {medication_id} is neither contained nor in the submission; "
+                "send the Medication resources too"
+            )
             sink.problems.append(RowProblem(file_name, row[ROW_REF] or "", reason, "medication"))
             continue
         medication_code(row, concept)

@@ -1,4 +1,4 @@
-"""FHIR Patient and Encounter resources mapped to the `patient` and `encounter` tables, as text."""
+"""FHIR Patient, Practitioner, Location and Encounter mapped to their canonical tables, as text."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from commontable.warehouse.readers.base import ROW_REF
 from commontable.warehouse.readers.fhir_common import (
+    NPI_SYSTEM,
     SSN_SYSTEM,
     Resource,
     Row,
@@ -26,6 +27,11 @@ PATIENT_COLUMNS = (
     "death_date", "death_flag", "social_security_number", "address", "city", "state",
     "zip_code", "county", "phone", "primary_care_npi", ROW_REF,
 )  # fmt: skip
+PRACTITIONER_COLUMNS = ("practitioner_id", "npi", "first_name", "last_name", ROW_REF)
+LOCATION_COLUMNS = (
+    "location_id", "npi", "name", "facility_type", "parent_organization", "address", "city",
+    "state", "zip_code", "county", ROW_REF,
+)  # fmt: skip
 ENCOUNTER_COLUMNS = (
     "encounter_id", "person_id", "encounter_type", "encounter_start_date", "encounter_end_date",
     "encounter_code_type", "encounter_code", "admit_source_code", "discharge_disposition_code",
@@ -34,8 +40,9 @@ ENCOUNTER_COLUMNS = (
 
 RACE_URL = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race"
 ETHNICITY_URL = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity"
-# US Core OMB race and ethnicity categories (CDC Race & Ethnicity code set, urn:oid:2.16.840.1.113883.6.238;
-# hl7.org/fhir/us/core/ValueSet/omb-race-category, omb-ethnicity-category) and v3 NullFlavor.
+# US Core OMB race and ethnicity categories (CDC Race & Ethnicity code set,
+# urn:oid:2.16.840.1.113883.6.238; hl7.org/fhir/us/core/ValueSet/omb-race-category and
+# omb-ethnicity-category) and v3 NullFlavor.
 OMB_CATEGORIES = {
     "2106-3": "white",
     "2054-5": "black or african american",
@@ -168,6 +175,49 @@ def patient(res: Resource, sink: Sink) -> None:
     sink.table("patient", PATIENT_COLUMNS).add(row)
 
 
+def _npi(res: Resource) -> str | None:
+    for identifier in res.get("identifier") or ():
+        if identifier.get("system") == NPI_SYSTEM:
+            return identifier.get("value")
+    return None
+
+
+def practitioner(res: Resource, sink: Sink) -> None:
+    name = _preferred(res.get("name"), ("official", "usual")) or {}
+    given = name.get("given")
+    sink.table("practitioner", PRACTITIONER_COLUMNS).add(
+        {
+            "practitioner_id": res["id"],
+            "npi": _npi(res),
+            "first_name": given[0] if given else None,
+            "last_name": name.get("family"),
+            ROW_REF: row_ref(res),
+        }
+    )
+
+
+def location(res: Resource, sink: Sink) -> None:
+    address = res.get("address") or {}
+    lines = address.get("line")
+    kinds = res.get("type")
+    kind = pick_coding(kinds[0], ()) if kinds else None
+    sink.table("location", LOCATION_COLUMNS).add(
+        {
+            "location_id": res["id"],
+            "npi": _npi(res),
+            "name": res.get("name"),
+            "facility_type": (kind.get("display") or kind.get("code")) if kind else None,
+            "parent_organization": ref_id(res.get("managingOrganization"), sink.aliases),
+            "address": ", ".join(lines) if lines else None,
+            "city": address.get("city"),
+            "state": address.get("state"),
+            "zip_code": address.get("postalCode"),
+            "county": address.get("district"),
+            ROW_REF: row_ref(res),
+        }
+    )
+
+
 def _class_code(value: Any) -> str | None:
     """Encounter.class is a Coding in R4 (a list of CodeableConcepts in R5)."""
     if isinstance(value, dict):
@@ -215,26 +265,29 @@ def encounter(res: Resource, sink: Sink) -> None:
     types = res.get("type")
     coding = None
     if types:
-        coding = pick_coding({"coding": [c for t in types for c in t.get("coding") or ()]},
-                             ENCOUNTER_CODE_TYPES)  # fmt: skip
+        coding = pick_coding(
+            {"coding": [c for t in types for c in t.get("coding") or ()]}, ENCOUNTER_CODE_TYPES
+        )
     period = res.get("period") or {}
     stay = res.get("hospitalization") or {}
     provider = res.get("serviceProvider")
     locations = res.get("location")
     place = locations[0].get("location") if locations else None
     participants = res.get("participant")
-    sink.table("encounter", ENCOUNTER_COLUMNS).add({
-        "encounter_id": res["id"],
-        "person_id": ref_id(res.get("subject"), aliases),
-        "encounter_type": ENCOUNTER_CLASSES.get(code, "other") if code else None,
-        "encounter_start_date": day(period.get("start")),
-        "encounter_end_date": day(period.get("end")),
-        "encounter_code_type": code_type(coding.get("system")) if coding else None,
-        "encounter_code": coding.get("code") if coding else None,
-        "admit_source_code": _admit_source(stay.get("admitSource")) if stay else None,
-        "discharge_disposition_code": _discharge(stay.get("dischargeDisposition")),
-        "attending_provider_id": _attending(participants, aliases) if participants else None,
-        "facility_id": npi_of(provider) or ref_id(place, aliases) or ref_id(provider, aliases),
-        "facility_name": (place or {}).get("display") or (provider or {}).get("display"),
-        ROW_REF: row_ref(res),
-    })  # fmt: skip
+    sink.table("encounter", ENCOUNTER_COLUMNS).add(
+        {
+            "encounter_id": res["id"],
+            "person_id": ref_id(res.get("subject"), aliases),
+            "encounter_type": ENCOUNTER_CLASSES.get(code, "other") if code else None,
+            "encounter_start_date": day(period.get("start")),
+            "encounter_end_date": day(period.get("end")),
+            "encounter_code_type": code_type(coding.get("system")) if coding else None,
+            "encounter_code": coding.get("code") if coding else None,
+            "admit_source_code": _admit_source(stay.get("admitSource")) if stay else None,
+            "discharge_disposition_code": _discharge(stay.get("dischargeDisposition")),
+            "attending_provider_id": _attending(participants, aliases) if participants else None,
+            "facility_id": npi_of(provider) or ref_id(place, aliases) or ref_id(provider, aliases),
+            "facility_name": (place or {}).get("display") or (provider or {}).get("display"),
+            ROW_REF: row_ref(res),
+        }
+    )

@@ -1,0 +1,215 @@
+"""HL7 v2.x ADT intake: files of many messages (optionally MLLP-framed) into `adt_event`, as text.
+
+A file with no MSH at all (or empty) is refused whole (InvalidSubmission). A message that cannot
+be parsed, has a broken segment, lacks PID, is not ADT or has a trigger event other than
+A01/A02/A03/A04/A08 becomes a RowProblem (ref: MSH-10, else `message N`); the others still load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import hl7
+
+from commontable.errors import InvalidSubmission
+from commontable.warehouse.contracts.vocab import ADT_EVENTS
+from commontable.warehouse.readers.base import ROW_REF, Batch, Reading, RowProblem, text_table
+
+TABLE = "adt_event"
+ADT_COLUMNS = (
+    "message_control_id", "event_type", "event_datetime", "sending_facility", "person_id",
+    "first_name", "last_name", "birth_date", "sex", "address", "city", "state", "zip_code",
+    "phone", "social_security_number", "patient_class", "visit_number", "location",
+    "attending_npi", "admit_source_code", "discharge_disposition_code", "admit_datetime",
+    "discharge_datetime", "diagnosis_code", "facility_npi", ROW_REF,
+)  # fmt: skip
+# HL7 table 0001 administrative sex -> the contract's sex
+SEXES = {"M": "male", "F": "female", "O": "other", "A": "other", "U": "unknown", "N": "unknown"}
+MLLP_FRAMING = str.maketrans("", "", "\x0b\x1c")  # start block VT, end block FS (then CR)
+SEGMENT_BREAK = re.compile(r"\r\n|\r|\n")
+SEGMENT_NAME = re.compile(r"[A-Z][A-Z0-9]{2}")
+ENVELOPE = ("FHS", "BHS", "BTS", "FTS")  # batch and file header/trailer segments
+SEGMENTS_READ = ("MSH", "EVN", "PID", "PV1", "DG1")
+# HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]; the offset is dropped (local time kept)
+HL7_TIME = re.compile(
+    r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?"
+)
+
+
+class MessageProblem(Exception):
+    """A message that cannot become a row, with the reason the submitter reads."""
+
+
+def read_hl7(paths: Sequence[Path]) -> Reading:
+    """Read ADT messages from every file: one `adt_event` batch per file, every value as text."""
+    reading = Reading()
+    for path in paths:
+        reading.extend(_read_file(path))
+    return reading
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # HL7 v2 default character set is ASCII / ISO 8859-1
+        return data.decode("latin-1")
+
+
+def split_messages(text: str) -> list[list[str]]:
+    """Segments grouped into messages: each MSH starts one; batch envelopes are dropped."""
+    messages: list[list[str]] = []
+    current: list[str] | None = None
+    for segment in SEGMENT_BREAK.split(text.translate(MLLP_FRAMING)):
+        segment = segment.strip()
+        if not segment or segment.startswith(ENVELOPE):
+            continue
+        if segment.startswith("MSH"):
+            current = [segment]
+            messages.append(current)
+        elif current is not None:
+            current.append(segment)
+    return messages
+
+
+def _read_file(path: Path) -> Reading:
+    text = _decode(path.read_bytes())
+    if not text.strip():
+        raise InvalidSubmission(path.name, "the file is empty: send the HL7 v2 ADT messages")
+    messages = split_messages(text)
+    if not messages:
+        raise InvalidSubmission(
+            path.name,
+            "has no MSH segment: HL7 v2 messages start with MSH|^~\\&|; "
+            "send the ADT feed as HL7 v2 text",
+        )
+    columns: dict[str, list[str | None]] = {name: [] for name in ADT_COLUMNS}
+    problems: list[RowProblem] = []
+    for number, segments in enumerate(messages, start=1):
+        ref = _control_id(segments[0]) or f"message {number}"
+        try:
+            row = adt_row(segments)
+        except MessageProblem as problem:
+            problems.append(RowProblem(path.name, ref, str(problem), TABLE))
+            continue
+        row[ROW_REF] = ref
+        for name, values in columns.items():
+            values.append(row.get(name))
+    return Reading(batches=[Batch(TABLE, path.name, text_table(columns))], problems=problems)
+
+
+def _control_id(msh: str) -> str | None:
+    """MSH-10 read straight from the segment text, so even an unparseable message has its id."""
+    fields = msh.split(msh[3]) if len(msh) > 3 else []
+    if len(fields) <= 9:
+        return None
+    return fields[9].strip() or None
+
+
+def _check_segments(segments: list[str]) -> None:
+    separator = segments[0][3:4]
+    if not separator or len(segments[0]) < 8:
+        raise MessageProblem(
+            f"broken segment {_show(segments[0])}: MSH lacks its encoding characters"
+        )
+    for segment in segments:
+        name_ok = SEGMENT_NAME.fullmatch(segment[:3]) is not None
+        if not name_ok or (len(segment) > 3 and segment[3] != separator):
+            raise MessageProblem(
+                f"broken segment {_show(segment)}: a segment starts with a three-character name "
+                f"such as PV1, then '{separator}'; was a segment split across lines?"
+            )
+
+
+def _show(segment: str) -> str:
+    return repr(segment if len(segment) <= 30 else segment[:30] + "...")
+
+
+def _parse(segments: list[str]) -> hl7.Message:
+    """The message with only the segments read (NK1, OBX, IN1... are checked, not parsed)."""
+    _check_segments(segments)
+    try:
+        return hl7.parse("\r".join(s for s in segments if s.startswith(SEGMENTS_READ)))
+    except Exception as error:  # python-hl7 raises ParseException, IndexError, ValueError...
+        raise MessageProblem(f"cannot be parsed as HL7 v2: {error}") from error
+
+
+def field(message: hl7.Message, segment: str, number: int, component: int = 1) -> str | None:
+    """SEG-number.component of the first segment and repetition (unescaped), or None when empty."""
+    try:
+        value = message.extract_field(segment, 1, number, 1, component)
+    except (KeyError, IndexError):
+        return None
+    return str(value).strip() or None
+
+
+def hl7_time(value: str | None) -> str | None:
+    """HL7 DTM as `YYYY-MM-DD HH:MM:SS` (a date alone as `YYYY-MM-DD`); else kept for validation."""
+    if not value:
+        return None
+    match = HL7_TIME.fullmatch(value)
+    if not match:
+        return value
+    year, month, day_, hour, minute, second = match.groups()
+    if hour is None:
+        return f"{year}-{month}-{day_}"
+    return f"{year}-{month}-{day_} {hour}:{minute or '00'}:{second or '00'}"
+
+
+def hl7_date(value: str | None) -> str | None:
+    stamp = hl7_time(value)
+    return stamp[:10] if stamp and HL7_TIME.fullmatch(value or "") else stamp
+
+
+def _phone(message: hl7.Message) -> str | None:
+    """PID-13: XTN.1 as sent (v2.3), else area code XTN.6 + local number XTN.7 (v2.5)."""
+    text = field(message, "PID", 13) or (
+        (field(message, "PID", 13, 6) or "") + (field(message, "PID", 13, 7) or "")
+    )
+    only = "".join(ch for ch in text if ch.isdigit())
+    if len(only) == 11 and only[0] == "1":
+        only = only[1:]
+    return only or None
+
+
+def adt_row(segments: list[str]) -> dict[str, str | None]:
+    """One `adt_event` row from one message's segments; MessageProblem says why not."""
+    message = _parse(segments)
+    kind, trigger = field(message, "MSH", 9, 1), field(message, "MSH", 9, 2)
+    trigger = trigger or field(message, "EVN", 1)
+    if kind != "ADT":
+        raise MessageProblem(f"message type {kind} is not read; only ADT messages are")
+    if trigger not in ADT_EVENTS:
+        raise MessageProblem(f"trigger event {trigger} is not read")
+    if not any(s.startswith("PID") for s in segments):
+        raise MessageProblem("has no PID segment, so the patient is unknown")
+    sex = field(message, "PID", 8)
+    npi_facility = field(message, "MSH", 4, 3) == "NPI"
+    return {
+        "message_control_id": field(message, "MSH", 10),
+        "event_type": trigger,
+        "event_datetime": hl7_time(field(message, "EVN", 2) or field(message, "MSH", 7)),
+        "sending_facility": field(message, "MSH", 4) or field(message, "MSH", 4, 2),
+        "person_id": field(message, "PID", 3) or field(message, "PID", 2),
+        "first_name": field(message, "PID", 5, 2),
+        "last_name": field(message, "PID", 5),
+        "birth_date": hl7_date(field(message, "PID", 7)),
+        "sex": SEXES.get(sex.upper(), sex.lower()) if sex else None,
+        "address": field(message, "PID", 11),
+        "city": field(message, "PID", 11, 3),
+        "state": field(message, "PID", 11, 4),
+        "zip_code": field(message, "PID", 11, 5),
+        "phone": _phone(message),
+        "social_security_number": field(message, "PID", 19),
+        "patient_class": field(message, "PV1", 2),
+        "visit_number": field(message, "PV1", 19),
+        "location": field(message, "PV1", 3),
+        "attending_npi": field(message, "PV1", 7),
+        "admit_source_code": field(message, "PV1", 14),
+        "discharge_disposition_code": field(message, "PV1", 36),
+        "admit_datetime": hl7_time(field(message, "PV1", 44)),
+        "discharge_datetime": hl7_time(field(message, "PV1", 45)),
+        "diagnosis_code": field(message, "DG1", 3),
+        "facility_npi": field(message, "MSH", 4, 2) if npi_facility else None,
+    }
