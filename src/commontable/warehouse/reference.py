@@ -27,7 +27,7 @@ LISTS = {"icd10cm": icd10cm_codes}
 
 def unknown_codes(warehouse: Warehouse, values: ir.Table, reference_list: str) -> list[str]:
     """Distinct normalised values (column `code`) that the reference list does not hold."""
-    reference = warehouse.stage(LISTS[reference_list](), f"ref_{reference_list}")
+    reference = warehouse.reference(reference_list, LISTS[reference_list])
     distinct = values.filter(values.code.notnull()).distinct()
     missing = distinct.anti_join(reference, "code")
     return sorted(missing.code.to_pyarrow().to_pylist())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Warehouse:
         self.con = con
         self.url = url
         self.schemas = storage_schemas()
+        self._references: dict[str, ir.Table] = {}
 
     def table(self, name: str) -> ir.Table:
         """A stored table, in its declared column order (empty when nothing was loaded yet)."""
@@ -37,6 +38,12 @@ class Warehouse:
     def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
         """Put in-memory rows into the engine as a temporary table."""
         return self.con.create_table(f"_{prefix}_{next(_temp_names)}", rows, temp=True)
+
+    def reference(self, name: str, rows: Callable[[], pa.Table]) -> ir.Table:
+        """A reference list staged once per connection (code lists used by many batches)."""
+        if name not in self._references:
+            self._references[name] = self.stage(rows(), f"ref_{name}")
+        return self._references[name]
 
     def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
         """Compute an expression once into a temporary table, so later steps reuse it."""
