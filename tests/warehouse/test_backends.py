@@ -80,3 +80,25 @@ def test_spark_drops_partitions_of_a_submission_that_never_committed(tmp_path: P
     (orphan / "part-0.parquet").write_bytes(b"half written")
     connect("spark://local[2]", spark_dir=str(root))
     assert not orphan.exists()
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_fhir_and_hl7_submissions_agree_on_duckdb_and_spark(tmp_path: Path) -> None:
+    data = Path(__file__).parents[1] / "data"
+    tables = ["patient", "encounter", "observation", "medical_claim", "eligibility", "adt_event"]
+
+    def load_all(warehouse: Warehouse) -> dict[str, int]:
+        for name in ("fhir", "hl7"):
+            load_submission(warehouse, data / name, name)
+        counts = {t: int(warehouse.table(t).count().execute()) for t in tables}
+        q = warehouse.table("quarantine")
+        counts["quarantine"] = int(q.count().execute())
+        return counts
+
+    with connect(str(tmp_path / "w.duckdb")) as duck:
+        expected = load_all(duck)
+        expected_adt = _snapshot(duck, "adt_event", ["message_control_id"])
+    spark = connect("spark://local[2]", spark_dir=str(tmp_path / "spark"))
+    assert load_all(spark) == expected
+    assert _snapshot(spark, "adt_event", ["message_control_id"]) == expected_adt
