@@ -1,0 +1,1 @@
+"""Measures: definitions, value sets, the engine, statistics (see ARCHITECTURE.md)."""

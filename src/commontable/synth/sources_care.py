@@ -1,0 +1,267 @@
+"""Submissions of care providers: medical groups (FHIR, CSV, Parquet), hospitals, CBOs, registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from commontable.synth import adt, ehr, fhir_ndjson, hl7_adt, noise, sdoh
+from commontable.synth.coverage import MEDICAID, state_on
+from commontable.synth.frame import Frame, concat, take, to_table
+from commontable.synth.people import age_on
+from commontable.synth.randomness import stream
+from commontable.synth.sources import Record, _view
+from commontable.synth.world import World, age_on_visit
+from commontable.synth.writers import write
+
+CLINIC_SDOH_SHARE = 0.15  # adult patients screened with AHC HRSN at their last visit of a year
+FHIR_FILES: dict[str, tuple[str, Callable[..., pa.Array]]] = {
+    "Patient": ("patient", fhir_ndjson.patients),
+    "Encounter": ("encounter", fhir_ndjson.encounters),
+    "Condition": ("condition", fhir_ndjson.conditions),
+    "Procedure": ("procedure", fhir_ndjson.procedures),
+    "MedicationRequest": ("medication", fhir_ndjson.medication_requests),
+    "Immunization": ("immunization", fhir_ndjson.immunizations),
+}
+ADT_COLUMNS = [
+    "message_control_id",
+    "event_type",
+    "event_datetime",
+    "sending_facility",
+    "person_id",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "social_security_number",
+    "patient_class",
+    "visit_number",
+    "location",
+    "attending_npi",
+    "admit_source_code",
+    "discharge_disposition_code",
+    "admit_datetime",
+    "discharge_datetime",
+    "diagnosis_code",
+    "facility_npi",
+]
+
+
+def _select(frame: Frame, clinic_group: np.ndarray, group: int) -> Frame:
+    clinic = frame["clinic"]
+    return take(frame, (clinic >= 0) & (clinic_group[np.maximum(clinic, 0)] == group))
+
+
+def _clinic_sdoh(world: World, visits: Frame, prefix: str) -> Frame:
+    rng = stream(world.seed, f"sdoh/{prefix}")
+    ages = age_on_visit(world.people, visits)
+    chosen = (ages >= 18) & (rng.random(len(ages)) < CLINIC_SDOH_SHARE / 3)
+    person, day = visits["person"][chosen], visits["start"][chosen]
+    state, _ = state_on(world.coverage, person, day)
+    risk = (state == MEDICAID) | world.people["urban"][person]
+    return sdoh.screenings(rng, person, day, risk, "", prefix)
+
+
+def group_files(
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
+) -> dict[str, int]:
+    """Each medical group's EHR extract: FHIR NDJSON, CSV or Parquet."""
+    roster = world.roster
+    clinic_group = np.array([c.group for c in roster.clinics])
+    written = {}
+    for g, group in enumerate(roster.groups):
+        visits = _select(world.visits, clinic_group, g)
+        records = _select(world.records, clinic_group, g)
+        bp = _select(world.bp, clinic_group, g)
+        in_group = (world.clinic[:, -1] >= 0) & (
+            clinic_group[np.maximum(world.clinic[:, -1], 0)] == g
+        )
+        courses = take(world.courses, in_group[world.courses["person"]])
+        persons = np.unique(
+            np.concatenate([visits["person"], records["person"], bp["person"], courses["person"]])
+        )
+        view, row_of = _view(world, group.slug, persons, noise.CLINIC, npi)
+        prefix = "".join(w[0] for w in group.name.split()).upper()
+        tables = ehr.extract(
+            prefix,
+            view,
+            row_of,
+            visits,
+            records,
+            bp,
+            courses,
+            world.conditions,
+            npi,
+            [c.name for c in roster.clinics],
+        )
+        screening = _clinic_sdoh(world, visits, prefix)
+        screening["person_id"] = view["person_id"].take(pa.array(row_of[screening.pop("person")]))
+        folder = out / group.slug
+        if group.fmt == "fhir":
+            system = f"urn:oid:2.16.840.1.113883.3.9999.{g + 1}"  # the group's MRN namespace
+            for resource, (table, build) in FHIR_FILES.items():
+                lines = (
+                    build(tables[table], system) if resource == "Patient" else build(tables[table])
+                )
+                written[f"{group.slug}/{resource}.ndjson"] = fhir_ndjson.write_ndjson(
+                    lines, _mkdir(folder) / f"{resource}.ndjson"
+                )
+            lines = pa.concat_arrays(
+                [
+                    fhir_ndjson.labs(tables["lab_result"]),
+                    fhir_ndjson.observations(tables["observation"]),
+                    fhir_ndjson.social_needs(screening),
+                ]
+            )
+            written[f"{group.slug}/Observation.ndjson"] = fhir_ndjson.write_ndjson(
+                lines, folder / "Observation.ndjson"
+            )
+            record(group.slug, "patient", "Patient.ndjson", view["person_id"], view["person"])
+            continue
+        suffix = ".csv" if group.fmt == "csv" else ".parquet"
+        tables["condition"].pop("snomed")
+        tables["sdoh_screening"] = screening
+        for table, frame in tables.items():
+            written[f"{group.slug}/{table}{suffix}"] = write(frame, folder / f"{table}{suffix}")
+        record(group.slug, "patient", f"patient{suffix}", view["person_id"], view["person"])
+    return written
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def hospital_files(
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
+) -> dict[str, int]:
+    """Hospital 1: HL7v2 ADT messages (adt.hl7); hospital 2: adt_event.parquet."""
+    written = {}
+    for h, hospital in enumerate(world.roster.hospitals):
+        rng = stream(world.seed, f"adt/{hospital.slug}")
+        stay = adt.visits(rng, h, world.ed, world.stays, npi["hospital_staff"][h])
+        prefix = "".join(w[0] for w in hospital.name.split()).upper()
+        feed = adt.events(rng, stay, prefix)
+        view, row_of = _view(world, hospital.slug, feed["person"], noise.HOSPITAL, npi)
+        rows = pa.array(row_of[feed["person"]])
+        for column, source in (
+            ("first_name", "first_name"),
+            ("last_name", "last_name"),
+            ("address", "address"),
+            ("city", "city"),
+            ("zip_code", "zip_code"),
+            ("phone", "phone"),
+            ("social_security_number", "ssn"),
+            ("person_id", "person_id"),
+        ):
+            feed[column] = view[source].take(rows)
+        feed["birth_date"] = view["birth_date"][row_of[feed["person"]]]
+        feed["sex"] = view["sex"][row_of[feed["person"]]]
+        n = len(feed["person"])
+        feed["state"] = np.full(n, "NY")
+        feed["sending_facility"] = np.full(n, prefix)
+        feed["facility_npi"] = np.full(n, hospital.npi)
+        table = to_table(feed, ADT_COLUMNS)
+        if h == 0:
+            name = "adt.hl7"
+            written[f"{hospital.slug}/{name}"] = hl7_adt.write_hl7(
+                table, prefix, hospital.npi or "", _mkdir(out / hospital.slug) / name
+            )
+        else:
+            name = "adt_event.parquet"
+            written[f"{hospital.slug}/{name}"] = write(table, out / hospital.slug / name)
+        record(hospital.slug, "adt_event", name, view["person_id"], view["person"])
+    return written
+
+
+def cbo_files(
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
+) -> dict[str, int]:
+    """Each CBO's client roster and the AHC HRSN screenings it did."""
+    people = world.people
+    count = len(people["person"])
+    end = np.datetime64(f"{world.years[-1]}-12-31")
+    state, _ = state_on(world.coverage, people["person"], np.full(count, end - 180))
+    risk = (state == MEDICAID) | people["urban"]
+    adult = age_on(people, end) >= 18
+    written = {}
+    for c, cbo in enumerate(world.roster.of_type("cbo")):
+        rng = stream(world.seed, f"cbo/{cbo.slug}")
+        client = adult & (rng.random(count) < np.where(risk, 0.035, 0.006))
+        persons = np.flatnonzero(client)
+        times = 1 + (rng.random(len(persons)) < 0.35)
+        who = np.repeat(persons, times)
+        first = np.datetime64(f"{world.years[0]}-01-01")
+        last = np.where(np.isnat(world.death[who]), end, world.death[who] - 1)
+        span = np.maximum((last - first).astype(np.int64), 1)
+        day = first + (rng.random(len(who)) * span).astype(np.int64)
+        keep = day <= last
+        who, day = who[keep], day[keep]
+        view, row_of = _view(world, cbo.slug, who, noise.CBO, npi)
+        prefix = f"CBO{c + 1}"
+        answers = sdoh.screenings(rng, who, day, risk[who], cbo.domain, prefix)
+        answers["person_id"] = view["person_id"].take(pa.array(row_of[answers.pop("person")]))
+        roster = {
+            k: view[k]
+            for k in (
+                "person_id",
+                "first_name",
+                "last_name",
+                "sex",
+                "birth_date",
+                "address",
+                "city",
+                "zip_code",
+                "phone",
+            )
+        }
+        roster["state"] = np.full(len(view["person"]), "NY")
+        folder = out / cbo.slug
+        written[f"{cbo.slug}/patient.csv"] = write(roster, folder / "patient.csv")
+        written[f"{cbo.slug}/sdoh_screening.csv"] = write(answers, folder / "sdoh_screening.csv")
+        record(cbo.slug, "patient", "patient.csv", view["person_id"], view["person"])
+    return written
+
+
+def registry_files(
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
+) -> dict[str, int]:
+    """The public health immunization registry: most doses given anywhere in the region."""
+    rng = stream(world.seed, "registry")
+    shots = take(world.records, world.records["kind"] == "immunization")
+    shots = take(shots, rng.random(len(shots["person"])) < 0.92)  # NYSIIS completeness, ~90%+
+    slug = world.roster.of_type("public health")[0].slug
+    view, row_of = _view(world, slug, shots["person"], noise.REGISTRY, npi)
+    table = ehr._immunizations("IIS", view, row_of, shots)
+    patient = {
+        k: view[k]
+        for k in (
+            "person_id",
+            "first_name",
+            "last_name",
+            "sex",
+            "birth_date",
+            "address",
+            "city",
+            "zip_code",
+            "county",
+            "phone",
+        )
+    }
+    folder = out / slug
+    record(slug, "patient", "patient.csv", view["person_id"], view["person"])
+    return {
+        f"{slug}/patient.csv": write(patient, folder / "patient.csv"),
+        f"{slug}/immunization.csv": write(table, folder / "immunization.csv"),
+    }
+
+
+__all__ = ["cbo_files", "concat", "group_files", "hospital_files", "registry_files"]
