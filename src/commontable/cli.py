@@ -33,8 +33,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Lines are never wrapped (logs and pipes keep one line per event); tables get room when piped.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(soft_wrap=True, width=_WIDTH)
+errors = Console(stderr=True, soft_wrap=True)
 
 Workspace = Annotated[
     Path,
@@ -155,8 +157,9 @@ def submissions(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None
     with _warehouse(_settings(workspace, warehouse)) as store:
         log = store.table("submission").order_by("submission_id").to_pyarrow().to_pylist()
     table = Table(title="Submissions")
+    numeric = {"id", "files", "read", "loaded", "quarantined", "s"}
     for column in ("id", "source", "status", "files", "read", "loaded", "quarantined", "s", "when"):
-        table.add_column(column, justify="right" if column in {"read", "loaded", "s"} else "left")
+        table.add_column(column, justify="right" if column in numeric else "left")
     for row in log:
         table.add_row(
             str(row["submission_id"]),
@@ -167,7 +170,7 @@ def submissions(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None
             f"{row['rows_loaded']:,}",
             f"{row['rows_quarantined']:,}",
             f"{row['seconds']:.1f}",
-            str(row["started_at"]),
+            f"{row['started_at']:%Y-%m-%d %H:%M}",
         )
         if row["message"]:
             table.add_row("", f"[dim]{row['message']}[/dim]", *[""] * 7)
