@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS
 from commontable.warehouse.readers.base import ROW_REF, Reading
+from commontable.warehouse.readers.hl7_fast import fast_rows
+from commontable.warehouse.readers.hl7_segments import split_segments
 from commontable.warehouse.readers.hl7v2 import hl7_time, read_hl7
 
 FEED = Path(__file__).parent.parent / "data" / "hl7" / "adt_feed.hl7"
@@ -207,3 +210,137 @@ def test_file_without_any_msh_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(InvalidSubmission, match="has no MSH segment") as refused:
         read_hl7([write(tmp_path, "person_id,event\n1,admit\n", "adt.csv")])
     assert refused.value.file_name == "adt.csv"
+
+
+# The fast path (hl7_fast) against python-hl7 (fast=False): same rows and problems, message by
+# message, on the fixtures and on generated feeds full of the cases it must hand to python-hl7.
+
+# One message as `commontable synth` writes them (synth/hl7_adt.py), to fill in
+SYNTH_LIKE = (
+    "MSH|^~\\&|ADT|LGH^1988120659^NPI|COMMONTABLE|FLCT|{stamp}||ADT^{event}^ADT_A01|LGH{n:010d}|P|2.5.1\r"
+    "EVN|{event}|{stamp}\r"
+    "PID|1||H{n:08d}^^^LGH&1988120659&NPI^MR||{last}^{first}||{birth}|{sex}|||{street}^^Rochester^NY"
+    "^14606||{phone}||||||{ssn}\r"
+    "PV1|1|{klass}|ED^03^A||||1984753362^^^^^^^^NPI|||MED||||1|||||LGHV{n:09d}|||||||||||||||||"
+    "{disposition}||||||||{stamp}|{discharge}\r"
+    "DG1|1||{code}^^I10|||A\r\n"
+)
+ODD_VALUES = (
+    "", " ", "  x  ", "\tx\x0b", "\u3000x\xa0", "a^b", "a~b", "a&b^c", "^b", "~b", "a\\T\\b",
+    "a\\F\\b", "Muñoz", "Ñ", "x\x00y", "١٩٨٠٠١١٥", "m", "f", "u", "ß", "ı", "Z", "²",
+    "+1 (217) 555-0100", "12175550100", "20240105", "202401050830", "2024010508",
+    "20240105083015.1234-0500", "20240105+0100", "2024010508.5", "20240105083", "1980-01-15",
+    "\u200b", "NPI", " NPI ",
+)  # fmt: skip
+
+
+def _odd(rng: random.Random) -> str:
+    return rng.choice(ODD_VALUES) if rng.random() < 0.05 else rng.choice(["A", "Bo", "C9", ""])
+
+
+def _segment(rng: random.Random, name: str, width: int, fields: dict[int, str]) -> str:
+    values = [fields.get(i, _odd(rng) if rng.random() < 0.1 else "") for i in range(1, width + 1)]
+    return (
+        "|".join([name, *values]).rstrip("|") if rng.random() < 0.5 else "|".join([name, *values])
+    )
+
+
+def generated_feed(seed: int, count: int) -> str:
+    """Messages mostly regular, each with a fair chance of what the fast path must not read."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        event = rng.choices(
+            ["A01", "A03", "A04", "A08", "A02", "A11", "", "a01"], [4] * 5 + [1] * 3
+        )[0]
+        kind = rng.choices(["ADT", "ORU", "", " ADT"], [12, 1, 1, 1])[0]
+        msh = {3: _odd(rng), 4: rng.choice(["SGH^1245319599^NPI", "SGH", _odd(rng)]),
+               7: rng.choice(["20240105083000", _odd(rng)]), 9: f"{kind}^{event}^ADT_A01",
+               10: rng.choice([f"C{n}", "", f" C{n}^x", f"C{n}~y"]), 12: "2.5.1"}  # fmt: skip
+        head = "MSH|^~\\&|" + "|".join(msh.get(i, "") for i in range(3, 13))
+        if rng.random() < 0.05:
+            head = head.replace("|", rng.choice(["#", "*"])).replace("MSH#", "MSH#", 1)
+        if rng.random() < 0.05:
+            head = head.replace("^~\\&", rng.choice(["^~\\&#", "^~", "$~\\&"]), 1)
+        pid = {3: rng.choice(["MRN1^^^SGH&1&NPI^MR", "~MRN2", _odd(rng)]), 2: _odd(rng),
+               5: rng.choice(["Doe^Jane^Q", _odd(rng) + "^" + _odd(rng)]), 7: _odd(rng),
+               8: _odd(rng), 11: "^".join(_odd(rng) for _ in range(5)), 19: _odd(rng),
+               13: rng.choice(["(217)555-0100", "^PRN^PH^^1^217^5550100", _odd(rng),
+                               f"^^^^{_odd(rng)}^{_odd(rng)}^{_odd(rng)}"])}  # fmt: skip
+        pv1 = {i: _odd(rng) for i in (2, 3, 7, 14, 19, 36)} | {44: _odd(rng), 45: _odd(rng)}
+        segments = [head]
+        if rng.random() < 0.8:
+            segments.append(_segment(rng, "EVN", 2, {1: _odd(rng), 2: _odd(rng)}))
+        if rng.random() < 0.92:
+            segments.append(_segment(rng, "PID", 20, pid))
+        for name, width, fields in (("NK1", 3, {}), ("PV1", 46, pv1), ("DG1", 4, {3: _odd(rng)})):
+            if rng.random() < 0.85:
+                segments.append(_segment(rng, name, width, fields))
+        if rng.random() < 0.1:
+            segments.append(rng.choice(["pv1|1|I", "^A|||1", "PI", "PID|1||SECOND", "ZZ1 |x"]))
+        if rng.random() < 0.05:
+            segments.insert(1, rng.choice(["BHS|^~\\&|X", "  ", "\t"]))
+        breaks = rng.choice(["\r", "\n", "\r\n"])
+        text = breaks.join(segments) + breaks
+        out.append(f"\x0b{text}\x1c\r" if rng.random() < 0.1 else text)
+    return "".join(out)
+
+
+def synth_like_feed(seed: int, count: int) -> str:
+    """Regular messages shaped as the synth region's hospital feed, with its odd names."""
+    rng = random.Random(seed)
+    names = ["Reyonlds", "Wtaver", "O'Neil", "Perez", "Thomas", "A\x00y", "Van Der Berg", "Li"]
+    return "".join(
+        SYNTH_LIKE.format(
+            n=n,
+            event=rng.choice(["A01", "A02", "A03", "A04", "A08"]),
+            stamp=f"2023{rng.randint(1, 12):02d}{rng.randint(10, 28)}{rng.randint(0, 235959):06d}",
+            last=rng.choice(names),
+            first=rng.choice(names),
+            sex=rng.choice("MFOU"),
+            birth=f"19{rng.randint(10, 99)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}",
+            street=f"{rng.randint(1, 9999)} Fowler St",
+            phone=rng.choice(["", "5852364019"]),
+            ssn=rng.choice(["", "017089405"]),
+            klass=rng.choice("EIO"),
+            disposition=rng.choice(["", "01", "03"]),
+            code=rng.choice(["R51.9", "S61.419A"]),
+            discharge=rng.choice(["", "20240116103000"]),
+        )  # fmt: skip
+        for n in range(count)
+    )
+
+
+def assert_same_reading(path: Path) -> Reading:
+    fast, reference = read_hl7([path]), read_hl7([path], fast=False)
+    rows = [r for b in fast.batches for r in b.rows.to_pylist()]
+    expected = [r for b in reference.batches for r in b.rows.to_pylist()]
+    for got, want in zip(rows, expected, strict=True):
+        assert got == want, {k: (got[k], want[k]) for k in got if got[k] != want[k]}
+    assert fast.problems == reference.problems
+    assert [b.rows.schema for b in fast.batches] == [b.rows.schema for b in reference.batches]
+    return fast
+
+
+def share_read_fast(path: Path) -> float:
+    segments = split_segments(path.read_text(encoding="utf-8"))
+    found, _ = fast_rows(segments)
+    return len(found) / segments.count
+
+
+def test_fast_path_reads_the_fixture_feed_as_python_hl7_does() -> None:
+    assert_same_reading(FEED)
+
+
+def test_regular_synth_messages_all_take_the_fast_path(tmp_path: Path) -> None:
+    path = write(tmp_path, synth_like_feed(0, 300))
+    assert not assert_same_reading(path).problems
+    assert share_read_fast(path) == 1.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_path_reads_generated_feeds_as_python_hl7_does(tmp_path: Path, seed: int) -> None:
+    path = write(tmp_path, generated_feed(seed, 300))
+    reading = assert_same_reading(path)
+    assert reading.problems  # the feed has messages only python-hl7 reads, and broken ones
+    assert 0.1 < share_read_fast(path) < 0.9
