@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from commontable.synth.frame import Frame, concat, ids, take
+from commontable.synth.numbering import Serials
 
 HOUR = np.timedelta64(3600, "s")
 TRANSFER_SHARE, UPDATE_SHARE = 0.12, 0.25
@@ -43,10 +44,12 @@ def visits(
     }
 
 
-def events(rng: np.random.Generator, stay: Frame, prefix: str) -> Frame:
+def events(rng: np.random.Generator, stay: Frame, prefix: str, serials: Serials) -> Frame:
     """HL7 trigger events of each visit, in time order, with MSH-10 control ids."""
     n = len(stay["person"])
-    visit_number = ids(f"{prefix}V", np.arange(1, n + 1), 9).to_numpy(zero_copy_only=False)
+    visit_number = ids(f"{prefix}V", serials.take(f"{prefix}V", n), 9).to_numpy(
+        zero_copy_only=False
+    )
     ed_first = stay["kind"] != "admit"
     inpatient = stay["kind"] != "ed"
     admit_at = np.where(stay["kind"] == "ed-admit", stay["arrive"] + 3 * HOUR, stay["arrive"])
@@ -99,5 +102,5 @@ def events(rng: np.random.Generator, stay: Frame, prefix: str) -> Frame:
     feed = concat(frames)
     order = np.lexsort((feed["visit_number"], feed["event_datetime"]))
     feed = take(feed, order)
-    feed["message_control_id"] = ids(prefix, np.arange(1, len(order) + 1), 10)
+    feed["message_control_id"] = ids(prefix, serials.take(f"{prefix}/msh", len(order)), 10)
     return feed

@@ -8,6 +8,7 @@ import pyarrow as pa
 from commontable.synth.conditions import CONDITIONS
 from commontable.synth.frame import Frame, ids, pick, take
 from commontable.synth.medications import ALL_DRUGS
+from commontable.synth.numbering import Serials
 
 LAB_KINDS = ("hba1c", "ldl", "fit", "sdna", "pap", "hpv")
 PROCEDURE_KINDS = ("colonoscopy", "follow_up_adult", "follow_up_adolescent")
@@ -20,6 +21,7 @@ def _source_ids(row_of: np.ndarray, person: np.ndarray, view: Frame) -> pa.Array
 
 
 def extract(
+    serials: Serials,
     prefix: str,
     view: Frame,
     row_of: np.ndarray,
@@ -54,7 +56,7 @@ def extract(
         "primary_care_npi": view["pcp_npi"],
     }
     n = len(visits["person"])
-    encounter_ids = ids(f"{prefix}E", np.arange(1, n + 1), 9)
+    encounter_ids = ids(f"{prefix}E", serials.take(f"{prefix}E", n), 9)
     tables["encounter"] = {
         "encounter_id": encounter_ids,
         "person_id": _source_ids(row_of, visits["person"], view),
@@ -69,16 +71,18 @@ def extract(
         "primary_diagnosis_code_type": np.full(n, "icd-10-cm"),
         "primary_diagnosis_code": visits["dx"][:, 0],
     }
-    tables["condition"] = _problems(prefix, view, row_of, conditions)
-    tables["lab_result"] = _labs(prefix, view, row_of, records)
-    tables["procedure"] = _procedures(prefix, view, row_of, records, npi)
-    tables["observation"] = _observations(prefix, view, row_of, records, bp)
-    tables["medication"] = _medications(prefix, view, row_of, courses, npi)
-    tables["immunization"] = _immunizations(prefix, view, row_of, records)
+    tables["condition"] = _problems(serials, prefix, view, row_of, conditions)
+    tables["lab_result"] = _labs(serials, prefix, view, row_of, records)
+    tables["procedure"] = _procedures(serials, prefix, view, row_of, records, npi)
+    tables["observation"] = _observations(serials, prefix, view, row_of, records, bp)
+    tables["medication"] = _medications(serials, prefix, view, row_of, courses, npi)
+    tables["immunization"] = _immunizations(serials, prefix, view, row_of, records)
     return tables
 
 
-def _problems(prefix: str, view: Frame, row_of: np.ndarray, conditions: Frame) -> Frame:
+def _problems(
+    serials: Serials, prefix: str, view: Frame, row_of: np.ndarray, conditions: Frame
+) -> Frame:
     frames = []
     persons = view["person"]
     for condition in CONDITIONS:
@@ -99,7 +103,7 @@ def _problems(prefix: str, view: Frame, row_of: np.ndarray, conditions: Frame) -
     problems = concat(frames)
     n = len(problems["person"])
     return {
-        "condition_id": ids(f"{prefix}C", np.arange(1, n + 1), 9),
+        "condition_id": ids(f"{prefix}C", serials.take(f"{prefix}C", n), 9),
         "person_id": _source_ids(row_of, problems["person"], view),
         "recorded_date": problems["onset_date"],
         "onset_date": problems["onset_date"],
@@ -116,7 +120,7 @@ def _of_kinds(records: Frame, kinds: tuple[str, ...]) -> Frame:
     return take(records, np.isin(records["kind"], kinds))
 
 
-def _labs(prefix: str, view: Frame, row_of: np.ndarray, records: Frame) -> Frame:
+def _labs(serials: Serials, prefix: str, view: Frame, row_of: np.ndarray, records: Frame) -> Frame:
     labs = _of_kinds(records, LAB_KINDS)
     n = len(labs["person"])
     numeric = ~np.isnan(labs["value"])
@@ -130,7 +134,7 @@ def _labs(prefix: str, view: Frame, row_of: np.ndarray, records: Frame) -> Frame
         np.where(numeric, "N", ""),
     )
     return {
-        "lab_result_id": ids(f"{prefix}L", np.arange(1, n + 1), 9),
+        "lab_result_id": ids(f"{prefix}L", serials.take(f"{prefix}L", n), 9),
         "person_id": _source_ids(row_of, labs["person"], view),
         "source_code_type": labs["system"],
         "source_code": labs["code"],
@@ -148,12 +152,17 @@ def _labs(prefix: str, view: Frame, row_of: np.ndarray, records: Frame) -> Frame
 
 
 def _procedures(
-    prefix: str, view: Frame, row_of: np.ndarray, records: Frame, npi: dict[str, np.ndarray]
+    serials: Serials,
+    prefix: str,
+    view: Frame,
+    row_of: np.ndarray,
+    records: Frame,
+    npi: dict[str, np.ndarray],
 ) -> Frame:
     done = _of_kinds(records, PROCEDURE_KINDS)
     n = len(done["person"])
     return {
-        "procedure_id": ids(f"{prefix}P", np.arange(1, n + 1), 9),
+        "procedure_id": ids(f"{prefix}P", serials.take(f"{prefix}P", n), 9),
         "person_id": _source_ids(row_of, done["person"], view),
         "procedure_date": done["date"],
         "source_code_type": done["system"],
@@ -164,12 +173,14 @@ def _procedures(
     }
 
 
-def _observations(prefix: str, view: Frame, row_of: np.ndarray, records: Frame, bp: Frame) -> Frame:
+def _observations(
+    serials: Serials, prefix: str, view: Frame, row_of: np.ndarray, records: Frame, bp: Frame
+) -> Frame:
     from commontable.synth.clinical import DIASTOLIC, SYSTOLIC
     from commontable.synth.frame import concat
 
     n = len(bp["person"])
-    panel = ids(f"{prefix}BP", np.arange(1, n + 1), 9)
+    panel = ids(f"{prefix}BP", serials.take(f"{prefix}BP", n), 9)
     readings = []
     for (code, name), values in ((SYSTOLIC, bp["systolic"]), (DIASTOLIC, bp["diastolic"])):
         readings.append(
@@ -207,14 +218,19 @@ def _observations(prefix: str, view: Frame, row_of: np.ndarray, records: Frame, 
     )
     both = concat(readings)
     k = len(both["person"])
-    both["observation_id"] = ids(f"{prefix}O", np.arange(1, k + 1), 10)
+    both["observation_id"] = ids(f"{prefix}O", serials.take(f"{prefix}O", k), 10)
     both["person_id"] = _source_ids(row_of, both.pop("person"), view)
     both["status"] = np.full(k, "final")
     return both
 
 
 def _medications(
-    prefix: str, view: Frame, row_of: np.ndarray, courses: Frame, npi: dict[str, np.ndarray]
+    serials: Serials,
+    prefix: str,
+    view: Frame,
+    row_of: np.ndarray,
+    courses: Frame,
+    npi: dict[str, np.ndarray],
 ) -> Frame:
     """One order per course and calendar year it runs in (a yearly renewal)."""
     first = courses["start"].astype("datetime64[Y]").astype(np.int64)
@@ -228,7 +244,7 @@ def _medications(
     drug = courses["drug"][row]
     ended = courses["end"][row] < np.datetime64("2200-01-01")
     return {
-        "medication_id": ids(f"{prefix}M", np.arange(1, n + 1), 9),
+        "medication_id": ids(f"{prefix}M", serials.take(f"{prefix}M", n), 9),
         "person_id": _source_ids(row_of, courses["person"][row], view),
         "prescribing_date": day,
         "source_code_type": np.full(n, "rxnorm"),
@@ -242,12 +258,14 @@ def _medications(
     }
 
 
-def _immunizations(prefix: str, view: Frame, row_of: np.ndarray, records: Frame) -> Frame:
+def _immunizations(
+    serials: Serials, prefix: str, view: Frame, row_of: np.ndarray, records: Frame
+) -> Frame:
     shots = _of_kinds(records, ("immunization",))
     n = len(shots["person"])
     lots = pick([f"{c}{d}" for c in "ABCDEFGHJK" for d in range(1000, 1010)], np.arange(n) % 100)
     return {
-        "immunization_id": ids(f"{prefix}I", np.arange(1, n + 1), 9),
+        "immunization_id": ids(f"{prefix}I", serials.take(f"{prefix}I", n), 9),
         "person_id": _source_ids(row_of, shots["person"], view),
         "source_code_type": np.full(n, "cvx"),
         "source_code": shots["code"],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -379,12 +377,3 @@ def immunizations(t: Frame) -> pa.Array:
         text(t["lot_number"]),
         '"}',
     )
-
-
-def write_ndjson(lines: pa.Array, path: Path) -> int:
-    """One resource per line."""
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for start in range(0, len(lines), 200_000):
-            chunk = lines.slice(start, 200_000).to_pylist()
-            handle.write("\n".join(chunk) + "\n" if chunk else "")
-    return len(lines)

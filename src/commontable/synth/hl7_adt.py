@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -130,13 +128,4 @@ def messages(feed: pa.Table, facility: str, facility_npi: str) -> pa.Array:
     return pc.binary_join_element_wise(msh, evn, pid, pv1, dg1, pa.array([""] * n), "\r")
 
 
-def write_hl7(feed: pa.Table, facility: str, facility_npi: str, path: Path) -> int:
-    """Write the feed as one file of messages, each followed by a newline; returns messages."""
-    lines = messages(feed, facility, facility_npi)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        for chunk in lines.to_pylist():
-            handle.write(chunk + "\n")
-    return feed.num_rows
-
-
-__all__ = ["SEX", "messages", "text", "write_hl7"]
+__all__ = ["SEX", "messages", "text"]

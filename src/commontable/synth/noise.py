@@ -14,7 +14,6 @@ from commontable.synth.people import _addresses, _set_text
 from commontable.synth.randomness import distinct, weighted
 
 LETTERS = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
-WIDTH = 24
 
 
 @dataclass(frozen=True)
@@ -40,12 +39,19 @@ REGISTRY = Profile("IIS", 0.0, 0.30, 0.02, 0.0, 0.08, 0.0, 0.004, 0.30)
 
 
 def source_view(
-    rng: np.random.Generator, people: Frame, persons: np.ndarray, profile: Profile
+    rng: np.random.Generator,
+    people: Frame,
+    persons: np.ndarray,
+    profile: Profile,
+    id_range: tuple[int, int] = (10**7, 10**8),
 ) -> Frame:
-    """A source's roster of the given people (true indices), with its ids and its errors."""
+    """A source's roster of the given people (true indices), with its ids and its errors.
+
+    Ids are drawn from `id_range`, the chunk's own share of the 8-digit numbers.
+    """
     view = take(people, persons)
     n = len(persons)
-    view["person_id"] = ids(profile.id_prefix, distinct(rng, 10**7, 10**8, n), 8)
+    view["person_id"] = ids(profile.id_prefix, distinct(rng, *id_range, n), 8)
     view["first_name"] = _typos(rng, view["first_name"], profile.typo)
     view["last_name"] = _typos(rng, view["last_name"], profile.typo)
     view["first_name"] = _nicknames(rng, view["first_name"], profile.nickname)
@@ -73,31 +79,45 @@ def source_view(
 
 
 def _typos(rng: np.random.Generator, names: pa.Array, rate: float) -> pa.Array:
-    """1-2 character edits (substitution, deletion, transposition) in a share of the names."""
+    """1-2 character edits (substitution, deletion, transposition) in a share of the names.
+
+    The first letter is kept and only lower-case letters are written, so an edit never leaves
+    an empty slot or a control character in a name.
+    """
     hit = np.flatnonzero(rng.random(len(names)) < rate)
     if not len(hit):
         return names
-    raw = np.array(names.take(pa.array(hit)).to_pylist(), dtype=f"S{WIDTH}")
-    chars = raw.view(np.uint8).reshape(len(hit), WIDTH).copy()
-    for _ in range(2):
-        length = np.maximum((chars != 0).sum(axis=1), 2)
-        pos = 1 + (rng.random(len(hit)) * (length - 1)).astype(np.int64)
-        kind = rng.integers(0, 3, len(hit))
-        rows = np.arange(len(hit))
-        sub = kind == 0
-        chars[rows[sub], np.minimum(pos[sub], WIDTH - 1)] = LETTERS[rng.integers(0, 26, sub.sum())]
-        cols = np.arange(WIDTH)[None, :]
-        shift = np.where((kind == 1)[:, None] & (cols >= pos[:, None]), cols + 1, cols)
-        swap_at = np.maximum(np.minimum(pos, length - 1) - 1, 1)
-        swap = (kind == 2)[:, None]
-        shift = np.where(swap & (cols == swap_at[:, None]), cols + 1, shift)
-        shift = np.where(swap & (cols == swap_at[:, None] + 1), cols - 1, shift)
-        padded = np.concatenate([chars, np.zeros((len(hit), 1), np.uint8)], axis=1)
-        chars = np.take_along_axis(padded, np.minimum(shift, WIDTH), axis=1)
-        if rng.random() < 0.5:
+    kinds = rng.integers(0, 3, (len(hit), 2))
+    where = rng.random((len(hit), 2))
+    letters = LETTERS[rng.integers(0, 26, (len(hit), 2))]
+    twice = rng.random(len(hit)) < 0.5
+    edited = [
+        _edit(name, kinds[i], where[i], letters[i], 1 + int(twice[i]))
+        for i, name in enumerate(names.take(pa.array(hit)).to_pylist())
+    ]
+    return _set_text(names, hit, pa.array(edited, pa.string()))
+
+
+def _edit(
+    name: str | None, kinds: np.ndarray, where: np.ndarray, letters: np.ndarray, times: int
+) -> str | None:
+    """A name after `times` edits; names under two characters are left alone."""
+    if name is None:
+        return None
+    for k in range(times):
+        size = len(name)
+        if size < 2:
             break
-    edited = pa.array([b.decode() for b in chars.view(f"S{WIDTH}").ravel()])
-    return _set_text(names, hit, edited)
+        pos = 1 + int(where[k] * (size - 1))  # in [1, size - 1]: never the first letter
+        kind = int(kinds[k]) if size >= 3 else 0
+        if kind == 1:
+            name = name[:pos] + name[pos + 1 :]
+        elif kind == 2:
+            a = min(pos, size - 2)
+            name = name[:a] + name[a + 1] + name[a] + name[a + 2 :]
+        else:
+            name = name[:pos] + chr(int(letters[k])) + name[pos + 1 :]
+    return name
 
 
 def _nicknames(rng: np.random.Generator, names: pa.Array, rate: float) -> pa.Array:

@@ -44,8 +44,9 @@ COMMON_NAMES = {
 }
 
 
-def make_people(rng: np.random.Generator, count: int, end: np.datetime64) -> Frame:
-    """`count` residents alive at some time in the period, as of its last day `end`."""
+def make_people(rng: np.random.Generator, count: int, end: np.datetime64, first: int = 0) -> Frame:
+    """`count` residents alive at some time in the period, as of its last day `end`; their
+    person keys number on from `first` (the people of earlier chunks)."""
     place = geography.region()
     zip_index = weighted(rng, place.population, count)
     urban = place.urban[zip_index]
@@ -63,7 +64,7 @@ def make_people(rng: np.random.Generator, count: int, end: np.datetime64) -> Fra
     ethnicity[rng.random(count) < 0.02] = "unknown"
     people: Frame = {
         "person": np.arange(count),
-        "person_key": ids("CT", np.arange(1, count + 1), 8),
+        "person_key": ids("CT", first + np.arange(1, count + 1), 8),
         "sex": np.where(female, "female", "male"),
         "birth_date": dates(birth),
         "race": RACES[race],

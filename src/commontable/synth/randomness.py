@@ -7,10 +7,12 @@ import hashlib
 import numpy as np
 
 
-def stream(seed: int, step: str) -> np.random.Generator:
-    """A generator for one named step; the same seed and step always give the same numbers."""
+def stream(seed: int, step: str, chunk: int | None = None) -> np.random.Generator:
+    """A generator for one named step (of one chunk of people, when given); the same seed, step
+    and chunk always give the same numbers."""
     key = int.from_bytes(hashlib.sha256(step.encode()).digest()[:8], "little")
-    return np.random.default_rng(np.random.SeedSequence([seed, key]))
+    entropy = [seed, key] if chunk is None else [seed, key, chunk + 1]
+    return np.random.default_rng(np.random.SeedSequence(entropy))
 
 
 def weighted(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:

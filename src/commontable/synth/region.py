@@ -1,4 +1,10 @@
-"""generate_region: the whole synthetic region, sources and truth, from one seed."""
+"""generate_region: the whole synthetic region, sources and truth, from one seed.
+
+People are simulated in chunks of about CHUNK_PEOPLE; each chunk's rows are appended to the
+open files, so memory stays flat whatever the region's size. Organizations, clinicians and the
+planted clinic rates are built once; look-alikes, readmissions and people seen by several
+members are planted within a chunk.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,16 @@ import numpy as np
 import pyarrow as pa
 
 from commontable.synth import sources, sources_care, truth
-from commontable.synth.world import simulate
+from commontable.synth.flaws import Flaws
+from commontable.synth.measures_planted import clinic_rates
+from commontable.synth.numbering import Part, Serials, chunks
+from commontable.synth.organizations import build_roster
+from commontable.synth.randomness import stream
+from commontable.synth.world import World, simulate
+from commontable.synth.writers import Sink
 
 Progress = Callable[[str, int, int], None]
+CHUNK_PEOPLE = 50_000
 STEPS = (
     "people",
     "coverage",
@@ -39,14 +52,42 @@ class RegionSummary:
     seconds: float = 0.0
 
 
+class _Clock:
+    """Seconds per step summed over chunks, and progress reported as chunk and step."""
+
+    def __init__(self, progress: Progress | None, chunk_count: int) -> None:
+        self.progress = progress
+        self.total = chunk_count * len(STEPS)
+        self.chunk_count = chunk_count
+        self.chunk = 0
+        self.seconds: dict[str, float] = {}
+        self.current = "setup"
+        self.began = time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        spent = self.seconds.get(self.current, 0.0) + now - self.began
+        self.seconds[self.current] = round(spent, 2)
+        self.current, self.began = name, now
+        if self.progress is not None and name in STEPS:
+            label = (
+                name if self.chunk_count == 1 else f"{name} ({self.chunk + 1}/{self.chunk_count})"
+            )
+            self.progress(label, self.chunk * len(STEPS) + STEPS.index(name), self.total)
+
+
 def generate_region(
     people: int,
     seed: int,
     out: Path,
     years: tuple[int, int] = (2023, 2025),
     progress: Progress | None = None,
+    errors: bool = True,
 ) -> RegionSummary:
     """Write a synthetic region under `out`: `sources/<member>/...` and `truth/`.
+
+    With `errors`, about one row in a thousand of some files is planted with a mistake real
+    submissions carry (listed in truth/planted_errors.parquet) for intake to quarantine.
 
     Example:
         >>> summary = generate_region(people=2_000, seed=7, out=Path("demo/region"))
@@ -54,18 +95,44 @@ def generate_region(
     began = time.perf_counter()
     out = Path(out)
     span = range(years[0], years[1] + 1)
-    seconds: dict[str, float] = {}
-    clock = [time.perf_counter()]
-    current = ["setup"]
+    parts = chunks(people, CHUNK_PEOPLE)
+    clock = _Clock(progress, len(parts))
+    roster = build_roster(stream(seed, "organizations"))
+    rates = clinic_rates(stream(seed, "planted"), len(roster.clinics))
+    flaws = Flaws(seed, out / "sources") if errors else None
+    sink = Sink(out, flaws)
+    sources.collaborative_files(roster, out / "sources", sink)
+    tally = truth.Tally()
+    serials = Serials()
+    for index, (first, count) in enumerate(parts):
+        clock.chunk = index
+        if flaws is not None:
+            flaws.chunk = index
+        part = Part(index, len(parts), first, serials)
+        world = simulate(count, seed, span, clock.step, roster, rates, part)
+        _write_chunk(world, out, sink, clock)
+        tally.add(world)
+        del world
+    clock.step("done")
+    files = sink.close()
+    if flaws is not None:
+        files.update(flaws.write(out / "truth"))
+    else:
+        files.update(Flaws.write_none(out / "truth"))
+    facts = truth.planted(seed, span, roster, rates, tally, clock.seconds)
+    files.update(truth.write_planted(out, facts))
+    if progress is not None:
+        progress("done", clock.total, clock.total)
+    return RegionSummary(
+        people=people,
+        organizations=len(roster.orgs),
+        files=files,
+        seconds=round(time.perf_counter() - began, 2),
+    )
 
-    def step(name: str) -> None:
-        now = time.perf_counter()
-        seconds[current[0]] = round(now - clock[0], 2)
-        clock[0], current[0] = now, name
-        if progress is not None:
-            progress(name, STEPS.index(name), len(STEPS))
 
-    world = simulate(people, seed, span, step)
+def _write_chunk(world: World, out: Path, sink: Sink, clock: _Clock) -> None:
+    """Every member's rows of one chunk of people, then the chunk's truth."""
     source_person: list[pa.Table] = []
 
     def record(slug: str, table: str, file_name: str, ids: pa.Array, persons: np.ndarray) -> None:
@@ -84,30 +151,15 @@ def generate_region(
 
     folder = out / "sources"
     npi = sources.npi_arrays(world)
-    files: dict[str, int] = {}
-    step("health plans")
-    files.update(_prefixed(sources.payer_files(world, folder, npi, record)))
-    files.update(_prefixed(sources.collaborative_files(world, folder)))
-    step("medical groups")
-    files.update(_prefixed(sources_care.group_files(world, folder, npi, record)))
-    step("hospitals")
-    files.update(_prefixed(sources_care.hospital_files(world, folder, npi, record)))
-    step("community organizations")
-    files.update(_prefixed(sources_care.cbo_files(world, folder, npi, record)))
-    step("registry")
-    files.update(_prefixed(sources_care.registry_files(world, folder, npi, record)))
-    step("truth")
-    files.update(truth.write_truth(world, out, source_person, seconds))
-    step("truth")  # records the truth step's own seconds in the summary only
-    if progress is not None:
-        progress("done", len(STEPS), len(STEPS))
-    return RegionSummary(
-        people=people,
-        organizations=len(world.roster.orgs),
-        files=files,
-        seconds=round(time.perf_counter() - began, 2),
-    )
-
-
-def _prefixed(files: dict[str, int]) -> dict[str, int]:
-    return {f"sources/{name}": rows for name, rows in files.items()}
+    clock.step("health plans")
+    sources.payer_files(world, folder, npi, record, sink)
+    clock.step("medical groups")
+    sources_care.group_files(world, folder, npi, record, sink)
+    clock.step("hospitals")
+    sources_care.hospital_files(world, folder, npi, record, sink)
+    clock.step("community organizations")
+    sources_care.cbo_files(world, folder, npi, record, sink)
+    clock.step("registry")
+    sources_care.registry_files(world, folder, npi, record, sink)
+    clock.step("truth")
+    truth.write_chunk(world, out, source_person, sink)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from commontable.synth.frame import Frame, concat, ids
+from commontable.synth.numbering import Serials
 
 INSTRUMENT = "AHC HRSN"
 # CMS Accountable Health Communities HRSN screening tool, LOINC panel 96777-8: (question LOINC,
@@ -102,10 +103,11 @@ def screenings(
     high_risk: np.ndarray,
     focus: str,
     prefix: str,
+    serials: Serials,
 ) -> Frame:
     """One answer row per question for each (person, day) screening; `focus` domain likelier."""
     n = len(person)
-    screening_id = ids(f"{prefix}S", np.arange(1, n + 1), 8)
+    screening_id = ids(f"{prefix}S", serials.take(f"{prefix}S", n), 8)
     need = {
         domain: rng.random(n) < np.where(high_risk, hi, lo) * (3.0 if domain == focus else 1.0)
         for domain, (hi, lo) in NEED.items()

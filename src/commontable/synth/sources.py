@@ -18,11 +18,13 @@ from commontable.synth.coverage import (
     PLAN_OF_STATE,
     SMALL_GROUP,
 )
-from commontable.synth.frame import Frame, take, to_table
-from commontable.synth.organizations import EMPLOYERS, SMALL_GROUPS
+from commontable.synth.frame import Frame, ids, take, to_table
+from commontable.synth.identifiers import npis
+from commontable.synth.numbering import Serials
+from commontable.synth.organizations import EMPLOYERS, SMALL_GROUPS, Roster
 from commontable.synth.randomness import stream
 from commontable.synth.world import World
-from commontable.synth.writers import write
+from commontable.synth.writers import Sink
 
 Record = Callable[[str, str, str, pa.Array, np.ndarray], None]  # slug, table, file, ids, persons
 DX = [f"diagnosis_code_{s + 1}" for s in range(claims.DX_SLOTS)]
@@ -86,7 +88,13 @@ def _view(
 ) -> tuple[Frame, np.ndarray]:
     """A source's roster of the people and the map person -> roster row (-1 when absent)."""
     persons = np.unique(persons)
-    view = noise.source_view(stream(world.seed, f"noise/{slug}"), world.people, persons, profile)
+    view = noise.source_view(
+        world.stream(f"noise/{slug}"),
+        world.people,
+        persons,
+        profile,
+        world.part.id_range(10**7, 10**8),
+    )
     view["pcp_npi"] = npi["pcp"][persons]
     row_of = np.full(len(world.people["person"]), -1)
     row_of[persons] = np.arange(len(persons))
@@ -94,10 +102,10 @@ def _view(
 
 
 def payer_files(
-    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
-) -> dict[str, int]:
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record, sink: Sink
+) -> None:
     """eligibility.csv, medical_claim.csv and pharmacy_claim.csv of each health plan."""
-    rng = stream(world.seed, "claims")
+    rng = world.stream("claims")
     professional = claims.professional_claims(
         rng, world.visits, world.ed, world.stays, world.records, npi
     )
@@ -107,9 +115,9 @@ def payer_files(
         claims.price_and_route(rng, institutional, world.coverage, "I"),
     ]
     pharmacy = claims.pharmacy_claims(
-        rng, world.fills, world.coverage, npi["pcp"], np.array(_pharmacy_npis(rng))
+        rng, world.fills, world.coverage, npi["pcp"], np.array(_pharmacy_npis(world.seed))
     )
-    written = {}
+    serials = world.part.serials
     cov = dict(world.coverage)
     cov["span_id"] = np.arange(len(cov["person"]))
     plan_of_span = PLAN_OF_STATE[cov["state"]]
@@ -154,20 +162,26 @@ def payer_files(
             "phone": member("phone"),
             "attributed_npi": npi["pcp"][spans["person"]],
         }
-        written[f"{plan.slug}/eligibility.csv"] = write(eligibility, folder / "eligibility.csv")
+        sink.table(eligibility, folder / "eligibility.csv")
         record(plan.slug, "eligibility", "eligibility.csv", view["person_id"], view["person"])
         medical = [
             _claim_frame(
-                take(x, x["plan_index"] == p), plan.name, product_of(spans, product), ids_of, tag
+                take(x, x["plan_index"] == p),
+                plan.name,
+                product_of(spans, product),
+                ids_of,
+                tag,
+                serials,
+                plan.slug,
             )
             for x, tag in zip(lines, "PI", strict=True)
         ]
         table = pa.concat_tables([to_table(m, CLAIM_COLUMNS) for m in medical])
-        written[f"{plan.slug}/medical_claim.csv"] = write(table, folder / "medical_claim.csv")
+        sink.table(table, folder / "medical_claim.csv")
         rx = take(pharmacy, pharmacy["plan_index"] == p)
         k = len(rx["person"])
         rx_frame = {
-            "claim_id": _claim_ids("R", np.arange(k)),
+            "claim_id": ids("R", serials.take(f"{plan.slug}/R", k), 10),
             "claim_line_number": np.ones(k, np.int64),
             "person_id": ids_of(rx["person"]),
             "member_id": ids_of(rx["person"]),
@@ -191,8 +205,7 @@ def payer_files(
                 )
             },
         }
-        written[f"{plan.slug}/pharmacy_claim.csv"] = write(rx_frame, folder / "pharmacy_claim.csv")
-    return written
+        sink.table(rx_frame, folder / "pharmacy_claim.csv")
 
 
 def _ids_of(view: Frame, row_of: np.ndarray, persons: np.ndarray) -> pa.Array:
@@ -232,23 +245,19 @@ def _employer(state: np.ndarray) -> np.ndarray:
     return names[index]
 
 
-def _claim_ids(tag: str, number: np.ndarray) -> pa.Array:
-    from commontable.synth.frame import ids
-
-    return ids(tag, number + 1, 10)
-
-
 def _claim_frame(
     lines: Frame,
     payer: str,
     product: Callable[[np.ndarray], np.ndarray],
     ids_of: Callable[[np.ndarray], pa.Array],
     tag: str,
+    serials: Serials,
+    slug: str,
 ) -> Frame:
     n = len(lines["person"])
-    _, number = np.unique(lines["claim_key"], return_inverse=True)
+    keys, number = np.unique(lines["claim_key"], return_inverse=True)
     frame = dict(lines)
-    frame["claim_id"] = _claim_ids(tag, number)
+    frame["claim_id"] = ids(tag, serials.take(f"{slug}/{tag}", len(keys))[number], 10)
     frame["person_id"] = frame["member_id"] = ids_of(lines["person"])
     frame["payer"] = np.full(n, payer)
     frame["plan"] = product(lines["span"])
@@ -256,25 +265,17 @@ def _claim_frame(
     return frame
 
 
-def _pharmacy_npis(rng: np.random.Generator) -> list[str]:
-    from commontable.synth.identifiers import npis
+def _pharmacy_npis(seed: int) -> list[str]:
+    """The region's twelve pharmacies (the same in every chunk)."""
+    return npis(stream(seed, "pharmacies"), 12, entity=2)
 
-    return npis(rng, 12, entity=2)
 
-
-def collaborative_files(world: World, out: Path) -> dict[str, int]:
+def collaborative_files(roster: Roster, out: Path, sink: Sink) -> None:
+    """The collaborative's roster files, written once per region."""
     folder = out / "collaborative"
-    return {
-        "collaborative/organization.csv": write(
-            roster_tables.organization(world.roster), folder / "organization.csv"
-        ),
-        "collaborative/practitioner.csv": write(
-            roster_tables.practitioner(world.roster), folder / "practitioner.csv"
-        ),
-        "collaborative/location.csv": write(
-            roster_tables.location(world.roster), folder / "location.csv"
-        ),
-    }
+    sink.table(roster_tables.organization(roster), folder / "organization.csv")
+    sink.table(roster_tables.practitioner(roster), folder / "practitioner.csv")
+    sink.table(roster_tables.location(roster), folder / "location.csv")
 
 
 __all__ = [

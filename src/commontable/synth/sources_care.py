@@ -12,10 +12,9 @@ from commontable.synth import adt, ehr, fhir_ndjson, hl7_adt, noise, sdoh
 from commontable.synth.coverage import MEDICAID, state_on
 from commontable.synth.frame import Frame, concat, take, to_table
 from commontable.synth.people import age_on
-from commontable.synth.randomness import stream
 from commontable.synth.sources import Record, _view
 from commontable.synth.world import World, age_on_visit
-from commontable.synth.writers import write
+from commontable.synth.writers import Sink
 
 CLINIC_SDOH_SHARE = 0.15  # adult patients screened with AHC HRSN at their last visit of a year
 FHIR_FILES: dict[str, tuple[str, Callable[..., pa.Array]]] = {
@@ -61,22 +60,21 @@ def _select(frame: Frame, clinic_group: np.ndarray, group: int) -> Frame:
 
 
 def _clinic_sdoh(world: World, visits: Frame, prefix: str) -> Frame:
-    rng = stream(world.seed, f"sdoh/{prefix}")
+    rng = world.stream(f"sdoh/{prefix}")
     ages = age_on_visit(world.people, visits)
     chosen = (ages >= 18) & (rng.random(len(ages)) < CLINIC_SDOH_SHARE / 3)
     person, day = visits["person"][chosen], visits["start"][chosen]
     state, _ = state_on(world.coverage, person, day)
     risk = (state == MEDICAID) | world.people["urban"][person]
-    return sdoh.screenings(rng, person, day, risk, "", prefix)
+    return sdoh.screenings(rng, person, day, risk, "", prefix, world.part.serials)
 
 
 def group_files(
-    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
-) -> dict[str, int]:
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record, sink: Sink
+) -> None:
     """Each medical group's EHR extract: FHIR NDJSON, CSV or Parquet."""
     roster = world.roster
     clinic_group = np.array([c.group for c in roster.clinics])
-    written = {}
     for g, group in enumerate(roster.groups):
         visits = _select(world.visits, clinic_group, g)
         records = _select(world.records, clinic_group, g)
@@ -91,6 +89,7 @@ def group_files(
         view, row_of = _view(world, group.slug, persons, noise.CLINIC, npi)
         prefix = "".join(w[0] for w in group.name.split()).upper()
         tables = ehr.extract(
+            world.part.serials,
             prefix,
             view,
             row_of,
@@ -111,9 +110,7 @@ def group_files(
                 lines = (
                     build(tables[table], system) if resource == "Patient" else build(tables[table])
                 )
-                written[f"{group.slug}/{resource}.ndjson"] = fhir_ndjson.write_ndjson(
-                    lines, _mkdir(folder) / f"{resource}.ndjson"
-                )
+                sink.lines(lines, folder / f"{resource}.ndjson")
             lines = pa.concat_arrays(
                 [
                     fhir_ndjson.labs(tables["lab_result"]),
@@ -121,35 +118,26 @@ def group_files(
                     fhir_ndjson.social_needs(screening),
                 ]
             )
-            written[f"{group.slug}/Observation.ndjson"] = fhir_ndjson.write_ndjson(
-                lines, folder / "Observation.ndjson"
-            )
+            sink.lines(lines, folder / "Observation.ndjson")
             record(group.slug, "patient", "Patient.ndjson", view["person_id"], view["person"])
             continue
         suffix = ".csv" if group.fmt == "csv" else ".parquet"
         tables["condition"].pop("snomed")
         tables["sdoh_screening"] = screening
         for table, frame in tables.items():
-            written[f"{group.slug}/{table}{suffix}"] = write(frame, folder / f"{table}{suffix}")
+            sink.table(frame, folder / f"{table}{suffix}")
         record(group.slug, "patient", f"patient{suffix}", view["person_id"], view["person"])
-    return written
-
-
-def _mkdir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def hospital_files(
-    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
-) -> dict[str, int]:
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record, sink: Sink
+) -> None:
     """Hospital 1: HL7v2 ADT messages (adt.hl7); hospital 2: adt_event.parquet."""
-    written = {}
     for h, hospital in enumerate(world.roster.hospitals):
-        rng = stream(world.seed, f"adt/{hospital.slug}")
+        rng = world.stream(f"adt/{hospital.slug}")
         stay = adt.visits(rng, h, world.ed, world.stays, npi["hospital_staff"][h])
         prefix = "".join(w[0] for w in hospital.name.split()).upper()
-        feed = adt.events(rng, stay, prefix)
+        feed = adt.events(rng, stay, prefix, world.part.serials)
         view, row_of = _view(world, hospital.slug, feed["person"], noise.HOSPITAL, npi)
         rows = pa.array(row_of[feed["person"]])
         for column, source in (
@@ -172,19 +160,18 @@ def hospital_files(
         table = to_table(feed, ADT_COLUMNS)
         if h == 0:
             name = "adt.hl7"
-            written[f"{hospital.slug}/{name}"] = hl7_adt.write_hl7(
-                table, prefix, hospital.npi or "", _mkdir(out / hospital.slug) / name
+            sink.lines(
+                hl7_adt.messages(table, prefix, hospital.npi or ""), out / hospital.slug / name
             )
         else:
             name = "adt_event.parquet"
-            written[f"{hospital.slug}/{name}"] = write(table, out / hospital.slug / name)
+            sink.table(table, out / hospital.slug / name)
         record(hospital.slug, "adt_event", name, view["person_id"], view["person"])
-    return written
 
 
 def cbo_files(
-    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
-) -> dict[str, int]:
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record, sink: Sink
+) -> None:
     """Each CBO's client roster and the AHC HRSN screenings it did."""
     people = world.people
     count = len(people["person"])
@@ -192,9 +179,8 @@ def cbo_files(
     state, _ = state_on(world.coverage, people["person"], np.full(count, end - 180))
     risk = (state == MEDICAID) | people["urban"]
     adult = age_on(people, end) >= 18
-    written = {}
     for c, cbo in enumerate(world.roster.of_type("cbo")):
-        rng = stream(world.seed, f"cbo/{cbo.slug}")
+        rng = world.stream(f"cbo/{cbo.slug}")
         client = adult & (rng.random(count) < np.where(risk, 0.035, 0.006))
         persons = np.flatnonzero(client)
         times = 1 + (rng.random(len(persons)) < 0.35)
@@ -207,7 +193,7 @@ def cbo_files(
         who, day = who[keep], day[keep]
         view, row_of = _view(world, cbo.slug, who, noise.CBO, npi)
         prefix = f"CBO{c + 1}"
-        answers = sdoh.screenings(rng, who, day, risk[who], cbo.domain, prefix)
+        answers = sdoh.screenings(rng, who, day, risk[who], cbo.domain, prefix, world.part.serials)
         answers["person_id"] = view["person_id"].take(pa.array(row_of[answers.pop("person")]))
         roster = {
             k: view[k]
@@ -225,22 +211,21 @@ def cbo_files(
         }
         roster["state"] = np.full(len(view["person"]), "NY")
         folder = out / cbo.slug
-        written[f"{cbo.slug}/patient.csv"] = write(roster, folder / "patient.csv")
-        written[f"{cbo.slug}/sdoh_screening.csv"] = write(answers, folder / "sdoh_screening.csv")
+        sink.table(roster, folder / "patient.csv")
+        sink.table(answers, folder / "sdoh_screening.csv")
         record(cbo.slug, "patient", "patient.csv", view["person_id"], view["person"])
-    return written
 
 
 def registry_files(
-    world: World, out: Path, npi: dict[str, np.ndarray], record: Record
-) -> dict[str, int]:
+    world: World, out: Path, npi: dict[str, np.ndarray], record: Record, sink: Sink
+) -> None:
     """The public health immunization registry: most doses given anywhere in the region."""
-    rng = stream(world.seed, "registry")
+    rng = world.stream("registry")
     shots = take(world.records, world.records["kind"] == "immunization")
     shots = take(shots, rng.random(len(shots["person"])) < 0.92)  # NYSIIS completeness, ~90%+
     slug = world.roster.of_type("public health")[0].slug
     view, row_of = _view(world, slug, shots["person"], noise.REGISTRY, npi)
-    table = ehr._immunizations("IIS", view, row_of, shots)
+    table = ehr._immunizations(world.part.serials, "IIS", view, row_of, shots)
     patient = {
         k: view[k]
         for k in (
@@ -258,10 +243,8 @@ def registry_files(
     }
     folder = out / slug
     record(slug, "patient", "patient.csv", view["person_id"], view["person"])
-    return {
-        f"{slug}/patient.csv": write(patient, folder / "patient.csv"),
-        f"{slug}/immunization.csv": write(table, folder / "immunization.csv"),
-    }
+    sink.table(patient, folder / "patient.csv")
+    sink.table(table, folder / "immunization.csv")
 
 
 __all__ = ["cbo_files", "concat", "group_files", "hospital_files", "registry_files"]

@@ -6,6 +6,7 @@ Written under OUT/truth/, never inside OUT/sources/.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,10 @@ import pyarrow as pa
 from commontable.synth.conditions import CONDITIONS, NAMES
 from commontable.synth.frame import Frame, to_table
 from commontable.synth.measures_planted import PLANTED
+from commontable.synth.organizations import Roster
 from commontable.synth.people import age_on
 from commontable.synth.world import World
-from commontable.synth.writers import write
+from commontable.synth.writers import Sink
 
 
 def person_table(world: World) -> pa.Table:
@@ -70,63 +72,87 @@ def attribution_table(world: World) -> pa.Table:
     )
 
 
-def planted(world: World, seconds: dict[str, float]) -> dict[str, object]:
+@dataclass
+class Tally:
+    """Counts summed over the chunks of a run, for planted.json."""
+
+    people: int = 0
+    adults: int = 0
+    adult_cases: dict[str, int] = field(default_factory=dict)
+    planted: dict[str, int] = field(default_factory=dict)
+    deaths: int = 0
+    stays: int = 0
+    readmissions: int = 0
+    discharges: int = 0
+
+    def add(self, world: World) -> None:
+        people = world.people
+        end = np.datetime64(f"{world.years[-1]}-12-31")
+        adult = age_on(people, end) >= 18
+        self.people += len(people["person"])
+        self.adults += int(adult.sum())
+        for c in CONDITIONS:
+            cases = int(world.conditions[c.name][adult].sum())
+            self.adult_cases[c.name] = self.adult_cases.get(c.name, 0) + cases
+        kinds = np.asarray(people["planted"])
+        for kind in ("twin", "namesake", "common name"):
+            self.planted[kind] = self.planted.get(kind, 0) + int((kinds == kind).sum())
+        stays = world.stays
+        self.deaths += int((~np.isnat(world.death)).sum())
+        self.stays += len(stays["person"])
+        self.readmissions += int(stays["readmission"].sum())
+        self.discharges += int((stays["disposition"] != "20").sum())
+
+
+def planted(
+    seed: int,
+    years: range,
+    roster: Roster,
+    rates: dict[str, np.ndarray],
+    tally: Tally,
+    seconds: dict[str, float],
+) -> dict[str, object]:
     """How the region was planted: per-clinic measure rates, prevalence, events."""
-    people = world.people
-    end = np.datetime64(f"{world.years[-1]}-12-31")
-    adult = age_on(people, end) >= 18
-    stays = world.stays
-    discharges = stays["disposition"] != "20"
-    clinics = world.roster.clinics
+    clinics = roster.clinics
     return {
-        "seed": world.seed,
-        "people": len(people["person"]),
-        "years": [world.years[0], world.years[-1]],
-        "measurement_year": world.years[-1],
+        "seed": seed,
+        "people": tally.people,
+        "years": [years[0], years[-1]],
+        "measurement_year": years[-1],
         "measures": {
             measure: {
                 "cms": cms,
                 "how": how,
                 "low": low,
                 "high": high,
-                "by_clinic": {c.id: float(world.rates[measure][k]) for k, c in enumerate(clinics)},
+                "by_clinic": {c.id: float(rates[measure][k]) for k, c in enumerate(clinics)},
             }
             for measure, (cms, low, high, how) in PLANTED.items()
         },
         "clinic_group": {c.id: c.parent for c in clinics},
         "adult_prevalence": {
-            c.name: round(float(world.conditions[c.name][adult].mean()), 4) for c in CONDITIONS
+            c.name: round(tally.adult_cases[c.name] / max(tally.adults, 1), 4) for c in CONDITIONS
         },
         "prevalence_sources": {c.name: c.source for c in CONDITIONS},
-        "planted_people": {
-            kind: int((np.asarray(people["planted"]) == kind).sum())
-            for kind in ("twin", "namesake", "common name")
-        },
-        "deaths": int((~np.isnat(world.death)).sum()),
-        "inpatient_stays": int(len(stays["person"])),
-        "readmissions": int(stays["readmission"].sum()),
-        "readmission_share_of_discharges": round(
-            float(stays["readmission"].sum() / max(discharges.sum(), 1)), 4
-        ),
+        "planted_people": tally.planted,
+        "deaths": tally.deaths,
+        "inpatient_stays": tally.stays,
+        "readmissions": tally.readmissions,
+        "readmission_share_of_discharges": round(tally.readmissions / max(tally.discharges, 1), 4),
         "seconds": seconds,
     }
 
 
-def write_truth(
-    world: World, out: Path, source_person: list[pa.Table], seconds: dict[str, float]
-) -> dict[str, int]:
+def write_chunk(world: World, out: Path, source_person: list[pa.Table], sink: Sink) -> None:
+    """Append one chunk's people, source ids and attribution to the truth files."""
+    folder = out / "truth"
+    sink.table(person_table(world), folder / "person.parquet")
+    sink.table(pa.concat_tables(source_person), folder / "source_person.parquet")
+    sink.table(attribution_table(world), folder / "attribution.parquet")
+
+
+def write_planted(out: Path, facts: dict[str, object]) -> dict[str, int]:
     folder = out / "truth"
     folder.mkdir(parents=True, exist_ok=True)
-    written = {
-        "truth/person.parquet": write(person_table(world), folder / "person.parquet"),
-        "truth/source_person.parquet": write(
-            pa.concat_tables(source_person), folder / "source_person.parquet"
-        ),
-        "truth/attribution.parquet": write(
-            attribution_table(world), folder / "attribution.parquet"
-        ),
-    }
-    facts = planted(world, seconds)
     (folder / "planted.json").write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n")
-    written["truth/planted.json"] = 1
-    return written
+    return {"truth/planted.json": 1}

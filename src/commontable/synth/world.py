@@ -12,11 +12,11 @@ from commontable.synth.attribution import attribute
 from commontable.synth.conditions import CONDITIONS, assign_conditions, condition_count
 from commontable.synth.coverage import monthly_states, spans
 from commontable.synth.frame import Frame, concat
-from commontable.synth.measures_planted import clinic_rates
 from commontable.synth.mortality import assign_deaths
-from commontable.synth.organizations import Roster, build_roster
+from commontable.synth.numbering import Part
+from commontable.synth.organizations import Roster
 from commontable.synth.people import age_on, make_people
-from commontable.synth.randomness import stream
+from commontable.synth.randomness import stream as _stream
 
 Step = Callable[[str], None]
 # ICD-10-CM reason billed with each kind of result (Z12.x screening encounters, Z23 vaccines).
@@ -39,9 +39,10 @@ CHUNK = 200_000
 
 @dataclass
 class World:
-    """Everything the sources are cut from, with the truth they are checked against."""
+    """Everything one chunk of people's sources are cut from, with the truth to check them."""
 
     seed: int
+    part: Part
     years: range
     roster: Roster
     people: Frame
@@ -59,34 +60,48 @@ class World:
     courses: Frame
     fills: Frame
 
+    def stream(self, step: str) -> np.random.Generator:
+        """The random stream of a named step for this chunk."""
+        return _stream(self.seed, step, self.part.index)
 
-def simulate(people_count: int, seed: int, years: range, step: Step) -> World:
-    """Run every step of the simulation for a seed."""
+
+def simulate(
+    people_count: int,
+    seed: int,
+    years: range,
+    step: Step,
+    roster: Roster,
+    rates: dict[str, np.ndarray],
+    part: Part,
+) -> World:
+    """Run every step of the simulation for one chunk of people (roster and rates region-wide)."""
     start, end = np.datetime64(f"{years[0]}-01-01"), np.datetime64(f"{years[-1]}-12-31")
-    roster = build_roster(stream(seed, "organizations"))
+
+    def stream(name: str) -> np.random.Generator:
+        return _stream(seed, name, part.index)
+
     step("people")
-    people = make_people(stream(seed, "people"), people_count, end)
-    conditions = assign_conditions(stream(seed, "conditions"), people, start, end)
+    people = make_people(stream("people"), people_count, end, part.first)
+    conditions = assign_conditions(stream("conditions"), people, start, end)
     chronic = condition_count(conditions)
-    death = assign_deaths(stream(seed, "deaths"), people, conditions, years)
+    death = assign_deaths(stream("deaths"), people, conditions, years)
     people["death_date"] = death
     step("coverage")
-    states = monthly_states(stream(seed, "coverage"), people, death, years)
+    states = monthly_states(stream("coverage"), people, death, years)
     coverage = spans(states, people, death, years)
     del states
     clinic, practitioner = attribute(
-        stream(seed, "attribution"), roster, people, death, chronic, coverage, years
+        stream("attribution"), roster, people, death, chronic, coverage, years
     )
-    rates = clinic_rates(stream(seed, "planted"), len(roster.clinics))
     step("visits")
-    rng = stream(seed, "utilization")
+    rng = stream("utilization")
     visits = utilization.office_visits(rng, people, death, chronic, clinic, practitioner, years)
     ed, stays = utilization.ed_and_inpatient(
         rng, roster, people, death, conditions, chronic, coverage, years
     )
-    person_codes = utilization.chronic_codes(stream(seed, "codes"), conditions)
+    person_codes = utilization.chronic_codes(stream("codes"), conditions)
     onset = np.column_stack([conditions[c.name + "_onset"] for c in CONDITIONS])
-    rng = stream(seed, "diagnoses")
+    rng = stream("diagnoses")
     acute = utilization.codes.ACUTE_OFFICE_DX[rng.integers(0, 10, len(visits["person"]))]
     exam = np.where(age_on_visit(people, visits) < 18, "Z00.129", "Z00.00")
     has_chronic = (person_codes[visits["person"]] != "").any(axis=1)
@@ -102,7 +117,7 @@ def simulate(people_count: int, seed: int, years: range, step: Step) -> World:
         rng, stays["person"], stays["start"], stays["dx"], person_codes, onset
     )
     step("clinical results")
-    rng = stream(seed, "clinical")
+    rng = stream("clinical")
     mp = years[-1]
     clinic_mp = clinic[:, -1]
     child_clinic = np.max(clinic, axis=1)
@@ -121,11 +136,12 @@ def simulate(people_count: int, seed: int, years: range, step: Step) -> World:
     )
     bp = clinical.blood_pressure(rng, conditions, visits, ages, clinic_mp, rates, mp)
     step("medications")
-    rng = stream(seed, "medications")
+    rng = stream("medications")
     courses = medications.prescriptions(rng, people, conditions, death, clinic_mp, rates, years)
     fills = medications.fills(rng, courses)
     return World(
         seed,
+        part,
         years,
         roster,
         people,
