@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from commontable.errors import MissingExtra
-from commontable.warehouse.store import Warehouse, _temp_names
+from commontable.warehouse.store import LogRow, Warehouse, _temp_names
 
 PARTITION = "submission_id"
 
@@ -89,8 +89,8 @@ class SparkWarehouse(Warehouse):
     def next_submission_id(self) -> int:
         return max(self._committed_ids(), default=0) + 1
 
-    def commit(self, submission: Mapping[str, Any], outputs: Mapping[str, ir.Table]) -> None:
-        sid = int(submission[PARTITION])
+    def commit(self, log_row: LogRow, outputs: Mapping[str, ir.Table]) -> None:
+        sid = self.next_submission_id()
         staging = self.root / "_staging" / str(sid)
         moved: list[Path] = []
         try:
@@ -104,6 +104,8 @@ class SparkWarehouse(Warehouse):
                 moved.append(target)
             log_dir = self.root / "submission" / f"{PARTITION}={sid}"
             log_dir.mkdir(parents=True, exist_ok=True)
+            submission = log_row()
+            assert submission[PARTITION] == sid, "submission ids are given out one at a time"
             row = {k: v for k, v in submission.items() if k != PARTITION}
             schema = self.schemas["submission"].to_pyarrow()
             schema = schema.remove(schema.get_field_index(PARTITION))

@@ -16,6 +16,7 @@ from commontable.errors import ConfigError, Conflict, NotFound
 from commontable.warehouse.schema import storage_schemas
 
 _temp_names = itertools.count()
+LogRow = Callable[[], Mapping[str, Any]]
 
 
 class Warehouse:
@@ -49,8 +50,11 @@ class Warehouse:
         """Compute an expression once into a temporary table, so later steps reuse it."""
         return self.con.create_table(f"_{prefix}_{next(_temp_names)}", expr, temp=True)
 
-    def commit(self, submission: Mapping[str, Any], outputs: Mapping[str, ir.Table]) -> None:
-        """Write every output table and the submission log row together: all of it or none."""
+    def commit(self, log_row: LogRow, outputs: Mapping[str, ir.Table]) -> None:
+        """Write every output table, then the submission log row, together: all of it or none.
+
+        `log_row` is called once the outputs are written, so the log can time the writing too.
+        """
         raise NotImplementedError
 
     def next_submission_id(self) -> int:
@@ -99,12 +103,12 @@ class DuckDBWarehouse(Warehouse):
     def _read(self, name: str) -> ir.Table:
         return self.con.table(name)
 
-    def commit(self, submission: Mapping[str, Any], outputs: Mapping[str, ir.Table]) -> None:
+    def commit(self, log_row: LogRow, outputs: Mapping[str, ir.Table]) -> None:
         self.con.raw_sql("BEGIN TRANSACTION")
         try:
             for name, expr in outputs.items():
                 self.con.insert(name, self.conform(name, expr))
-            log = ibis.memtable([dict(submission)], schema=self.schemas["submission"])
+            log = ibis.memtable([dict(log_row())], schema=self.schemas["submission"])
             self.con.insert("submission", log)
         except BaseException:
             self.con.raw_sql("ROLLBACK")
