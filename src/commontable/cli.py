@@ -137,7 +137,7 @@ def load(
             def report(
                 what: str, done: int, total: int, step: TaskID = step, name: str = name
             ) -> None:
-                bar.update(step, description=f"{name}: {what}", completed=done, total=total)
+                bar.update(step, description=f"{name}: {what}", completed=done, total=total or None)
 
             try:
                 result = load_submission(store, folder, name, progress=report)

@@ -196,3 +196,33 @@ def test_parquet_file_loads_like_csv(warehouse: Warehouse, tmp_path: Path) -> No
     load_submission(warehouse, folder, "clinic")
     row = warehouse.table("patient").to_pyarrow().to_pylist()[0]
     assert (row["birth_date"], row["death_flag"]) == (date(1970, 2, 3), False)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are read in chunks of two rows, as a very large file would be."""
+    monkeypatch.setattr("commontable.warehouse.readers.tabular.CHUNK_ROWS", 2)
+    monkeypatch.setattr("commontable.warehouse.readers.tabular.BLOCK_SIZE", 256)
+
+
+def test_a_file_read_in_chunks_keeps_its_row_numbers(
+    warehouse: Warehouse, submission: Write, small_chunks: None
+) -> None:
+    spans = [GOOD_SPAN.replace("p1", f"p{i}") for i in range(1, 8)]
+    spans[5] = "p6,male\n"
+    load_eligibility(warehouse, submission, *spans)
+    [problem] = quarantined(warehouse)
+    assert problem["row_ref"] == "row 7"
+    loaded = sorted(warehouse.table("eligibility").person_id.execute())
+    assert loaded == ["p1", "p2", "p3", "p4", "p5", "p7"]
+
+
+def test_a_bad_file_after_good_chunks_still_rejects_everything(
+    warehouse: Warehouse, submission: Write, small_chunks: None
+) -> None:
+    spans = [GOOD_SPAN.replace("p1", f"p{i}") for i in range(1, 6)]
+    submission("eligibility.csv", ELIGIBILITY_HEADER + "".join(spans))
+    folder = submission("patient.csv", "person_id,sex\nc1,female\n")
+    with pytest.raises(InvalidSubmission, match="missing required column birth_date"):
+        load_submission(warehouse, folder, "acme")
+    assert warehouse.table("eligibility").count().execute() == 0

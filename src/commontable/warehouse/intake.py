@@ -18,7 +18,7 @@ from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS, Contract
 from commontable.warehouse.readers import Reading, RowProblem, read_files, submission_files
 from commontable.warehouse.schema import LINEAGE, QUARANTINE
-from commontable.warehouse.store import Warehouse
+from commontable.warehouse.store import Warehouse, Writer
 from commontable.warehouse.validate import Lineage, Validated, validate
 
 Progress = Callable[[str, int, int], None]
@@ -102,14 +102,17 @@ def load_submission(
     result = SubmissionResult(submission_id, source, "loaded", files)
     lineage = Lineage(source, submission_id, began)
     try:
-        _notify(progress, "reading", 0, len(paths))
-        reading = read_files(paths)
-        outputs = _validate_all(warehouse, reading, lineage, result, progress)
+        with warehouse.transaction() as writer:
+            for reading in read_files(paths):
+                _write(warehouse, writer, reading, lineage, result, progress)
+                warehouse.release()
+            writer.log(lambda: _log_row(result, content, began, started))
     except InvalidSubmission as error:
+        warehouse.release()
         result.status, result.message = "rejected", str(error)
-        warehouse.commit(lambda: _log_row(result, content, began, started), {})
+        with warehouse.transaction() as writer:
+            writer.log(lambda: _log_row(result, content, began, started))
         raise
-    warehouse.commit(lambda: _log_row(result, content, began, started), outputs)
     return result
 
 
@@ -118,37 +121,31 @@ def _notify(progress: Progress | None, step: str, done: int, total: int) -> None
         progress(step, done, total)
 
 
-def _validate_all(
+def _write(
     warehouse: Warehouse,
+    writer: Writer,
     reading: Reading,
     lineage: Lineage,
     result: SubmissionResult,
     progress: Progress | None,
-) -> dict[str, ir.Table]:
-    """Validate every batch; return the tables to write, quarantine included."""
-    by_table: dict[str, list[ir.Table]] = {}
-    quarantine: list[ir.Table] = []
-    for done, batch in enumerate(reading.batches):
-        _notify(progress, f"checking {batch.file_name} ({batch.table})", done, len(reading.batches))
+) -> None:
+    """Validate a chunk of the submission and append its good rows and quarantine."""
+    for batch in reading.batches:
+        _notify(progress, f"checking {batch.file_name} ({batch.table})", result.rows_read, 0)
         checked: Validated = validate(warehouse, batch, lineage)
         result.rows_read += checked.rows_read
         result.rows_loaded += checked.rows_good
+        result.rows_quarantined += checked.rows_read - checked.rows_good
         result.tables[batch.table] = result.tables.get(batch.table, 0) + checked.rows_good
         contract = CONTRACTS[batch.table]
         for name, expr in split_repeating(contract, checked.good, batch.rows.column_names).items():
-            by_table.setdefault(name, []).append(expr)
-        quarantine.append(checked.quarantine)
-    _notify(progress, "checking", len(reading.batches), len(reading.batches))
+            writer.append(name, expr)
+        writer.append("quarantine", checked.quarantine)
     if reading.problems:
-        quarantine.append(warehouse.stage(_problem_rows(reading.problems, lineage), "problems"))
-        result.rows_read += len({(p.file_name, p.row_ref) for p in reading.problems})
-    outputs = {name: ibis.union(*parts) for name, parts in by_table.items()}
-    if quarantine:
-        outputs["quarantine"] = warehouse.materialize(ibis.union(*quarantine), "quarantine")
-        result.rows_quarantined = int(
-            outputs["quarantine"].select("file_name", "row_ref").distinct().count().execute()
-        )
-    return outputs
+        writer.append("quarantine", warehouse.stage(_problem_rows(reading.problems, lineage)))
+        unparsed = len({(p.file_name, p.row_ref) for p in reading.problems})
+        result.rows_read += unparsed
+        result.rows_quarantined += unparsed
 
 
 def split_repeating(contract: Contract, good: ir.Table, sent: Sequence[str]) -> dict[str, ir.Table]:

@@ -7,8 +7,10 @@ removed when the warehouse opens, so an interrupted load leaves the previous sta
 
 from __future__ import annotations
 
+import itertools
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from commontable.errors import MissingExtra
-from commontable.warehouse.store import LogRow, Warehouse, _temp_names
+from commontable.warehouse.store import Warehouse, Writer, _temp_names
 
 PARTITION = "submission_id"
 
@@ -72,8 +74,12 @@ class SparkWarehouse(Warehouse):
     def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
         return ibis.memtable(rows)
 
+    def _keep(self, rows: pa.Table, name: str) -> ir.Table:
+        return ibis.memtable(rows)
+
     def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
         name = f"_{prefix}_{next(_temp_names)}"
+        self._scratch.append(name)
         self.con._run_pre_execute_hooks(expr)
         frame = self.con._session.sql(self.con.compile(expr)).cache()
         frame.createOrReplaceTempView(name)
@@ -89,30 +95,48 @@ class SparkWarehouse(Warehouse):
     def next_submission_id(self) -> int:
         return max(self._committed_ids(), default=0) + 1
 
-    def commit(self, log_row: LogRow, outputs: Mapping[str, ir.Table]) -> None:
+    def release(self) -> None:
+        for name in self._scratch:
+            self.con._session.catalog.dropTempView(name)
+        self._scratch.clear()
+        self.con._session.catalog.clearCache()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
         sid = self.next_submission_id()
         staging = self.root / "_staging" / str(sid)
+        parts = itertools.count()
+
+        def append(name: str, expr: ir.Table) -> None:
+            columns = [c for c in self.schemas[name].names if c != PARTITION]
+            folder = staging / name / str(next(parts))
+            self.con.to_parquet(self.conform(name, expr).select(*columns), str(folder))
+
+        writer = Writer(append)
         moved: list[Path] = []
         try:
-            for name, expr in outputs.items():
-                columns = [c for c in self.schemas[name].names if c != PARTITION]
-                self.con.to_parquet(self.conform(name, expr).select(*columns), str(staging / name))
-            for name in outputs:
-                target = self.root / name / f"{PARTITION}={sid}"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                (staging / name).rename(target)
-                moved.append(target)
-            log_dir = self.root / "submission" / f"{PARTITION}={sid}"
-            log_dir.mkdir(parents=True, exist_ok=True)
-            submission = log_row()
+            yield writer
+            submission = writer.log_row()
             assert submission[PARTITION] == sid, "submission ids are given out one at a time"
-            row = {k: v for k, v in submission.items() if k != PARTITION}
-            schema = self.schemas["submission"].to_pyarrow()
-            schema = schema.remove(schema.get_field_index(PARTITION))
-            pq.write_table(pa.Table.from_pylist([row], schema=schema), log_dir / "part-0.parquet")
+            for table in sorted(staging.glob("*")) if staging.exists() else []:
+                target = self.root / table.name / f"{PARTITION}={sid}"
+                target.mkdir(parents=True, exist_ok=True)
+                moved.append(target)
+                for i, part in enumerate(sorted(table.glob("*/*.parquet"))):
+                    part.rename(target / f"part-{i:05d}.parquet")
+            self._write_log(sid, submission)
         except BaseException:
             for target in moved:
                 shutil.rmtree(target, ignore_errors=True)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _write_log(self, sid: int, submission: Mapping[str, Any]) -> None:
+        """The commit point: the submission's log partition, written last."""
+        log_dir = self.root / "submission" / f"{PARTITION}={sid}"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        row = {k: v for k, v in submission.items() if k != PARTITION}
+        schema = self.schemas["submission"].to_pyarrow()
+        schema = schema.remove(schema.get_field_index(PARTITION))
+        pq.write_table(pa.Table.from_pylist([row], schema=schema), log_dir / "part-0.parquet")

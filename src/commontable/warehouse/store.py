@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,23 @@ _temp_names = itertools.count()
 LogRow = Callable[[], Mapping[str, Any]]
 
 
+class Writer:
+    """Appends a submission's rows inside a transaction; the log row is written at the end."""
+
+    def __init__(self, append: Callable[[str, ir.Table], None]) -> None:
+        self.append = append
+        self._log: LogRow | None = None
+
+    def log(self, row: LogRow) -> None:
+        """Set the submission log row; it is made when the transaction ends, so it can time it."""
+        self._log = row
+
+    def log_row(self) -> Mapping[str, Any]:
+        if self._log is None:
+            raise RuntimeError("a submission transaction ended without its log row")
+        return self._log()
+
+
 class Warehouse:
     """A connection to the patient-level store; intake commits whole submissions through it."""
 
@@ -29,6 +47,7 @@ class Warehouse:
         self.url = url
         self.schemas = storage_schemas()
         self._references: dict[str, ir.Table] = {}
+        self._scratch: list[str] = []
 
     def table(self, name: str) -> ir.Table:
         """A stored table, in its declared column order (empty when nothing was loaded yet)."""
@@ -37,24 +56,34 @@ class Warehouse:
         return self._read(name).select(*self.schemas[name].names)
 
     def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
-        """Put in-memory rows into the engine as a temporary table."""
-        return self.con.create_table(f"_{prefix}_{next(_temp_names)}", rows, temp=True)
+        """Put in-memory rows into the engine as a temporary table (dropped by `release`)."""
+        name = f"_{prefix}_{next(_temp_names)}"
+        self._scratch.append(name)
+        return self.con.create_table(name, rows, temp=True)
 
     def reference(self, name: str, rows: Callable[[], pa.Table]) -> ir.Table:
         """A reference list staged once per connection (code lists used by many batches)."""
         if name not in self._references:
-            self._references[name] = self.stage(rows(), f"ref_{name}")
+            self._references[name] = self._keep(rows(), f"_ref_{name}")
         return self._references[name]
+
+    def _keep(self, rows: pa.Table, name: str) -> ir.Table:
+        return self.con.create_table(name, rows, temp=True, overwrite=True)
 
     def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
         """Compute an expression once into a temporary table, so later steps reuse it."""
-        return self.con.create_table(f"_{prefix}_{next(_temp_names)}", expr, temp=True)
+        name = f"_{prefix}_{next(_temp_names)}"
+        self._scratch.append(name)
+        return self.con.create_table(name, expr, temp=True)
 
-    def commit(self, log_row: LogRow, outputs: Mapping[str, ir.Table]) -> None:
-        """Write every output table, then the submission log row, together: all of it or none.
+    def release(self) -> None:
+        """Drop the temporary tables of the work done so far, to free their memory."""
+        for name in self._scratch:
+            self.con.drop_table(name, force=True)
+        self._scratch.clear()
 
-        `log_row` is called once the outputs are written, so the log can time the writing too.
-        """
+    def transaction(self) -> AbstractContextManager[Writer]:
+        """Everything appended inside lands together with its submission log row, or nothing."""
         raise NotImplementedError
 
     def next_submission_id(self) -> int:
@@ -103,12 +132,13 @@ class DuckDBWarehouse(Warehouse):
     def _read(self, name: str) -> ir.Table:
         return self.con.table(name)
 
-    def commit(self, log_row: LogRow, outputs: Mapping[str, ir.Table]) -> None:
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        writer = Writer(lambda name, expr: self.con.insert(name, self.conform(name, expr)))
         self.con.raw_sql("BEGIN TRANSACTION")
         try:
-            for name, expr in outputs.items():
-                self.con.insert(name, self.conform(name, expr))
-            log = ibis.memtable([dict(log_row())], schema=self.schemas["submission"])
+            yield writer
+            log = ibis.memtable([dict(writer.log_row())], schema=self.schemas["submission"])
             self.con.insert("submission", log)
         except BaseException:
             self.con.raw_sql("ROLLBACK")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from commontable.errors import InvalidSubmission
@@ -64,25 +64,24 @@ def submission_files(path: Path) -> list[Path]:
     return files
 
 
-def read_files(files: Sequence[Path]) -> Reading:
-    """Read a submission's files; FHIR files are read together, as resources refer to each other."""
-    reading = Reading()
+def read_files(files: Sequence[Path]) -> Iterator[Reading]:
+    """Read a submission's files, a chunk at a time; FHIR files are read together, as their
+    resources refer to each other."""
     by_format: dict[str, list[Path]] = {}
     for path in files:
         by_format.setdefault(file_format(path), []).append(path)
     for path in by_format.get("csv", []):
-        reading.extend(read_csv(path, table_for(path)))
+        yield from read_csv(path, table_for(path))
     for path in by_format.get("parquet", []):
-        reading.extend(read_parquet(path, table_for(path)))
+        yield from read_parquet(path, table_for(path))
     if "fhir" in by_format:
         from commontable.warehouse.readers.fhir import read_fhir
 
-        reading.extend(read_fhir(by_format["fhir"]))
+        yield read_fhir(by_format["fhir"])
     if "hl7" in by_format:
         from commontable.warehouse.readers.hl7v2 import read_hl7
 
-        reading.extend(read_hl7(by_format["hl7"]))
-    return reading
+        yield read_hl7(by_format["hl7"])
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,13 +15,13 @@ from commontable.errors import InvalidSubmission
 from commontable.warehouse.readers.base import ROW_REF, Batch, Reading, RowProblem, text_table
 
 BLOCK_SIZE = 64 << 20  # a row must fit in one block; 64 MiB allows very long free-text fields
+CHUNK_ROWS = 1_000_000  # rows validated and written at a time, so memory stays flat
 FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet shows it
 
 
-def _row_refs(count: int) -> pa.Array:
-    return pc.binary_join_element_wise(
-        "row ", pc.cast(pa.array(range(FIRST_DATA_ROW, count + 2)), pa.string()), ""
-    )
+def _row_refs(first: int, count: int) -> pa.Array:
+    numbers = pc.cast(pa.array(range(first, first + count)), pa.string())
+    return pc.binary_join_element_wise("row ", numbers, "")
 
 
 def _sniff(path: Path) -> tuple[list[str], str]:
@@ -52,12 +53,16 @@ def _skip(bad_rows: list[str], text: str) -> str:
     return "skip"
 
 
-def read_csv(path: Path, table: str) -> Reading:
-    """Every value as text; a record with the wrong number of fields is quarantined by number."""
+def read_csv(path: Path, table: str) -> Iterator[Reading]:
+    """Every value as text, in chunks of at most CHUNK_ROWS rows so any file size fits in memory.
+
+    A record with the wrong number of fields is quarantined by its row number: from the chunk
+    where one first appears, the rest of the file is read by the exact (slower) record reader.
+    """
     names, delimiter = _sniff(path)
     bad_rows: list[str] = []
     try:
-        rows = pacsv.read_csv(
+        reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE, column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(
@@ -72,48 +77,83 @@ def read_csv(path: Path, table: str) -> Reading:
                 null_values=[],
             ),
         )
+        done = 0
+        for rows in _chunks(reader):
+            if bad_rows:
+                yield from _read_csv_slowly(path, table, names, delimiter, skip=done)
+                return
+            refs = _row_refs(FIRST_DATA_ROW + done, rows.num_rows)
+            yield Reading(batches=[Batch(table, path.name, rows.append_column(ROW_REF, refs))])
+            done += rows.num_rows
+        if bad_rows:  # malformed records after the last chunk read
+            yield from _read_csv_slowly(path, table, names, delimiter, skip=done)
+        elif done == 0:  # a header and no rows: still a batch, so the header is checked
+            empty: dict[str, list[str | None]] = {n: [] for n in [*names, ROW_REF]}
+            yield Reading(batches=[Batch(table, path.name, text_table(empty))])
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         raise InvalidSubmission(path.name, f"cannot be read as CSV: {error}") from error
-    if bad_rows:
-        return _read_csv_slowly(path, table, names, delimiter)
-    rows = rows.append_column(ROW_REF, _row_refs(rows.num_rows))
-    return Reading(batches=[Batch(table, path.name, rows)])
 
 
-def _read_csv_slowly(path: Path, table: str, names: list[str], delimiter: str) -> Reading:
+def _chunks(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
+    """Record batches gathered into tables of about CHUNK_ROWS rows."""
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        pending.append(batch)
+        size += batch.num_rows
+        if size >= CHUNK_ROWS:
+            yield pa.Table.from_batches(pending)
+            pending, size = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _read_csv_slowly(
+    path: Path, table: str, names: list[str], delimiter: str, skip: int
+) -> Iterator[Reading]:
     """The exact path for a file with malformed records: numbers each record as it is read."""
     csv.field_size_limit(BLOCK_SIZE)
+    reading = Reading()
     columns: dict[str, list[str | None]] = {n: [] for n in [*names, ROW_REF]}
-    problems = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        next(reader)
-        for number, record in enumerate(reader, start=FIRST_DATA_ROW):
-            if not record:
+        records = csv.reader(handle, delimiter=delimiter)
+        next(records)
+        for number, record in enumerate(records, start=FIRST_DATA_ROW):
+            if number < FIRST_DATA_ROW + skip or not record:
                 continue
             if len(record) != len(names):
                 reason = f"has {len(record)} fields; the header has {len(names)}"
-                problems.append(RowProblem(path.name, f"row {number}", reason, table))
+                reading.problems.append(RowProblem(path.name, f"row {number}", reason, table))
                 continue
             for name, value in zip(names, record, strict=True):
                 columns[name].append(value)
             columns[ROW_REF].append(f"row {number}")
-    return Reading(batches=[Batch(table, path.name, text_table(columns))], problems=problems)
+            if len(columns[ROW_REF]) >= CHUNK_ROWS:
+                reading.batches.append(Batch(table, path.name, text_table(columns)))
+                yield reading
+                reading = Reading()
+                columns = {n: [] for n in [*names, ROW_REF]}
+    reading.batches.append(Batch(table, path.name, text_table(columns)))
+    yield reading
 
 
-def read_parquet(path: Path, table: str) -> Reading:
+def read_parquet(path: Path, table: str) -> Iterator[Reading]:
     """Parquet columns turned to text the way a CSV would hold them (ISO dates, true/false)."""
     try:
-        data = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        done = 0
+        for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+            columns = {name: _as_text(batch.column(name)) for name in batch.schema.names}
+            rows = pa.table(columns).append_column(
+                ROW_REF, _row_refs(FIRST_DATA_ROW + done, batch.num_rows)
+            )
+            done += batch.num_rows
+            yield Reading(batches=[Batch(table, path.name, rows)])
     except (pa.ArrowInvalid, OSError) as error:
         raise InvalidSubmission(path.name, f"cannot be read as Parquet: {error}") from error
-    columns = {name: _as_text(data.column(name)) for name in data.column_names}
-    rows = pa.table(columns) if columns else pa.table({})
-    rows = rows.append_column(ROW_REF, _row_refs(data.num_rows))
-    return Reading(batches=[Batch(table, path.name, rows)])
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _as_text(column: pa.Array) -> pa.Array:
     kind = column.type
     if pa.types.is_timestamp(kind):
         return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
