@@ -11,12 +11,14 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import psutil
 import pyarrow as pa
 
 from commontable.errors import ConfigError, Conflict, NotFound
 from commontable.warehouse.schema import storage_schemas
 
 _temp_names = itertools.count()
+MEMORY_SHARE = 0.5  # of the machine's memory, for DuckDB's own buffers
 LogRow = Callable[[], Mapping[str, Any]]
 
 
@@ -124,6 +126,12 @@ class DuckDBWarehouse(Warehouse):
                 f"file is not a DuckDB database ({error})"
             ) from error
         super().__init__(con, f"duckdb://{path}")
+        # Leave room for the Arrow chunks outside DuckDB, and spill beside the file, not in RAM.
+        limit = max(1, int(psutil.virtual_memory().total * MEMORY_SHARE / 2**30))
+        self.con.raw_sql(f"SET memory_limit = '{limit}GB'")
+        self.con.raw_sql("SET preserve_insertion_order = false")
+        if path != ":memory:":
+            self.con.raw_sql(f"SET temp_directory = '{path}.tmp'")
         existing = set(self.con.list_tables())
         for name, schema in self.schemas.items():
             if name not in existing:
