@@ -35,7 +35,8 @@ class SubmissionResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
-    tables: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)  # rows loaded per table
+    table_seconds: dict[str, float] = field(default_factory=dict)  # checking and writing
     seconds: float = 0.0
     message: str = ""
 
@@ -132,6 +133,7 @@ def _write(
     """Validate a chunk of the submission and append its good rows and quarantine."""
     for batch in reading.batches:
         _notify(progress, f"checking {batch.file_name} ({batch.table})", result.rows_read, 0)
+        began = time.perf_counter()
         checked: Validated = validate(warehouse, batch, lineage)
         result.rows_read += checked.rows_read
         result.rows_loaded += checked.rows_good
@@ -141,6 +143,8 @@ def _write(
         for name, expr in split_repeating(contract, checked.good, batch.rows.column_names).items():
             writer.append(name, expr)
         writer.append("quarantine", checked.quarantine)
+        spent = time.perf_counter() - began
+        result.table_seconds[batch.table] = result.table_seconds.get(batch.table, 0.0) + spent
     if reading.problems:
         writer.append("quarantine", warehouse.stage(_problem_rows(reading.problems, lineage)))
         unparsed = len({(p.file_name, p.row_ref) for p in reading.problems})
@@ -200,7 +204,12 @@ def _log_row(
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded if result.status == "loaded" else 0,
         "rows_quarantined": result.rows_quarantined if result.status == "loaded" else 0,
-        "tables": json.dumps(result.tables),
+        "tables": json.dumps(
+            {
+                t: {"rows": n, "seconds": round(result.table_seconds.get(t, 0.0), 3)}
+                for t, n in result.tables.items()
+            }
+        ),
         "started_at": began,
         "seconds": round(result.seconds, 3),
         "message": result.message,

@@ -34,7 +34,7 @@ SUBMISSION = ibis.schema(
         "rows_read": dt.int64,
         "rows_loaded": dt.int64,
         "rows_quarantined": dt.int64,
-        "tables": dt.string,  # JSON: {"table": rows_loaded}
+        "tables": dt.string,  # JSON: {"table": {"rows": loaded, "seconds": checking+writing}}
         "started_at": dt.timestamp,
         "seconds": dt.float64,
         "message": dt.string,

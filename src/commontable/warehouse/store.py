@@ -130,6 +130,7 @@ class DuckDBWarehouse(Warehouse):
         limit = max(1, int(psutil.virtual_memory().total * MEMORY_SHARE / 2**30))
         self.con.raw_sql(f"SET memory_limit = '{limit}GB'")
         self.con.raw_sql("SET preserve_insertion_order = false")
+        self.con.raw_sql("SET enable_progress_bar = false")  # the CLI draws its own
         if path != ":memory:":
             self.con.raw_sql(f"SET temp_directory = '{path}.tmp'")
         existing = set(self.con.list_tables())
