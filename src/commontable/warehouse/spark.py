@@ -48,8 +48,6 @@ def spark_session(master: str) -> Any:
 class SparkWarehouse(Warehouse):
     """Tables as Parquet datasets under a folder, computed on Spark through Ibis."""
 
-    kind = "spark"
-
     def __init__(self, master: str, directory: str) -> None:
         self.root = Path(directory)
         self.root.mkdir(parents=True, exist_ok=True)

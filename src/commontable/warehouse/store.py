@@ -42,8 +42,6 @@ class Writer:
 class Warehouse:
     """A connection to the patient-level store; intake commits whole submissions through it."""
 
-    kind = "abstract"
-
     def __init__(self, con: ibis.BaseBackend, url: str) -> None:
         self.con = con
         self.url = url
@@ -112,8 +110,6 @@ class Warehouse:
 
 class DuckDBWarehouse(Warehouse):
     """One DuckDB file; a submission is committed in one database transaction."""
-
-    kind = "duckdb"
 
     def __init__(self, path: str) -> None:
         if path != ":memory:":
