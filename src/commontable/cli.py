@@ -199,7 +199,8 @@ def quarantine(
             .to_pyarrow()
             .to_pylist()
         )
-        rows = mine.order_by(["file_name", "row_ref"]).limit(limit).to_pyarrow().to_pylist()
+        in_file_order = ["file_name", mine.row_ref.length(), "row_ref"]  # "row 9" before "row 10"
+        rows = mine.order_by(in_file_order).limit(limit).to_pyarrow().to_pylist()
         if out is not None:
             pacsv.write_csv(mine.drop("submission_id").to_pyarrow(), out)
     summary = Table(title=f"Submission {submission}: quarantined values by reason")
@@ -250,6 +251,52 @@ def dictionary(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(data_dictionary())
     console.print(f"data dictionary written to {out}")
+
+
+@app.command()
+def link(
+    a: Annotated[Path, typer.Argument(help="person file (CSV) to dedupe, or the first to link")],
+    id_column: Annotated[str, typer.Option(help="column with each record's id")],
+    map_: Annotated[
+        str,
+        typer.Option(
+            "--map",
+            help="SOURCE_COL=FIELD,... (fields: first_name, last_name, birth_date, sex, "
+            "address, address_2, city, state, zip, phone, ssn); columns mapped to one "
+            "field are joined with a space",
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="CSV to write: record_id, source, person_id, ...")],
+    b: Annotated[Path | None, typer.Argument(help="second person file to link with A")] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="match probability that joins two records")
+    ] = 0.9,
+    truth: Annotated[
+        str | None,
+        typer.Option(
+            help="regex whose first group in record_id names the true person (FEBRL: "
+            "'rec-(\\d+)-'); prints pairwise precision, recall and F1"
+        ),
+    ] = None,
+) -> None:
+    """Match people: dedupe one person file or link two (Splink on DuckDB) into person_ids."""
+    import time
+
+    import pyarrow.csv as pacsv
+
+    from commontable.identity import link_files, parse_mapping, score, truth_from_ids
+
+    started = time.perf_counter()
+    clusters = link_files(a, b, id_column, parse_mapping(map_), threshold)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(clusters, out)
+    people = len(clusters["person_id"].unique())
+    console.print(
+        f"link: {clusters.num_rows:,} records, {people:,} people in "
+        f"{time.perf_counter() - started:.1f} s -> {out}"
+    )
+    if truth is not None:
+        console.print(f"link: {score(clusters, truth_from_ids(clusters, truth)).summary()}")
 
 
 def main() -> None:
