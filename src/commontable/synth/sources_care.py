@@ -53,6 +53,12 @@ ADT_COLUMNS = [
     "facility_npi",
 ]
 
+# What a community organization or the registry knows of a person (their patient.csv).
+ROSTER_COLUMNS = (
+    "person_id", "first_name", "last_name", "sex", "birth_date", "address", "city", "zip_code",
+    "phone",
+)  # fmt: skip
+
 
 def _select(frame: Frame, clinic_group: np.ndarray, group: int) -> Frame:
     clinic = frame["clinic"]
@@ -195,20 +201,7 @@ def cbo_files(
         prefix = f"CBO{c + 1}"
         answers = sdoh.screenings(rng, who, day, risk[who], cbo.domain, prefix, world.part.serials)
         answers["person_id"] = view["person_id"].take(pa.array(row_of[answers.pop("person")]))
-        roster = {
-            k: view[k]
-            for k in (
-                "person_id",
-                "first_name",
-                "last_name",
-                "sex",
-                "birth_date",
-                "address",
-                "city",
-                "zip_code",
-                "phone",
-            )
-        }
+        roster = {k: view[k] for k in ROSTER_COLUMNS}
         roster["state"] = np.full(len(view["person"]), "NY")
         folder = out / cbo.slug
         sink.table(roster, folder / "patient.csv")
@@ -226,21 +219,7 @@ def registry_files(
     slug = world.roster.of_type("public health")[0].slug
     view, row_of = _view(world, slug, shots["person"], noise.REGISTRY, npi)
     table = ehr._immunizations(world.part.serials, "IIS", view, row_of, shots)
-    patient = {
-        k: view[k]
-        for k in (
-            "person_id",
-            "first_name",
-            "last_name",
-            "sex",
-            "birth_date",
-            "address",
-            "city",
-            "zip_code",
-            "county",
-            "phone",
-        )
-    }
+    patient = {k: view[k] for k in (*ROSTER_COLUMNS, "county")}
     folder = out / slug
     record(slug, "patient", "patient.csv", view["person_id"], view["person"])
     sink.table(patient, folder / "patient.csv")
