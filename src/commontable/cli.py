@@ -299,6 +299,192 @@ def link(
         console.print(f"link: {score(clusters, truth_from_ids(clusters, truth)).summary()}")
 
 
+@app.command()
+def match(
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="match probability that joins two records")
+    ] = 0.9,
+    review_band: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="pairs from here up to the threshold go to review"),
+    ] = 0.5,
+    retrain: Annotated[
+        bool, typer.Option(help="estimate the model again instead of reusing the saved one")
+    ] = False,
+    rebuild: Annotated[
+        bool, typer.Option(help="forget existing person ids and cluster from scratch")
+    ] = False,
+    evaluate: Annotated[
+        Path | None,
+        typer.Option(help="a synthetic region folder: score the result against its truth"),
+    ] = None,
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Link every source's person records into one person_id (deterministic rules, then Splink)."""
+    from commontable.identity import score_crosswalk, truth_of_region
+    from commontable.identity.match import match as match_people
+
+    settings = _settings(workspace, warehouse)
+    truth = truth_of_region(evaluate) if evaluate is not None else None
+    with _warehouse(settings) as store, _progress() as bar:
+        task = bar.add_task("match", total=None)
+        result = match_people(
+            store,
+            Path(settings.resolve(settings.identity_model)),
+            threshold=threshold,
+            review_low=review_band,
+            retrain=retrain,
+            rebuild=rebuild,
+            progress=lambda step: bar.update(task, description=f"match: {step}"),
+        )
+        crosswalk = store.table("person_crosswalk").to_pyarrow() if truth is not None else None
+    console.print(result.summary())
+    if truth is not None and crosswalk is not None:
+        console.print(f"match: {score_crosswalk(crosswalk, truth).summary()}")
+
+
+# --- the app DB: members and people -------------------------------------------------------
+
+if TYPE_CHECKING:
+    from enum import StrEnum
+    from typing import TypeVar
+
+    from sqlalchemy.orm import Session
+
+    Choice = TypeVar("Choice", bound=StrEnum)
+
+db_app = typer.Typer(help="The app DB: create it, migrate it.", no_args_is_help=True)
+org_app = typer.Typer(help="Member organizations.", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+
+# Spelled out here so `--help` stays fast (no SQLAlchemy import); a test holds them to the models.
+ORGANIZATION_TYPES = (
+    "purchaser, health_plan, hospital, clinic, cbo, public_health, consumer_advocate, school, "
+    "workplace, government, academic"
+)
+ROLES = "admin, staff, member_representative, analyst, data_submitter, care_team, viewer"
+
+
+@contextmanager
+def _app_db(workspace: Path) -> Iterator[Session]:
+    """One committed unit of work on the workspace's app DB, which must be up to date."""
+    from commontable.appdb import create_engine, require_current, transaction
+
+    settings = _settings(workspace)
+    engine = create_engine(settings.resolve(settings.app_db))
+    try:
+        require_current(engine)
+        with transaction(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _one_of(kind: type[Choice], value: str, option: str) -> Choice:
+    try:
+        return kind(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise UserError(f"{option} '{value}' is not one of: {', '.join(kind)}") from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(workspace: Workspace = Path(".")) -> None:
+    """Create the app DB, or migrate it to this version's schema; prints its revision."""
+    from commontable.appdb import database_url, describe, upgrade
+
+    settings = _settings(workspace)
+    url = database_url(settings.resolve(settings.app_db))
+    revision = upgrade(url)
+    console.print(f"app DB {describe(url)} is at revision {revision} (the latest)")
+
+
+@org_app.command("add")
+def org_add(
+    name: Annotated[str, typer.Argument(help="the organization's name")],
+    type_: Annotated[str, typer.Option("--type", help=f"one of: {ORGANIZATION_TYPES}")],
+    npi: Annotated[str | None, typer.Option(help="organization NPI (10 digits)")] = None,
+    tin: Annotated[str | None, typer.Option(help="taxpayer id (9 digits)")] = None,
+    parent: Annotated[
+        str | None, typer.Option(help="parent organization (name or id), e.g. a medical group")
+    ] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Register an organization; the first one is where the first admin works (`user add`)."""
+    from commontable.members import OrganizationType, add_organization, find_organization
+
+    with _app_db(workspace) as session:
+        organization = add_organization(
+            session,
+            name,
+            _one_of(OrganizationType, type_, "--type"),
+            npi=npi,
+            tin=tin,
+            parent=find_organization(session, parent) if parent else None,
+        )
+        said = f"organization {organization.id}: {organization.name} ({organization.type.label})"
+    console.print(said)
+
+
+@org_app.command("list")
+def org_list(workspace: Workspace = Path(".")) -> None:
+    """List the organizations: id, name, type, NPI, TIN and parent."""
+    from commontable.members import list_organizations
+
+    table = Table(title="Organizations")
+    for column in ("id", "name", "type", "NPI", "TIN", "parent"):
+        table.add_column(column, justify="right" if column == "id" else "left")
+    with _app_db(workspace) as session:
+        for org in list_organizations(session):
+            parent = org.parent.name if org.parent else ""
+            table.add_row(str(org.id), org.name, org.type.label, org.npi, org.tin, parent)
+    console.print(table)
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="the email address they sign in with")],
+    name: Annotated[str, typer.Option(help="full name")],
+    organization: Annotated[
+        str, typer.Option(help="their organization, by name or id (see `commontable org list`)")
+    ],
+    role: Annotated[list[str], typer.Option(help=f"a role, repeatable; one of: {ROLES}")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Add a person who can sign in (bootstrap the first admin); asks for the password twice."""
+    from commontable.members import (
+        Role,
+        add_person,
+        available_email,
+        check_password_rules,
+        find_organization,
+    )
+
+    roles = [_one_of(Role, value, "--role") for value in role]
+    with _app_db(workspace) as session:  # refuse what we can before anyone types a password
+        find_organization(session, organization)
+        available_email(session, email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    check_password_rules(password, email)
+    with _app_db(workspace) as session:
+        member_of = find_organization(session, organization)
+        person = add_person(session, email, name, member_of, roles=roles, password=password)
+        said = (
+            f"user {person.id}: {person.email} ({person.name}) at {member_of.name}, "
+            f"roles: {', '.join(sorted(person.roles))}"
+        )
+    console.print(said)
+
+
 def main() -> None:
     """Entry point: user errors print as one message and a non-zero exit, without a traceback."""
     try:

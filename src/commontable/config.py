@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default="commontable.db",
         description="app database: a SQLite file path or a SQLAlchemy URL",
     )
+    identity_model: str = Field(
+        default="identity/model.json",
+        description="the person-matching model's saved parameters (relative to the workspace)",
+    )
     spark_warehouse_dir: str = Field(
         default="spark-warehouse",
         description="where Spark keeps the warehouse tables (relative to the workspace)",

@@ -17,6 +17,10 @@ class Conflict(UserError):
     """The request clashes with the current state."""
 
 
+class NotAuthenticated(UserError):
+    """Who is asking is unknown: a wrong password, a revoked token or an expired session."""
+
+
 class ConfigError(UserError):
     """A setting or workspace is missing or wrong."""
 

@@ -94,3 +94,35 @@ def write(table: pa.Table, path: Path) -> Path:
     """Write a person table as CSV and return its path."""
     pacsv.write_csv(table, path)
     return path
+
+
+MATCH_PEOPLE, MATCH_SEED = 2_000, 5
+
+
+@pytest.fixture(scope="session")
+def matched_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic region loaded into a DuckDB warehouse and matched once (model saved).
+
+    Folder layout: region/ (synth output), warehouse.duckdb, model.json.
+    """
+    from commontable.identity.match import match
+    from commontable.synth import generate_region
+    from commontable.warehouse import connect, load_submission, submissions_in
+
+    root = tmp_path_factory.mktemp("matched")
+    generate_region(people=MATCH_PEOPLE, seed=MATCH_SEED, out=root / "region", errors=False)
+    with connect(str(root / "warehouse.duckdb")) as store:
+        for name, folder in submissions_in(root / "region" / "sources"):
+            load_submission(store, folder, name)
+        match(store, root / "model.json")
+    return root
+
+
+@pytest.fixture
+def region_copy(matched_region: Path, tmp_path: Path) -> Path:
+    """A private copy of the matched region's warehouse file, for a test to add to."""
+    import shutil
+
+    target = tmp_path / "warehouse.duckdb"
+    shutil.copy(matched_region / "warehouse.duckdb", target)
+    return target

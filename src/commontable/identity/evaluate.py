@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
+
+from commontable.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,44 @@ def score(predicted: pa.Table, truth: pa.Table) -> Scores:
     recall = both / true if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Scores(precision, recall, f1, float(exact[0] if exact else 0.0), found, true)
+
+
+def truth_of_region(truth_dir: Path) -> pa.Table:
+    """The synthetic region's truth: every source person id and the true person behind it.
+
+    Accepts the region folder or its truth/ folder (synth writes truth/source_person.parquet).
+    """
+    for folder in (truth_dir / "truth", truth_dir):
+        path = folder / "source_person.parquet"
+        if path.is_file():
+            truth = pq.read_table(path, columns=["data_source", "source_person_id", "person_key"])
+            con = duckdb.connect()
+            con.register("truth", truth)
+            rows = con.sql(
+                "select distinct source_person_id as record_id, data_source as source, "
+                "cast(person_key as varchar) as person_id from truth"
+            ).to_arrow_table()
+            con.close()
+            return rows
+    raise UserError(
+        f"no ground truth in {truth_dir}: give a folder made by `commontable synth` "
+        "(it holds truth/source_person.parquet)"
+    )
+
+
+def score_crosswalk(crosswalk: pa.Table, truth: pa.Table) -> Scores:
+    """Score a person_crosswalk against the truth, over the records both know."""
+    con = duckdb.connect()
+    con.register("crosswalk", crosswalk)
+    con.register("truth", truth)
+    predicted = con.sql(
+        "select c.source_person_id as record_id, c.data_source as source, c.person_id "
+        "from crosswalk c semi join truth t "
+        "on t.source = c.data_source and t.record_id = c.source_person_id"
+    ).to_arrow_table()
+    known = con.sql(
+        "select t.* from truth t semi join crosswalk c "
+        "on t.source = c.data_source and t.record_id = c.source_person_id"
+    ).to_arrow_table()
+    con.close()
+    return score(predicted, known)

@@ -6,6 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.errors import UserError
+from commontable.identity.names import soundex, with_name_forms
 
 PERSON_FIELDS = (
     "first_name",
@@ -101,21 +102,35 @@ _NORMALISE = {
 }
 
 
+def normalised(fields: dict[str, ir.StringValue]) -> dict[str, ir.Value]:
+    """Each person field in the form the model compares (upper-case names, digits, ISO dates)."""
+    return {field: _NORMALISE[field](value) for field, value in fields.items()}
+
+
+def with_name_keys(people: ir.Table) -> ir.Table:
+    """Add the name forms the model compares: nickname groups of the given name, surname Soundex."""
+    if "last_name" in people.columns:
+        people = people.mutate(last_name_soundex=soundex(people.last_name))
+    if "first_name" in people.columns:
+        people = with_name_forms(people, "first_name")
+    return people
+
+
 def person_table(
     raw: ir.Table, id_column: str, mapping: dict[str, list[str]], source: str
 ) -> ir.Table:
     """record_id, source and each mapped person field, normalised; columns of one field join."""
     check_mapping(list(raw.columns), mapping, id_column)
-    fields: dict[str, ir.Value] = {}
+    fields: dict[str, ir.StringValue] = {}
     for field, columns in mapping.items():
         parts = [raw[c].cast("string").strip().nullif("") for c in columns]
-        joined = parts[0] if len(parts) == 1 else ibis.literal(" ").join(parts)
-        fields[field] = _NORMALISE[field](joined)
-    return raw.select(
+        fields[field] = parts[0] if len(parts) == 1 else ibis.literal(" ").join(parts)
+    people = raw.select(
         record_id=raw[id_column].cast("string").strip(),
         source=ibis.literal(source),
-        **fields,
+        **normalised(fields),
     )
+    return with_name_keys(people)
 
 
 def parse_mapping(text: str) -> dict[str, list[str]]:

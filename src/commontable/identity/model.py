@@ -2,43 +2,116 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
+import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.database_api import DatabaseAPISubClass
+
+log = logging.getLogger(__name__)
 
 # Blocking: each rule only pairs records that agree exactly on a selective key, so the
 # number of pairs grows roughly with the number of records, not with its square. The
-# rules back each other up: a typo in one field (a surname, a postcode) still leaves
-# the pair reachable through another rule (birth date, SSN, full name).
+# rules back each other up: a typo in one field (a surname, a birth date, a postcode)
+# still leaves the pair reachable through another rule.
 BLOCKING = (
-    ("birth_date",),
-    ("zip", "substr(last_name, 1, 3)"),
     ("ssn",),
+    ("birth_date", "last_name_soundex"),
+    ("birth_date", "zip"),
+    ("birth_date", "substr(address, 1, 4)"),
     ("first_name", "last_name"),
+    ("zip", "substr(last_name, 1, 3)"),
     ("phone",),
 )
 # EM trains m on pairs from these rules; each leaves the other fields free to be learned.
-TRAINING = (("first_name", "last_name"), ("birth_date",), ("zip", "substr(last_name, 1, 3)"))
+TRAINING = (
+    ("first_name", "last_name"),
+    ("birth_date", "zip"),
+    ("ssn",),
+)
 # Pairs almost certainly the same person, to estimate how often two records match.
 DETERMINISTIC = (("first_name", "last_name", "birth_date"), ("ssn", "birth_date"))
+# Derived columns (see fields.person_table) and the field they come from.
+DERIVED = {"first_name_forms": "first_name", "last_name_soundex": "last_name"}
 
 
 def _columns(rule: Sequence[str]) -> set[str]:
-    return {c.removeprefix("substr(").split(",")[0] for c in rule}
+    names = {c.removeprefix("substr(").split(",")[0] for c in rule}
+    return {DERIVED.get(n, n) for n in names}
+
+
+def _first_name(with_last_name: bool) -> Any:
+    swapped = [
+        cll.ColumnsReversedLevel("first_name", "last_name").configure(
+            label_for_charts="given and family names swapped"
+        )
+    ]
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("first_name"),
+            cll.ExactMatchLevel("first_name").configure(tf_adjustment_column="first_name"),
+            cll.ArrayIntersectLevel("first_name_forms", 1).configure(
+                label_for_charts="nickname of the same name"
+            ),
+            cll.JaroWinklerLevel("first_name", 0.92),
+            *(swapped if with_last_name else []),
+            cll.JaroWinklerLevel("first_name", 0.80),
+            cll.ElseLevel(),
+        ],
+        output_column_name="first_name",
+    )
+
+
+def _last_name() -> Any:
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("last_name"),
+            cll.ExactMatchLevel("last_name").configure(tf_adjustment_column="last_name"),
+            cll.JaroWinklerLevel("last_name", 0.92),
+            cll.ExactMatchLevel("last_name_soundex").configure(label_for_charts="sounds alike"),
+            cll.JaroWinklerLevel("last_name", 0.80),
+            cll.ElseLevel(),
+        ],
+        output_column_name="last_name",
+    )
+
+
+BIRTH_DATE_EXACT = 3  # gamma of the exact level below: levels count down to "all other" = 0
+
+
+def _birth_date() -> Any:
+    # ISO text YYYY-MM-DD: the same year with day and month swapped is a common entry error.
+    swapped = (
+        "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
+        "and substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
+        "and substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)"
+    )
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date"),
+            cll.CustomLevel(swapped, label_for_charts="day and month swapped"),
+            cll.DamerauLevenshteinLevel("birth_date", 1).configure(
+                label_for_charts="one digit typed wrong or two transposed"
+            ),
+            cll.ElseLevel(),
+        ],
+        output_column_name="birth_date",
+    )
 
 
 def comparisons(fields: set[str]) -> list[Any]:
-    """One comparison per mapped field; names by Jaro-Winkler, dates tolerate a typo."""
+    """One comparison per mapped field: names with nicknames and Soundex, dates with typos."""
     library: dict[str, Any] = {
-        "first_name": cl.NameComparison("first_name"),
-        "last_name": cl.NameComparison("last_name"),
-        # Exact, Levenshtein <= 1 (one digit typed wrong), within a month, a year, ten years.
-        "birth_date": cl.DateOfBirthComparison(
-            "birth_date", input_is_string=True, datetime_format="%Y-%m-%d"
-        ),
+        "first_name": _first_name(with_last_name="last_name" in fields),
+        "last_name": _last_name(),
+        "birth_date": _birth_date(),
         "sex": cl.ExactMatch("sex"),
         "address": cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
         "city": cl.JaroWinklerAtThresholds("city", [0.92]),
@@ -51,7 +124,7 @@ def comparisons(fields: set[str]) -> list[Any]:
 
 
 def settings(fields: set[str], link: bool) -> SettingsCreator:
-    """Splink settings for the mapped fields: dedupe one file, or link two (and dedupe each)."""
+    """Splink settings for the mapped fields: dedupe one table, or link two (and dedupe each)."""
     return SettingsCreator(
         link_type="link_and_dedupe" if link else "dedupe_only",
         unique_id_column_name="record_id",
@@ -59,32 +132,75 @@ def settings(fields: set[str], link: bool) -> SettingsCreator:
         blocking_rules_to_generate_predictions=[
             block_on(*rule) for rule in BLOCKING if _columns(rule) <= fields
         ],
-        retain_matching_columns=False,
+        retain_matching_columns=True,  # with the gamma_* levels, which `twins` reads
     )
 
 
-def train_and_predict(
-    db_api: DuckDBAPI, tables: list[str], fields: set[str], threshold: float, seed: int = 7
-) -> tuple[Any, Any]:
-    """Train (u by random sampling, m by EM), score blocked pairs, cluster at `threshold`."""
-    inputs = [db_api.register(t, dataset_display_name=t) for t in tables]
-    linker = Linker(
-        inputs if len(inputs) > 1 else inputs[0],
-        settings(fields, link=len(tables) > 1),
-        log_level=logging.ERROR,
-    )
+def twins(scored: ir.Table) -> ir.BooleanValue:
+    """Scored pairs that are two people born together: same birth date, unrelated given names.
+
+    Twins share a surname, a birth date, an address and often a phone, so the evidence that
+    sums independently in the model swamps their different given names (and even sexes).
+    Such a pair is never linked on the model's score; an agreeing SSN still links it.
+    """
+    unrelated_given_names = scored.gamma_first_name == 0  # the "all other" level
+    same_birth_date = scored.gamma_birth_date == BIRTH_DATE_EXACT
+    return unrelated_given_names & same_birth_date
+
+
+def _train(linker: Linker, fields: set[str], seed: int) -> None:
+    """u by random sampling, the prior from near-certain pairs, m by EM on each blocking pass."""
     deterministic: list[Any] = [block_on(*r) for r in DETERMINISTIC if _columns(r) <= fields]
     if deterministic:
         linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
     for rule in TRAINING:
         if _columns(rule) <= fields:
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
-            except ValueError:
-                # Splink 5 refuses an m of 0, which EM reaches on very clean files (a level
-                # no true match ever shows); the other rules' estimates then stand.
-                continue
+            except ValueError as error:
+                # Splink 5 refuses an m of 0, which EM reaches on very clean data (a level
+                # no true match ever shows); the other passes' estimates then stand.
+                log.warning("EM pass blocked on %s skipped: %s", ", ".join(rule), error)
+
+
+def make_linker(
+    db_api: DatabaseAPISubClass,
+    tables: list[str],
+    fields: set[str],
+    *,
+    model: Path | None = None,
+    seed: int = 7,
+) -> tuple[Linker, bool]:
+    """A trained linker; parameters come from `model` when it exists, else from EM (and saved).
+
+    Returns the linker and whether it was trained now.
+    """
+    inputs = [db_api.register(t, dataset_display_name=t) for t in tables]
+    link = len(inputs) > 1
+    saved: Any = None
+    if model is not None and model.exists():
+        saved = json.loads(model.read_text())
+        saved["link_type"] = "link_and_dedupe" if link else "dedupe_only"
+    linker = Linker(
+        inputs if link else inputs[0],
+        saved if saved is not None else settings(fields, link),
+        log_level=logging.ERROR,
+    )
+    if saved is not None:
+        return linker, False
+    _train(linker, fields, seed)
+    if model is not None:
+        model.parent.mkdir(parents=True, exist_ok=True)
+        linker.misc.save_model_to_json(str(model), overwrite=True)
+    return linker, True
+
+
+def train_and_predict(
+    db_api: DatabaseAPISubClass, tables: list[str], fields: set[str], threshold: float
+) -> tuple[Any, Any]:
+    """Train, score blocked pairs, cluster at `threshold` (for linking files outside the store)."""
+    linker, _ = make_linker(db_api, tables, fields)
     pairs = linker.inference.predict(threshold_match_probability=min(threshold, 0.5))
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         pairs, threshold_match_probability=threshold

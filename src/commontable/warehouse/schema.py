@@ -56,6 +56,101 @@ QUARANTINE = ibis.schema(
 
 LOG_TABLES = {"submission": SUBMISSION, "quarantine": QUARANTINE}
 
+# Derived tables: written whole by a pipeline step (identity now; measures next), never appended.
+PERSON_CROSSWALK = ibis.schema(
+    {
+        "data_source": dt.string,
+        "source_person_id": dt.string,
+        "person_id": dt.string,
+        "match_probability": dt.float64,  # best score joining the record to its person
+        "match_method": dt.string,  # deterministic | probabilistic | unmatched | reviewer
+        "matched_at": dt.timestamp,  # the run that first gave the record its person
+    }
+)
+PERSON = ibis.schema(
+    {
+        "person_id": dt.string,
+        "first_name": dt.string,
+        "last_name": dt.string,
+        "birth_date": dt.date,
+        "sex": dt.string,
+        "race": dt.string,
+        "ethnicity": dt.string,
+        "death_date": dt.date,
+        "address": dt.string,
+        "city": dt.string,
+        "state": dt.string,
+        "zip_code": dt.string,
+        "phone": dt.string,
+        "records": dt.int64,
+        "data_sources": dt.int64,
+    }
+)
+_SIDE = {"data_source": dt.string, "source_person_id": dt.string, "person_id": dt.string}
+MATCH_REVIEW = ibis.schema(
+    {
+        **{f"{k}_l": v for k, v in _SIDE.items()},
+        **{f"{k}_r": v for k, v in _SIDE.items()},
+        "match_probability": dt.float64,
+        "reason": dt.string,
+    }
+)
+# Measures (`commontable measure run`): one row per person and measure, then one per result.
+MEASURE_PATIENT = ibis.schema(
+    {
+        "person_id": dt.string,  # CommonTable's person (person_crosswalk), never a source id
+        "measure_id": dt.string,
+        "period": dt.int64,  # measurement year
+        "initial_population": dt.boolean,
+        "denominator": dt.boolean,
+        "denominator_exclusion": dt.boolean,
+        "denominator_exception": dt.boolean,
+        "numerator": dt.boolean,
+        "numerator_count": dt.int64,  # events of a rate measure; 1/0 for a proportion
+        "member_years": dt.float64,  # exposure of a rate measure; null for a proportion
+        "clinic": dt.string,  # attributed entities (organization_id)
+        "medical_group": dt.string,
+        "health_plan": dt.string,
+        "county": dt.string,
+        "zip_code": dt.string,
+        "age_band": dt.string,  # strata
+        "sex": dt.string,
+        "race": dt.string,
+        "ethnicity": dt.string,
+        "payer_type": dt.string,
+    }
+)
+MEASURE_RESULT = ibis.schema(
+    {
+        "measure_id": dt.string,
+        "period": dt.int64,
+        "entity_type": dt.string,  # collaborative | clinic | medical_group | health_plan | county
+        "entity_id": dt.string,
+        "entity_name": dt.string,
+        "stratum_type": dt.string,  # all | age_band | sex | race | ethnicity | payer_type | county
+        "stratum": dt.string,
+        "initial_population": dt.int64,
+        "denominator_exclusion": dt.int64,
+        "denominator_exception": dt.int64,
+        "denominator": dt.int64,  # after exclusions and exceptions
+        "numerator": dt.int64,  # patients meeting it, or events of a rate measure
+        "member_years": dt.float64,  # exposure of a rate measure
+        "rate": dt.float64,  # a proportion (0-1), or events per 1,000 member-years
+        "ci_low": dt.float64,  # 95% interval: Wilson for proportions, exact Poisson for rates
+        "ci_high": dt.float64,
+        "reliability": dt.float64,
+        "status": dt.string,  # reported | too few
+        "comparison": dt.string,  # better | worse | average | null
+    }
+)
+DERIVED_TABLES = {
+    "person_crosswalk": PERSON_CROSSWALK,
+    "person": PERSON,
+    "match_review": MATCH_REVIEW,
+    "measure_patient": MEASURE_PATIENT,
+    "measure_result": MEASURE_RESULT,
+}
+
 
 def long_schema(group: RepeatingGroup, parent: Contract) -> ibis.Schema:
     """The long table a repeating group is kept in: parent key, sequence, one column per field."""
@@ -71,8 +166,8 @@ def contract_schema(contract: Contract) -> ibis.Schema:
 
 
 def storage_schemas() -> dict[str, ibis.Schema]:
-    """Every table intake writes, by name."""
-    schemas: dict[str, ibis.Schema] = dict(LOG_TABLES)
+    """Every table of the warehouse, by name: intake's tables, its logs, and derived tables."""
+    schemas: dict[str, ibis.Schema] = {**LOG_TABLES, **DERIVED_TABLES}
     for contract in CONTRACTS.values():
         schemas[contract.name] = contract_schema(contract)
         for group in contract.repeating:

@@ -20,9 +20,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from commontable.errors import MissingExtra
-from commontable.warehouse.store import Warehouse, Writer, _temp_names
+from commontable.warehouse.schema import DERIVED_TABLES
+from commontable.warehouse.store import Rows, Warehouse, Writer, _temp_names
 
 PARTITION = "submission_id"
+
+
+def _similarity_functions() -> str:
+    """Splink's jar of string-similarity SQL functions (Jaro-Winkler...), shipped in its wheel."""
+    try:
+        from splink.backends.spark import similarity_jar_location
+    except ImportError:  # pragma: no cover - splink is a dependency
+        return ""
+    return str(similarity_jar_location())
 
 
 def spark_session(master: str) -> Any:
@@ -39,6 +49,7 @@ def spark_session(master: str) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+        .config("spark.jars", _similarity_functions())
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -64,6 +75,10 @@ class SparkWarehouse(Warehouse):
     def _recover(self) -> None:
         """Remove staging leftovers and partitions of submissions that never committed."""
         shutil.rmtree(self.root / "_staging", ignore_errors=True)
+        for old in (self.root / "_retired").glob("*"):  # a swap of derived tables cut short
+            if not (self.root / old.name).exists():
+                old.rename(self.root / old.name)
+        shutil.rmtree(self.root / "_retired", ignore_errors=True)
         committed = self._committed_ids()
         for partition in self.root.glob(f"*/{PARTITION}=*"):
             if int(partition.name.split("=", 1)[1]) not in committed:
@@ -86,6 +101,10 @@ class SparkWarehouse(Warehouse):
     def _read(self, name: str) -> ir.Table:
         folder = self.root / name
         schema = self.schemas[name]
+        if name in DERIVED_TABLES:
+            if not any(folder.glob("*.parquet")):
+                return self.stage(pa.Table.from_pylist([], schema=schema.to_pyarrow()), "empty")
+            return self.con.read_parquet(str(folder))
         if not any(folder.glob(f"{PARTITION}=*/*.parquet")):
             return self.stage(pa.Table.from_pylist([], schema=schema.to_pyarrow()), "empty")
         return self.con.read_parquet(str(folder))
@@ -98,6 +117,27 @@ class SparkWarehouse(Warehouse):
             self.con._session.catalog.dropTempView(name)
         self._scratch.clear()
         self.con._session.catalog.clearCache()
+
+    def replace(self, tables: Mapping[str, Rows]) -> None:
+        """Each table is written beside the old one, then all are swapped in; the old go last."""
+        exprs = self._derived(tables)
+        staging = self.root / "_staging" / "derived"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            for name, expr in exprs.items():
+                self.con.to_parquet(expr, str(staging / name))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        retired = self.root / "_retired"
+        retired.mkdir(exist_ok=True)
+        for name in exprs:
+            current = self.root / name
+            if current.exists():
+                current.rename(retired / name)
+            (staging / name).rename(current)
+        shutil.rmtree(retired, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import duckdb
 import ibis
@@ -15,11 +15,12 @@ import psutil
 import pyarrow as pa
 
 from commontable.errors import ConfigError, Conflict, NotFound
-from commontable.warehouse.schema import storage_schemas
+from commontable.warehouse.schema import DERIVED_TABLES, storage_schemas
 
 _temp_names = itertools.count()
 MEMORY_SHARE = 0.5  # of the machine's memory, for DuckDB's own buffers
 LogRow = Callable[[], Mapping[str, Any]]
+Rows: TypeAlias = ir.Table | pa.Table
 
 
 class Writer:
@@ -86,6 +87,19 @@ class Warehouse:
         """Everything appended inside lands together with its submission log row, or nothing."""
         raise NotImplementedError
 
+    def replace(self, tables: Mapping[str, Rows]) -> None:
+        """Write derived tables whole (person_crosswalk, person, ...): all of them, or none."""
+        raise NotImplementedError
+
+    def _derived(self, tables: Mapping[str, Rows]) -> dict[str, ir.Table]:
+        unknown = sorted(set(tables) - set(DERIVED_TABLES))
+        if unknown:
+            raise NotFound(f"{', '.join(unknown)}: not derived tables of the warehouse")
+        return {
+            name: self.conform(name, rows if isinstance(rows, ir.Table) else ibis.memtable(rows))
+            for name, rows in tables.items()
+        }
+
     def next_submission_id(self) -> int:
         last = self.table("submission").submission_id.max().execute()
         return 1 if last is None or last != last else int(last) + 1
@@ -136,6 +150,18 @@ class DuckDBWarehouse(Warehouse):
 
     def _read(self, name: str) -> ir.Table:
         return self.con.table(name)
+
+    def replace(self, tables: Mapping[str, Rows]) -> None:
+        exprs = self._derived(tables)
+        self.con.raw_sql("BEGIN TRANSACTION")
+        try:
+            for name, expr in exprs.items():
+                self.con.raw_sql(f"DELETE FROM {name}")
+                self.con.insert(name, expr)
+        except BaseException:
+            self.con.raw_sql("ROLLBACK")
+            raise
+        self.con.raw_sql("COMMIT")
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:

@@ -1,0 +1,32 @@
+"""The app DB: the collaborative's operational records, on SQLite by default or PostgreSQL.
+
+Every part declares its tables on `Base`; the schema is changed only by the Alembic migrations
+shipped in `migrations/versions/` and applied by `upgrade` (`commontable db upgrade`).
+"""
+
+from commontable.appdb.base import Base, UTCDateTime, utcnow
+from commontable.appdb.engine import create_engine, database_url, describe
+from commontable.appdb.migrate import (
+    current_revision,
+    differences,
+    head_revision,
+    require_current,
+    upgrade,
+)
+from commontable.appdb.sessions import session_factory, transaction
+
+__all__ = [
+    "Base",
+    "UTCDateTime",
+    "create_engine",
+    "current_revision",
+    "database_url",
+    "describe",
+    "differences",
+    "head_revision",
+    "require_current",
+    "session_factory",
+    "transaction",
+    "upgrade",
+    "utcnow",
+]

@@ -1,0 +1,151 @@
+"""Match every source's person records in the warehouse into persons (`commontable match`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+
+from commontable.errors import UserError
+from commontable.identity.assign import assign
+from commontable.identity.engine import match_engine
+from commontable.identity.model import make_linker, twins
+from commontable.identity.person import best_demographics, review_pairs
+from commontable.identity.records import MATCH_FIELDS, require_records, source_records
+from commontable.warehouse import Warehouse
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What a run did, in the numbers a collaborative's analyst checks."""
+
+    records: int
+    persons: int
+    new_records: int
+    pairs_scored: int
+    review: int
+    trained: bool
+    seconds: float
+
+    def summary(self) -> str:
+        model = "model trained (EM) and saved" if self.trained else "saved model reused"
+        return (
+            f"match: {self.records:,} source records ({self.new_records:,} new) -> "
+            f"{self.persons:,} persons; {self.pairs_scored:,} pairs scored, "
+            f"{self.review:,} to review; {model}; {self.seconds:.1f} s"
+        )
+
+
+def deterministic_pairs(records: ir.Table) -> ir.Table:
+    """Records sharing SSN and birth date, each paired with the first of its group (p = 1).
+
+    Pairing to one record, not all pairs, keeps a group of k records at k - 1 pairs.
+    """
+    known = records.filter(records.ssn.notnull() & records.birth_date.notnull())
+    first = known.group_by(["ssn", "birth_date"]).agg(record_id_l=known.record_id.min())
+    pairs = known.join(first, ["ssn", "birth_date"]).filter(lambda t: t.record_id != t.record_id_l)
+    return pairs.select(
+        "record_id_l",
+        record_id_r=pairs.record_id,
+        match_probability=ibis.literal(1.0),
+        match_method=ibis.literal("deterministic"),
+    )
+
+
+def _edges(scored: ir.Table, rules: ir.Table) -> ir.Table:
+    """Scored and deterministic pairs, one row per pair (the lower record id on the left).
+
+    Twins' pairs are dropped from the scored ones (see model.twins).
+    """
+    probabilistic = scored.filter(~twins(scored).fill_null(False)).select(
+        "record_id_l",
+        "record_id_r",
+        "match_probability",
+        match_method=ibis.literal("probabilistic"),
+    )
+    both = probabilistic.union(rules)
+    ordered = both.select(
+        record_id_l=ibis.least(both.record_id_l, both.record_id_r),
+        record_id_r=ibis.greatest(both.record_id_l, both.record_id_r),
+        match_probability=both.match_probability,
+        match_method=both.match_method,
+    )
+    ranked = ordered.mutate(
+        rank=ibis.row_number().over(
+            group_by=["record_id_l", "record_id_r"],
+            order_by=[ibis.desc("match_probability"), ibis.asc("match_method")],
+        )
+    )
+    return ranked.filter(ranked["rank"] == 0).drop("rank")
+
+
+def match(
+    warehouse: Warehouse,
+    model: Path,
+    *,
+    threshold: float = 0.9,
+    review_low: float = 0.5,
+    retrain: bool = False,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Link every source person record into persons; write person_crosswalk, person, match_review.
+
+    The model's parameters are estimated by EM on the first run and saved at `model`; later
+    runs reuse them (`retrain` estimates them again). Person ids already given are kept
+    unless `rebuild` starts over from no persons (ids may then change).
+    """
+    if not 0 < review_low <= threshold <= 1:
+        raise UserError(
+            f"thresholds must satisfy 0 < review band ({review_low}) <= match ({threshold}) <= 1"
+        )
+    step = progress or (lambda _: None)
+    started = time.perf_counter()
+    if retrain:
+        model.unlink(missing_ok=True)
+    engine = match_engine(warehouse)
+    try:
+        step("reading person records")
+        records = engine.load(source_records(warehouse), "records")
+        total = require_records(records)
+        previous = warehouse.table("person_crosswalk")
+        previous = engine.load(previous.limit(0) if rebuild else previous, "previous")
+        step("training the model" if not model.exists() else "loading the model")
+        linker, trained = make_linker(
+            engine.db_api, [records.get_name()], set(MATCH_FIELDS), model=model
+        )
+        step("scoring candidate pairs")
+        scored = engine.splink_table(
+            linker.inference.predict(threshold_match_probability=review_low)
+        )
+        edges = engine.load(_edges(scored, deterministic_pairs(records)), "edges")
+        step("assigning person ids")
+        crosswalk = engine.load(assign(engine, records, edges, previous, threshold), "crosswalk")
+        step("writing persons")
+        person = best_demographics(records, crosswalk)
+        review = engine.load(review_pairs(crosswalk, edges, review_low, threshold), "review")
+        result = MatchResult(
+            records=total,
+            persons=int(crosswalk.person_id.nunique().execute()),
+            new_records=total - int(previous.count().execute()),
+            pairs_scored=int(scored.count().execute()),
+            review=int(review.count().execute()),
+            trained=trained,
+            seconds=0.0,
+        )
+        warehouse.replace(
+            {
+                "person_crosswalk": engine.arrow(crosswalk),
+                "person": engine.arrow(person),
+                "match_review": engine.arrow(review),
+            }
+        )
+    finally:
+        engine.close()
+    return MatchResult(**{**result.__dict__, "seconds": round(time.perf_counter() - started, 1)})

@@ -1,0 +1,137 @@
+"""Members and people: organizations, sites, collaboratives, memberships, roles, sign-in.
+
+Services take a SQLAlchemy session, add and flush, and never commit: the caller (a CLI
+command, a web request) owns the transaction. Errors a user can cause are `UserError`s.
+"""
+
+from commontable.members.authentication import authenticate
+from commontable.members.collaboratives import (
+    add_collaborative,
+    ancestors,
+    descendants,
+    get_collaborative,
+    move_collaborative,
+    top_level_collaboratives,
+)
+from commontable.members.identifiers import normalise_npi, normalise_tin, npi_is_valid
+from commontable.members.login_sessions import (
+    end_login_session,
+    forget_expired_sessions,
+    person_for_login_session,
+    start_login_session,
+)
+from commontable.members.memberships import (
+    add_membership,
+    current_members,
+    current_memberships_of,
+    end_membership,
+)
+from commontable.members.models import (
+    ApiToken,
+    Collaborative,
+    CollaborativeType,
+    LoginSession,
+    Membership,
+    MembershipRole,
+    Organization,
+    OrganizationType,
+    Person,
+    Role,
+    RoleGrant,
+    Site,
+    SiteType,
+)
+from commontable.members.organizations import (
+    add_organization,
+    add_site,
+    find_organization,
+    get_organization,
+    list_organizations,
+    set_parent_organization,
+)
+from commontable.members.passwords import check_password_rules, hash_password, verify_password
+from commontable.members.people import (
+    add_person,
+    available_email,
+    deactivate_person,
+    find_person,
+    get_person,
+    normalise_email,
+    people_of,
+    set_password,
+)
+from commontable.members.roles import (
+    grant_role,
+    has_role,
+    people_with_role,
+    require_role,
+    revoke_role,
+)
+from commontable.members.tokens import (
+    IssuedToken,
+    issue_token,
+    revoke_token,
+    tokens_of,
+    verify_token,
+)
+
+__all__ = [
+    "ApiToken",
+    "Collaborative",
+    "CollaborativeType",
+    "IssuedToken",
+    "LoginSession",
+    "Membership",
+    "MembershipRole",
+    "Organization",
+    "OrganizationType",
+    "Person",
+    "Role",
+    "RoleGrant",
+    "Site",
+    "SiteType",
+    "add_collaborative",
+    "add_membership",
+    "add_organization",
+    "add_person",
+    "add_site",
+    "ancestors",
+    "authenticate",
+    "available_email",
+    "check_password_rules",
+    "current_members",
+    "current_memberships_of",
+    "deactivate_person",
+    "descendants",
+    "end_login_session",
+    "end_membership",
+    "find_organization",
+    "find_person",
+    "forget_expired_sessions",
+    "get_collaborative",
+    "get_organization",
+    "get_person",
+    "grant_role",
+    "has_role",
+    "hash_password",
+    "issue_token",
+    "list_organizations",
+    "move_collaborative",
+    "normalise_email",
+    "normalise_npi",
+    "normalise_tin",
+    "npi_is_valid",
+    "people_of",
+    "people_with_role",
+    "person_for_login_session",
+    "require_role",
+    "revoke_role",
+    "revoke_token",
+    "set_parent_organization",
+    "set_password",
+    "start_login_session",
+    "tokens_of",
+    "top_level_collaboratives",
+    "verify_password",
+    "verify_token",
+]

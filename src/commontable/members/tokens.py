@@ -1,0 +1,70 @@
+"""API tokens: how a member organization's systems submit data without a person signing in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commontable.appdb import utcnow
+from commontable.errors import NotAuthenticated, UserError
+from commontable.members.credentials import digest, new_secret
+from commontable.members.models import ApiToken, Organization, Person
+
+PREFIX = "ct_"
+SHOWN_CHARACTERS = 10  # "ct_" and 7 random characters, enough to tell tokens apart in a list
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token and its secret; the secret is shown this once and never stored."""
+
+    token: ApiToken
+    secret: str
+
+
+def issue_token(
+    session: Session, organization: Organization, name: str, created_by: Person | None = None
+) -> IssuedToken:
+    """Create a token that submits for `organization`; `name` says which system uses it."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("name the token after the system that will use it, e.g. 'claims feed'")
+    secret = new_secret(PREFIX)
+    token = ApiToken(
+        organization=organization,
+        name=name,
+        prefix=secret[:SHOWN_CHARACTERS],
+        secret_hash=digest(secret),
+        created_by=created_by,
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(token=token, secret=secret)
+
+
+def verify_token(session: Session, secret: str, now: datetime | None = None) -> ApiToken:
+    """The live token this secret belongs to (its organization is the submitter), or
+    NotAuthenticated; records when it was last used."""
+    query = select(ApiToken).where(ApiToken.secret_hash == digest(secret))
+    token = session.scalars(query).first()
+    if token is None or token.revoked_at is not None:
+        raise NotAuthenticated("unknown or revoked API token; ask your collaborative for a new one")
+    token.last_used_at = now or utcnow()
+    session.flush()
+    return token
+
+
+def revoke_token(session: Session, token: ApiToken, now: datetime | None = None) -> None:
+    """Stop a token from working, for good (revoking twice keeps the first time)."""
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        session.flush()
+
+
+def tokens_of(session: Session, organization: Organization) -> list[ApiToken]:
+    """An organization's tokens, newest first, revoked ones included."""
+    query = select(ApiToken).where(ApiToken.organization_id == organization.id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))

@@ -1,0 +1,131 @@
+"""`commontable org add|list` and `commontable user add`: bootstrapping the first admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from commontable.appdb import transaction
+from commontable.cli import ORGANIZATION_TYPES, ROLES, app
+from commontable.errors import ConfigError, Conflict, NotFound, UserError
+from commontable.members import OrganizationType, Role, authenticate
+from tests.app_fixtures import AppDatabase
+
+runner = CliRunner()
+Run = Callable[..., Result]
+PASSWORD = "correct horse battery staple"
+ADD_ADA = (
+    "user",
+    "add",
+    "ada@cascade.example",
+    "--name",
+    "Ada",
+    "--organization",
+    "Cascade Health Plan",
+)
+README = (Path(__file__).parents[2] / "README.md").read_text()
+
+
+@pytest.fixture
+def ct(app_db: AppDatabase, tmp_path: Path) -> Run:
+    """Run a command on a workspace whose app DB is the test database."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        env = {"COMMONTABLE_APP_DB": app_db.url}
+        return runner.invoke(app, [*args, "-w", str(tmp_path)], input=input, env=env)
+
+    return run
+
+
+def test_org_add_registers_an_organization(ct: Run) -> None:
+    result = ct("org", "add", "Cascade Health Plan", "--type", "health_plan", "--npi", "1234567893")
+    assert result.exit_code == 0, result.output
+    assert "Cascade Health Plan (health plan)" in result.output
+
+
+def test_org_add_refuses_an_unknown_type(ct: Run) -> None:
+    result = ct("org", "add", "Acme", "--type", "spaceship")
+    assert isinstance(result.exception, UserError)
+    assert "--type 'spaceship' is not one of: purchaser, health_plan" in str(result.exception)
+
+
+def test_org_list_shows_parents(ct: Run) -> None:
+    ct("org", "add", "Valley Medical Group", "--type", "clinic")
+    ct("org", "add", "Valley East", "--type", "clinic", "--parent", "valley medical group")
+    result = ct("org", "list")
+    assert result.exit_code == 0, result.output
+    east = next(line for line in result.output.splitlines() if "Valley East" in line)
+    assert "Valley Medical Group" in east
+
+
+def test_user_add_bootstraps_an_admin_who_can_sign_in(ct: Run, app_db: AppDatabase) -> None:
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    args = ["user", "add", "Ada@Cascade.example", "--name", "Ada Lovelace"]
+    args += ["--organization", "cascade health plan", "--role", "admin", "--role", "staff"]
+    result = ct(*args, "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "ada@cascade.example (Ada Lovelace) at Cascade Health Plan" in result.output
+    with transaction(app_db.engine) as session:
+        person = authenticate(session, "ada@cascade.example", PASSWORD)
+        assert person.roles == {Role.ADMIN, Role.STAFF}
+
+
+def test_user_add_asks_for_the_password_twice_without_echo(ct: Run, app_db: AppDatabase) -> None:
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    result = ct(*ADD_ADA, "--role", "admin", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "Repeat for confirmation" in result.output
+    assert PASSWORD not in result.output
+
+
+def test_user_add_refuses_a_taken_email_before_asking_for_a_password(ct: Run) -> None:
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    ct(*ADD_ADA, "--role", "admin", "--password-stdin", input=PASSWORD)
+    again = ct(*ADD_ADA, "--role", "viewer")
+    assert isinstance(again.exception, Conflict)
+    assert again.exit_code == 1
+    assert "Password" not in again.output
+
+
+def test_user_add_needs_an_existing_organization(ct: Run) -> None:
+    result = ct(*ADD_ADA, "--role", "admin", "--password-stdin", input=PASSWORD)
+    assert isinstance(result.exception, NotFound)
+    assert "commontable org add" in str(result.exception)
+
+
+def test_user_add_refuses_a_short_password(ct: Run) -> None:
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    result = ct(*ADD_ADA, "--role", "admin", "--password-stdin", input="short\n")
+    assert "at least 12" in str(result.exception)
+
+
+def test_user_add_before_db_upgrade_says_to_run_it(tmp_path: Path) -> None:
+    result = runner.invoke(app, [*ADD_ADA, "--role", "admin", "-w", str(tmp_path)])
+    assert isinstance(result.exception, ConfigError)
+    assert "run `commontable db upgrade`" in str(result.exception)
+
+
+def test_the_help_lists_every_organization_type_and_role() -> None:
+    assert ORGANIZATION_TYPES.split(", ") == [t.value for t in OrganizationType]
+    assert ROLES.split(", ") == [r.value for r in Role]
+
+
+SUB_COMMANDS = [
+    f"{group.name} {command.name}"
+    for group in app.registered_groups
+    if group.typer_instance is not None
+    for command in group.typer_instance.registered_commands
+]
+
+
+def test_the_app_db_commands_are_sub_commands() -> None:
+    assert {"db upgrade", "org add", "org list", "user add"} <= set(SUB_COMMANDS)
+
+
+@pytest.mark.parametrize("command", SUB_COMMANDS)
+def test_every_sub_command_has_a_readme_section(command: str) -> None:
+    assert f"### `commontable {command}" in README
