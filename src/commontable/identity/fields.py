@@ -48,8 +48,13 @@ def check_mapping(columns: list[str], mapping: dict[str, list[str]], id_column: 
         )
 
 
+def trim(value: ir.StringValue) -> ir.StringValue:
+    """Leading and trailing whitespace removed (Ibis's strip() mis-compiles on Spark)."""
+    return value.re_replace(r"^\s+|\s+$", "")
+
+
 def _blank_to_null(value: ir.StringValue) -> ir.StringValue:
-    return value.strip().nullif("")
+    return trim(value).nullif("")
 
 
 def _name(value: ir.StringValue) -> ir.StringValue:
@@ -67,13 +72,13 @@ def _digits(value: ir.StringValue) -> ir.StringValue:
 
 
 def _sex(value: ir.StringValue) -> ir.StringValue:
-    first = value.strip().upper().substr(0, 1)
+    first = trim(value).upper().substr(0, 1)
     return first.isin(["M", "F"]).ifelse(first, ibis.null(str))
 
 
 def _birth_date(value: ir.StringValue) -> ir.StringValue:
     """YYYYMMDD, YYYY-MM-DD or MM/DD/YYYY to ISO YYYY-MM-DD; anything else (or no such day) null."""
-    s = value.strip()
+    s = trim(value)
     compact, iso, us = (
         r"^(\d{4})(\d{2})(\d{2})$",
         r"^(\d{4})-(\d{1,2})-(\d{1,2})$",
@@ -123,10 +128,10 @@ def person_table(
     check_mapping(list(raw.columns), mapping, id_column)
     fields: dict[str, ir.StringValue] = {}
     for field, columns in mapping.items():
-        parts = [raw[c].cast("string").strip().nullif("") for c in columns]
+        parts = [_blank_to_null(raw[c].cast("string")) for c in columns]
         fields[field] = parts[0] if len(parts) == 1 else ibis.literal(" ").join(parts)
     people = raw.select(
-        record_id=raw[id_column].cast("string").strip(),
+        record_id=trim(raw[id_column].cast("string")),
         source=ibis.literal(source),
         **normalised(fields),
     )

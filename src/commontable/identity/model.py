@@ -106,7 +106,7 @@ def _birth_date() -> Any:
     )
 
 
-def comparisons(fields: set[str]) -> list[Any]:
+def comparisons(fields: set[str]) -> dict[str, Any]:
     """One comparison per mapped field: names with nicknames and Soundex, dates with typos."""
     library: dict[str, Any] = {
         "first_name": _first_name(with_last_name="last_name" in fields),
@@ -120,15 +120,28 @@ def comparisons(fields: set[str]) -> list[Any]:
         # Exact only: twins often hold consecutive SSNs, one digit apart.
         "ssn": cl.ExactMatch("ssn"),
     }
-    return [comparison for field, comparison in library.items() if field in fields]
+    return {field: comparison for field, comparison in library.items() if field in fields}
 
 
-def settings(fields: set[str], link: bool) -> SettingsCreator:
-    """Splink settings for the mapped fields: dedupe one table, or link two (and dedupe each)."""
+def settings(
+    fields: set[str], link: bool, parameters: dict[str, Any] | None = None
+) -> SettingsCreator:
+    """Splink settings for the mapped fields: dedupe one table, or link two (and dedupe each).
+
+    `parameters` (see `_parameters`) sets the prior and every level's m and u probabilities.
+    """
+    chosen = comparisons(fields)
+    prior: dict[str, Any] = {}
+    if parameters is not None:
+        prior["probability_two_random_records_match"] = parameters["prior"]
+        for field, comparison in chosen.items():
+            saved = parameters["comparisons"][field]
+            comparison.configure(m_probabilities=saved["m"], u_probabilities=saved["u"])
     return SettingsCreator(
         link_type="link_and_dedupe" if link else "dedupe_only",
         unique_id_column_name="record_id",
-        comparisons=comparisons(fields),
+        comparisons=list(chosen.values()),
+        **prior,
         blocking_rules_to_generate_predictions=[
             block_on(*rule) for rule in BLOCKING if _columns(rule) <= fields
         ],
@@ -178,22 +191,56 @@ def make_linker(
     """
     inputs = [db_api.register(t, dataset_display_name=t) for t in tables]
     link = len(inputs) > 1
-    saved: Any = None
-    if model is not None and model.exists():
-        saved = json.loads(model.read_text())
-        saved["link_type"] = "link_and_dedupe" if link else "dedupe_only"
+    saved = _load(model, fields)
     linker = Linker(
-        inputs if link else inputs[0],
-        saved if saved is not None else settings(fields, link),
-        log_level=logging.ERROR,
+        inputs if link else inputs[0], settings(fields, link, saved), log_level=logging.ERROR
     )
     if saved is not None:
         return linker, False
     _train(linker, fields, seed)
     if model is not None:
         model.parent.mkdir(parents=True, exist_ok=True)
-        linker.misc.save_model_to_json(str(model), overwrite=True)
+        model.write_text(json.dumps(_parameters(linker), indent=2) + "\n")
     return linker, True
+
+
+MODEL_FORMAT = "commontable-person-model/1"
+
+
+def _parameters(linker: Linker) -> dict[str, Any]:
+    """The trained parameters, without SQL: the comparisons themselves live in this module,
+    so a model trained on DuckDB serves Spark too."""
+    trained = linker.misc.save_model_to_json()
+    levels = {
+        c["output_column_name"]: [
+            lv for lv in c["comparison_levels"] if not lv.get("is_null_level")
+        ]
+        for c in trained["comparisons"]
+    }
+    return {
+        "format": MODEL_FORMAT,
+        "prior": trained["probability_two_random_records_match"],
+        "comparisons": {
+            name: {
+                "levels": [lv.get("label_for_charts") for lv in found],
+                "m": [lv.get("m_probability") for lv in found],
+                "u": [lv.get("u_probability") for lv in found],
+            }
+            for name, found in levels.items()
+        },
+    }
+
+
+def _load(model: Path | None, fields: set[str]) -> dict[str, Any] | None:
+    """Saved parameters that fit today's comparisons, else None (the model is trained again)."""
+    if model is None or not model.exists():
+        return None
+    saved: dict[str, Any] = json.loads(model.read_text())
+    expected = set(comparisons(fields))
+    if saved.get("format") != MODEL_FORMAT or set(saved.get("comparisons", {})) != expected:
+        log.warning("%s was saved for other comparisons; estimating the model again", model)
+        return None
+    return saved
 
 
 def train_and_predict(

@@ -62,8 +62,11 @@ class SparkWarehouse(Warehouse):
     def __init__(self, master: str, directory: str) -> None:
         self.root = Path(directory)
         self.root.mkdir(parents=True, exist_ok=True)
-        super().__init__(ibis.pyspark.connect(spark_session(master)), f"spark://{master}")
+        session = spark_session(master)
+        super().__init__(ibis.pyspark.connect(session), f"spark://{master}")
         self._recover()
+        # Long lineages (iterative clustering) are cut by checkpoints kept beside the tables.
+        session.sparkContext.setCheckpointDir(str(self.root / "_checkpoints"))
 
     def _committed_ids(self) -> set[int]:
         log = self.root / "submission"
@@ -75,6 +78,7 @@ class SparkWarehouse(Warehouse):
     def _recover(self) -> None:
         """Remove staging leftovers and partitions of submissions that never committed."""
         shutil.rmtree(self.root / "_staging", ignore_errors=True)
+        shutil.rmtree(self.root / "_checkpoints", ignore_errors=True)
         for old in (self.root / "_retired").glob("*"):  # a swap of derived tables cut short
             if not (self.root / old.name).exists():
                 old.rename(self.root / old.name)
