@@ -22,6 +22,7 @@ demo: $(VENV)/.installed
 	$(BIN)/commontable synth --people $(DEMO_PEOPLE) --seed 7 --out $(DEMO_DIR)/region --workspace $(DEMO_DIR)
 	$(BIN)/commontable load $(DEMO_DIR)/region/sources --workspace $(DEMO_DIR)
 	$(BIN)/commontable submissions --workspace $(DEMO_DIR)
+	$(BIN)/commontable match --workspace $(DEMO_DIR) --evaluate $(DEMO_DIR)/region
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup
