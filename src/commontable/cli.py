@@ -344,6 +344,73 @@ def match(
         console.print(f"match: {score_crosswalk(crosswalk, truth).summary()}")
 
 
+review_app = typer.Typer(help="Pairs of person records a reviewer decides.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list")
+def review_list(
+    limit: Annotated[int, typer.Option(help="pairs to show")] = 50,
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Show the pairs waiting for review (from the last `commontable match`), best first."""
+    with _warehouse(_settings(workspace, warehouse)) as store:
+        review = store.table("match_review")
+        waiting = int(review.count().execute())
+        rows = review.limit(limit).to_pyarrow().to_pylist()
+    table = Table(title=f"Match review: {waiting:,} pairs")
+    for column in ("record", "person", "record", "person", "probability", "reason"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            f"{row['data_source_l']}:{row['source_person_id_l']}",
+            row["person_id_l"],
+            f"{row['data_source_r']}:{row['source_person_id_r']}",
+            row["person_id_r"],
+            f"{row['match_probability']:.3f}",
+            row["reason"],
+        )
+    console.print(table)
+
+
+def _source_record(text: str) -> tuple[str, str]:
+    source, sep, source_id = text.rpartition(":")
+    if not sep or not source or not source_id:
+        raise UserError(f"'{text}' should look like DATA_SOURCE:SOURCE_PERSON_ID")
+    return source, source_id
+
+
+@review_app.command("decide")
+def review_decide(
+    left: Annotated[str, typer.Argument(help="DATA_SOURCE:SOURCE_PERSON_ID")],
+    right: Annotated[str, typer.Argument(help="DATA_SOURCE:SOURCE_PERSON_ID")],
+    same: Annotated[
+        bool | None,
+        typer.Option("--same/--different", help="the same person (merge) or not (split)"),
+    ] = None,
+    by: Annotated[str, typer.Option(help="who decided (kept with the decision)")] = "",
+    note: Annotated[str, typer.Option(help="why")] = "",
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Record that two records are the same person or not, and apply it (stable ids kept)."""
+    from commontable.identity.decisions import decide
+    from commontable.identity.match import match as match_people
+
+    if same is None:
+        raise UserError("say --same or --different")
+    if not by:
+        raise UserError("say who decided with --by NAME")
+    settings = _settings(workspace, warehouse)
+    with _warehouse(settings) as store:
+        decision = "same" if same else "different"
+        number = decide(store, _source_record(left), _source_record(right), decision, by, note)
+        result = match_people(store, Path(settings.resolve(settings.identity_model)))
+    console.print(f"decision {number} recorded ({left} {decision} {right}) and applied")
+    console.print(result.summary())
+
+
 # --- the app DB: members and people -------------------------------------------------------
 
 if TYPE_CHECKING:

@@ -233,3 +233,69 @@ def test_crosswalk_is_replaced_whole_not_appended(matched_region: Path, region_c
         match(store, matched_region / "model.json")
         assert store.table("person_crosswalk").count().execute() == rows
         assert isinstance(store.table("person").to_pyarrow(), pa.Table)
+
+
+def _pair_of_persons(store: Warehouse) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Two records of two different persons, from the crosswalk."""
+    x = store.table("person_crosswalk").order_by("person_id").limit(400).to_pyarrow().to_pylist()
+    first = x[0]
+    other = next(r for r in x if r["person_id"] != first["person_id"])
+    return (
+        (first["data_source"], first["source_person_id"]),
+        (other["data_source"], other["source_person_id"]),
+    )
+
+
+def test_a_reviewers_same_merges_two_persons_into_the_older_id(
+    matched_region: Path, region_copy: Path
+) -> None:
+    from commontable.identity.decisions import decide
+
+    with connect(str(region_copy)) as store:
+        left, right = _pair_of_persons(store)
+        before = _crosswalk(store)
+        decide(store, left, right, "same", "analyst")
+        match(store, matched_region / "model.json")
+        after = _crosswalk(store)
+    older = min(before[left], before[right])
+    assert after[left] == after[right] == older
+    moved = {k for k, v in before.items() if v == max(before[left], before[right])}
+    assert all(after[k] == older for k in moved)
+    assert all(after[k] == v for k, v in before.items() if k not in moved)
+
+
+def test_a_reviewers_different_splits_a_record_out_and_keeps_it_out(
+    matched_region: Path, region_copy: Path
+) -> None:
+    from commontable.identity.decisions import decide
+
+    with connect(str(region_copy)) as store:
+        x = store.table("person_crosswalk")
+        sizes = x.group_by("person_id").agg(n=x.count())
+        shared = x.semi_join(sizes.filter(sizes.n >= 2), "person_id").order_by(
+            ["person_id", "data_source"]
+        )
+        a, b = shared.limit(2).to_pyarrow().to_pylist()
+        left, right = (
+            (a["data_source"], a["source_person_id"]),
+            (
+                b["data_source"],
+                b["source_person_id"],
+            ),
+        )
+        decide(store, left, right, "different", "analyst")
+        match(store, matched_region / "model.json")
+        match(store, matched_region / "model.json")  # and on the next run too
+        after = _crosswalk(store)
+        moved = _person_of(store, *right)
+    assert after[left] == a["person_id"]
+    assert after[right] != after[left]
+    assert moved["match_method"] == "reviewer"
+
+
+def test_a_decision_on_unknown_records_is_refused(region_copy: Path) -> None:
+    from commontable.identity.decisions import decide
+
+    with connect(str(region_copy)) as store, pytest.raises(UserError) as error:
+        decide(store, ("nobody", "1"), ("nobody", "2"), "same", "analyst")
+    assert "not in the person crosswalk" in str(error.value)

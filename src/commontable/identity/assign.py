@@ -25,7 +25,7 @@ def person_ids(numbers: ir.IntegerValue) -> ir.StringValue:
     return ibis.literal(ID_PREFIX).concat(numbers.cast("string").lpad(ID_DIGITS, "0"))
 
 
-def _clusters(engine: MatchEngine, nodes: ir.Table, edges: ir.Table) -> ir.Table:
+def connected(engine: MatchEngine, nodes: ir.Table, edges: ir.Table) -> ir.Table:
     """record_id -> cluster_id by connected components (Splink's, on the engine's backend)."""
     clustered = cluster_pairwise_predictions_at_threshold(
         engine.keep(nodes.select("record_id"), "nodes"),
@@ -58,7 +58,7 @@ def assign(
     new_l = new.select(record_id_l="record_id")
     new_r = new.select(record_id_r="record_id")
     both_new = strong.semi_join(new_l, "record_id_l").semi_join(new_r, "record_id_r")
-    clusters = _clusters(engine, new, both_new)
+    clusters = connected(engine, new, both_new)
 
     # Pairs from a new record to a known one, seen from the new side.
     flipped = strong.select(

@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.errors import UserError
+from commontable.identity import decisions
 from commontable.identity.assign import assign
 from commontable.identity.engine import match_engine
 from commontable.identity.model import make_linker, twins
@@ -124,12 +125,18 @@ def match(
         scored = engine.splink_table(
             linker.inference.predict(threshold_match_probability=review_low)
         )
-        edges = engine.load(_edges(scored, deterministic_pairs(records)), "edges")
+        decided = engine.load(decisions.latest(warehouse.table("match_decision")), "decided")
+        edges = _edges(scored, deterministic_pairs(records))
+        edges = engine.load(decisions.without_rejected(edges, decided), "edges")
         step("assigning person ids")
-        crosswalk = engine.load(assign(engine, records, edges, previous, threshold), "crosswalk")
+        assigned = engine.load(assign(engine, records, edges, previous, threshold), "assigned")
+        crosswalk = engine.load(decisions.apply(engine, assigned, decided), "crosswalk")
         step("writing persons")
         person = best_demographics(records, crosswalk)
-        review = engine.load(review_pairs(crosswalk, edges, review_low, threshold), "review")
+        undecided = edges.anti_join(
+            decided.select(record_id_l="low", record_id_r="high"), ["record_id_l", "record_id_r"]
+        )
+        review = engine.load(review_pairs(crosswalk, undecided, review_low, threshold), "review")
         result = MatchResult(
             records=total,
             persons=int(crosswalk.person_id.nunique().execute()),

@@ -143,10 +143,24 @@ MEASURE_RESULT = ibis.schema(
         "comparison": dt.string,  # better | worse | average | null
     }
 )
+MATCH_DECISION = ibis.schema(
+    {
+        "decision_id": dt.int64,
+        "data_source_l": dt.string,
+        "source_person_id_l": dt.string,
+        "data_source_r": dt.string,
+        "source_person_id_r": dt.string,
+        "decision": dt.string,  # same | different
+        "decided_by": dt.string,
+        "decided_at": dt.timestamp,
+        "note": dt.string,
+    }
+)
 DERIVED_TABLES = {
     "person_crosswalk": PERSON_CROSSWALK,
     "person": PERSON,
     "match_review": MATCH_REVIEW,
+    "match_decision": MATCH_DECISION,
     "measure_patient": MEASURE_PATIENT,
     "measure_result": MEASURE_RESULT,
 }
