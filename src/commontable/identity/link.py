@@ -39,7 +39,8 @@ def link_files(
             con.create_table(source, person_table(_read(con, path), id_column, mapping, source))
             tables.append(source)
     raw = con.con
-    pairs, clusters = train_and_predict(DuckDBAPI(raw), tables, set(mapping), threshold)
+    records = sum(int(con.table(t).count().execute()) for t in tables)
+    pairs, clusters = train_and_predict(DuckDBAPI(raw), tables, set(mapping), threshold, records)
     # Splink names the source only when linking; a dedupe has one source, 'a'.
     src_l, src_r, src = (
         ("source_dataset_l", "source_dataset_r", "c.source_dataset")

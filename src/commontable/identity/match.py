@@ -14,7 +14,7 @@ from commontable.errors import UserError
 from commontable.identity import decisions
 from commontable.identity.assign import assign
 from commontable.identity.engine import match_engine
-from commontable.identity.model import make_linker, twins
+from commontable.identity.model import load, make_linker, register, save, train, twins
 from commontable.identity.person import best_demographics, review_pairs
 from commontable.identity.records import MATCH_FIELDS, require_records, source_records
 from commontable.warehouse import Warehouse
@@ -57,6 +57,22 @@ def deterministic_pairs(records: ir.Table) -> ir.Table:
         match_probability=ibis.literal(1.0),
         match_method=ibis.literal("deterministic"),
     )
+
+
+TRAINING_RECORDS = 300_000  # enough pairs for EM; more only costs time
+
+
+def training_sample(records: ir.Table, total: int) -> ir.Table:
+    """The records the model is trained on: all, or those born on the first days of a month.
+
+    Sampling by birth day keeps most true pairs together (they share a birth date) while
+    cutting the records, so EM sees whole persons; the prior is rescaled to the full size.
+    """
+    if total <= TRAINING_RECORDS:
+        return records
+    days = max(1, int(30 * TRAINING_RECORDS / total))
+    day = records.birth_date.substr(8, 2)
+    return records.filter(day <= f"{days:02d}")
 
 
 def _edges(scored: ir.Table, rules: ir.Table) -> ir.Table:
@@ -117,9 +133,18 @@ def match(
         total = require_records(records)
         previous = warehouse.table("person_crosswalk")
         previous = engine.load(previous.limit(0) if rebuild else previous, "previous")
-        step("training the model" if not model.exists() else "loading the model")
-        linker, trained = make_linker(
-            engine.db_api, [records.get_name()], set(MATCH_FIELDS), model=model
+        fields = set(MATCH_FIELDS)
+        parameters = load(model, fields)
+        trained = parameters is None
+        if parameters is None:
+            step("training the model")
+            sample = training_sample(records, total)
+            size = int(sample.count().execute())
+            inputs = register(engine.db_api, [engine.keep(sample, "training")])
+            parameters = train(inputs, fields, size)
+            save(parameters, model)
+        linker = make_linker(
+            register(engine.db_api, [records.get_name()]), fields, parameters, total
         )
         step("scoring candidate pairs")
         scored = engine.splink_table(

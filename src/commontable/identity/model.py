@@ -177,31 +177,36 @@ def _train(linker: Linker, fields: set[str], seed: int) -> None:
                 log.warning("EM pass blocked on %s skipped: %s", ", ".join(rule), error)
 
 
-def make_linker(
-    db_api: DatabaseAPISubClass,
-    tables: list[str],
-    fields: set[str],
-    *,
-    model: Path | None = None,
-    seed: int = 7,
-) -> tuple[Linker, bool]:
-    """A trained linker; parameters come from `model` when it exists, else from EM (and saved).
-
-    Returns the linker and whether it was trained now.
-    """
-    inputs = [db_api.register(t, dataset_display_name=t) for t in tables]
-    link = len(inputs) > 1
-    saved = _load(model, fields)
-    linker = Linker(
-        inputs if link else inputs[0], settings(fields, link, saved), log_level=logging.ERROR
-    )
-    if saved is not None:
-        return linker, False
+def train(inputs: Any, fields: set[str], records: int, seed: int = 7) -> dict[str, Any]:
+    """Estimate the model's parameters on registered `inputs` (`records` rows): prior, m, u."""
+    linker = Linker(inputs, settings(fields, isinstance(inputs, list)), log_level=logging.ERROR)
     _train(linker, fields, seed)
-    if model is not None:
-        model.parent.mkdir(parents=True, exist_ok=True)
-        model.write_text(json.dumps(_parameters(linker), indent=2) + "\n")
-    return linker, True
+    return {**_parameters(linker), "records": records}
+
+
+def make_linker(inputs: Any, fields: set[str], parameters: dict[str, Any], records: int) -> Linker:
+    """A linker with saved parameters, its prior rescaled from the training size to `records`.
+
+    Two random records match with a chance that falls as 1/N (each person has a few
+    records, the pairs grow as N^2), so a model trained on fewer records is corrected.
+    """
+    trained_on = parameters.get("records") or records
+    prior = min(parameters["prior"] * trained_on / max(records, 1), 0.5)
+    scaled = {**parameters, "prior": prior}
+    link = isinstance(inputs, list)
+    return Linker(inputs, settings(fields, link, scaled), log_level=logging.ERROR)
+
+
+def register(db_api: DatabaseAPISubClass, tables: list[str]) -> Any:
+    """Splink's handle on the engine's tables: one table to dedupe, or a list to link."""
+    inputs = [db_api.register(t, dataset_display_name=t) for t in tables]
+    return inputs if len(inputs) > 1 else inputs[0]
+
+
+def save(parameters: dict[str, Any], model: Path) -> None:
+    """Write trained parameters where the next run finds them."""
+    model.parent.mkdir(parents=True, exist_ok=True)
+    model.write_text(json.dumps(parameters, indent=2) + "\n")
 
 
 MODEL_FORMAT = "commontable-person-model/1"
@@ -231,7 +236,7 @@ def _parameters(linker: Linker) -> dict[str, Any]:
     }
 
 
-def _load(model: Path | None, fields: set[str]) -> dict[str, Any] | None:
+def load(model: Path | None, fields: set[str]) -> dict[str, Any] | None:
     """Saved parameters that fit today's comparisons, else None (the model is trained again)."""
     if model is None or not model.exists():
         return None
@@ -244,10 +249,15 @@ def _load(model: Path | None, fields: set[str]) -> dict[str, Any] | None:
 
 
 def train_and_predict(
-    db_api: DatabaseAPISubClass, tables: list[str], fields: set[str], threshold: float
+    db_api: DatabaseAPISubClass,
+    tables: list[str],
+    fields: set[str],
+    threshold: float,
+    records: int,
 ) -> tuple[Any, Any]:
     """Train, score blocked pairs, cluster at `threshold` (for linking files outside the store)."""
-    linker, _ = make_linker(db_api, tables, fields)
+    inputs = register(db_api, tables)
+    linker = make_linker(inputs, fields, train(inputs, fields, records), records)
     pairs = linker.inference.predict(threshold_match_probability=min(threshold, 0.5))
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         pairs, threshold_match_probability=threshold
