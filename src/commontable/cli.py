@@ -552,6 +552,102 @@ def user_add(
     console.print(said)
 
 
+# --- measures ------------------------------------------------------------------------------
+
+measure_app = typer.Typer(help="Quality and utilization measures.", no_args_is_help=True)
+app.add_typer(measure_app, name="measure")
+
+
+def _rate(row: dict[str, object], is_rate: bool) -> tuple[str, str]:
+    """A result's rate and 95% interval as printed: a percentage, or per 1,000 member-years."""
+    rate, low, high = row["rate"], row["ci_low"], row["ci_high"]
+    if not isinstance(rate, float) or not isinstance(low, float) or not isinstance(high, float):
+        return "-", "-"
+    if is_rate:
+        return f"{rate:,.1f} per 1,000", f"{low:,.1f}-{high:,.1f}"
+    return f"{rate:.1%}", f"{low:.1%}-{high:.1%}"
+
+
+@measure_app.command("run")
+def measure_run(
+    period: Annotated[int, typer.Option(help="measurement year, e.g. 2025")],
+    measure: Annotated[
+        list[str] | None,
+        typer.Option(help="measure id, repeatable (default: every measure of the library)"),
+    ] = None,
+    min_denominator: Annotated[
+        int, typer.Option(min=1, help="below this denominator a result is reported as too few")
+    ] = 30,
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Compute measures for a period: writes measure_patient and measure_result."""
+    from commontable.measures import run_measures
+
+    with _warehouse(_settings(workspace, warehouse)) as store, _progress() as bar:
+        task = bar.add_task("measures", total=None)
+
+        def report(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        run = run_measures(store, period, measure, min_denominator=min_denominator, progress=report)
+    kinds = {m.id: m for m in run.measures}
+    table = Table(title=f"Whole collaborative, {run.period}")
+    for column in ("measure", "title", "denominator", "numerator", "rate", "95% CI", "status"):
+        table.add_column(
+            column, justify="right" if column in ("denominator", "numerator") else "left"
+        )
+    for row in run.collaborative:
+        definition = kinds[str(row["measure_id"])]
+        rate, interval = _rate(row, definition.is_rate)
+        table.add_row(
+            definition.id,
+            definition.title,
+            f"{row['denominator']:,}",
+            f"{row['numerator']:,}",
+            rate,
+            interval,
+            str(row["status"]),
+        )
+    console.print(table)
+    console.print(run.summary())
+
+
+# --- the web application and the audit log --------------------------------------------------
+
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on; 0.0.0.0 for all")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Serve the web application and the JSON API (/api) with uvicorn."""
+    import uvicorn
+
+    from commontable.web import create_app
+
+    application = create_app(_settings(workspace))
+    console.print(f"CommonTable at http://{host}:{port}/ (API: /api/openapi.json); Ctrl+C stops")
+    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
+
+
+@audit_app.command("verify")
+def audit_verify(workspace: Workspace = Path(".")) -> None:
+    """Recompute the audit log's hash chain; exit 1 at the first altered or deleted entry."""
+    from commontable.privacy import verify
+
+    with _app_db(workspace) as session:
+        check = verify(session)
+    if not check.ok:
+        errors.print(f"[red]{check.summary()}[/red]")
+        raise typer.Exit(code=1)
+    console.print(check.summary())
+
+
 def main() -> None:
     """Entry point: user errors print as one message and a non-zero exit, without a traceback."""
     try:

@@ -89,7 +89,7 @@ def test_person_table_has_one_row_per_person_with_best_demographics(matched_regi
         assert person.count().execute() == persons
         assert person.person_id.nunique().execute() == persons
         assert person.filter(person.birth_date.isnull()).count().execute() == 0
-        assert set(person.sex.to_pyarrow().to_pylist()) <= {"M", "F", None}
+        assert set(person.sex.to_pyarrow().to_pylist()) <= {"male", "female", None}
 
 
 def test_model_is_saved_and_reused(matched_region: Path, region_copy: Path) -> None:

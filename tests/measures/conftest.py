@@ -1,4 +1,5 @@
-"""Simulated patients with known risk coefficients, and an in-memory DuckDB to score them in."""
+"""Simulated patients with known risk coefficients, an in-memory DuckDB to score them in, and a
+warehouse for a module's deck of hand-written patients."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
+
+from commontable.warehouse import Warehouse, connect
 
 # The true log-odds of the simulated outcome; "F" and "none" are the most frequent levels.
 TRUE_COEFFICIENTS = {
@@ -53,3 +56,10 @@ def engine() -> Iterator[ibis.BaseBackend]:
     con = ibis.duckdb.connect()
     yield con
     con.disconnect()
+
+
+@pytest.fixture(scope="module")
+def deck_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    """A DuckDB warehouse shared by one module's test deck (people written once, run once)."""
+    with connect(str(tmp_path_factory.mktemp("deck") / "warehouse.duckdb")) as store:
+        yield store

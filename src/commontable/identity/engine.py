@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -30,6 +33,7 @@ class MatchEngine:
     db_api: DatabaseAPISubClass
     warehouse: Warehouse
     _kept: list[str] = field(default_factory=list)
+    spill: Path | None = None  # where private DuckDB spills what does not fit in memory
 
     def keep(self, rows: ir.Table, prefix: str) -> str:
         """Compute rows into a named table of this engine (Splink and Ibis both read it)."""
@@ -62,6 +66,8 @@ class MatchEngine:
     def close(self) -> None:
         if not self.spark:
             self.con.disconnect()
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
 
 
 def _backend_of(rows: ir.Table) -> Any:
@@ -80,4 +86,9 @@ def match_engine(warehouse: Warehouse) -> MatchEngine:
         return MatchEngine(warehouse.con, SparkAPI(spark_session=session), warehouse)
     private = duckdb.connect()
     private.execute("SET preserve_insertion_order = false")
-    return MatchEngine(ibis.duckdb.from_connection(private), DuckDBAPI(private), warehouse)
+    private.execute("SET enable_progress_bar = false")
+    spill = Path(tempfile.mkdtemp(prefix="commontable-match-"))
+    private.execute(f"SET temp_directory = '{spill}'")
+    engine = MatchEngine(ibis.duckdb.from_connection(private), DuckDBAPI(private), warehouse)
+    engine.spill = spill
+    return engine

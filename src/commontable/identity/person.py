@@ -50,7 +50,11 @@ def best_demographics(records: ir.Table, crosswalk: ir.Table) -> ir.Table:
         **{name: person[column] for name, column in PERSON_COLUMNS.items()},
         records=person.records,
         data_sources=person.data_sources,
-    ).mutate(birth_date=lambda t: t.birth_date.cast("date"))
+    ).mutate(
+        birth_date=lambda t: t.birth_date.cast("date"),
+        # Back to the canonical vocabulary the contracts use (matching compares M and F).
+        sex=lambda t: t.sex.substitute({"M": "male", "F": "female"}),
+    )
 
 
 def review_pairs(

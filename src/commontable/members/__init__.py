@@ -4,6 +4,9 @@ Services take a SQLAlchemy session, add and flush, and never commit: the caller 
 command, a web request) owns the transaction. Errors a user can cause are `UserError`s.
 """
 
+# The audit log's table sits beside the members' tables; loading it here means every user of
+# the app DB (commands, the web, the migrations' tests) sees the whole schema.
+import commontable.privacy.audit  # noqa: F401
 from commontable.members.authentication import authenticate
 from commontable.members.collaboratives import (
     add_collaborative,
@@ -13,7 +16,13 @@ from commontable.members.collaboratives import (
     move_collaborative,
     top_level_collaboratives,
 )
-from commontable.members.identifiers import normalise_npi, normalise_tin, npi_is_valid
+from commontable.members.identifiers import (
+    data_source_from_name,
+    normalise_data_source,
+    normalise_npi,
+    normalise_tin,
+    npi_is_valid,
+)
 from commontable.members.login_sessions import (
     end_login_session,
     forget_expired_sessions,
@@ -47,6 +56,8 @@ from commontable.members.organizations import (
     find_organization,
     get_organization,
     list_organizations,
+    organization_for_data_source,
+    set_data_source,
     set_parent_organization,
 )
 from commontable.members.passwords import check_password_rules, hash_password, verify_password
@@ -101,6 +112,7 @@ __all__ = [
     "check_password_rules",
     "current_members",
     "current_memberships_of",
+    "data_source_from_name",
     "deactivate_person",
     "descendants",
     "end_login_session",
@@ -117,16 +129,19 @@ __all__ = [
     "issue_token",
     "list_organizations",
     "move_collaborative",
+    "normalise_data_source",
     "normalise_email",
     "normalise_npi",
     "normalise_tin",
     "npi_is_valid",
+    "organization_for_data_source",
     "people_of",
     "people_with_role",
     "person_for_login_session",
     "require_role",
     "revoke_role",
     "revoke_token",
+    "set_data_source",
     "set_parent_organization",
     "set_password",
     "start_login_session",

@@ -1,6 +1,8 @@
-"""The identifiers organizations are known by: the NPI and the TIN."""
+"""The identifiers organizations are known by: the NPI, the TIN and the data source key."""
 
 from __future__ import annotations
+
+import re
 
 from commontable.errors import UserError
 
@@ -47,3 +49,28 @@ def normalise_tin(value: str) -> str:
     if not (len(tin) == 9 and tin.isascii() and tin.isdigit()):
         raise UserError(f"TIN '{value}' is not valid: a TIN has 9 digits, e.g. 12-3456789")
     return tin
+
+
+DATA_SOURCE_LENGTH = 64
+_DATA_SOURCE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def data_source_from_name(name: str) -> str:
+    """The data source key an organization gets by default: its name as a slug.
+
+    >>> data_source_from_name("St. Mary's Hospital & Clinics")
+    'st-mary-s-hospital-clinics'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:DATA_SOURCE_LENGTH].rstrip("-") or "organization"
+
+
+def normalise_data_source(value: str) -> str:
+    """A data source key as stored: the name the warehouse files a member's submissions under."""
+    key = value.strip().lower()
+    if len(key) > DATA_SOURCE_LENGTH or not _DATA_SOURCE.fullmatch(key):
+        raise UserError(
+            f"data source '{value}' is not valid: use lower-case letters, digits and single "
+            f"hyphens or underscores (at most {DATA_SOURCE_LENGTH}), e.g. cascade-health-plan"
+        )
+    return key

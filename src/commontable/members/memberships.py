@@ -74,7 +74,7 @@ def current_members(
     query = (
         select(Membership)
         .join(Membership.organization)
-        .where(Membership.collaborative_id == collaborative.id, _covers(on or date.today()))
+        .where(Membership.collaborative_id == collaborative.id, covering(on or date.today()))
         .order_by(Organization.name)
     )
     if role is not None:
@@ -89,13 +89,14 @@ def current_memberships_of(
     query = (
         select(Membership)
         .join(Membership.collaborative)
-        .where(Membership.organization_id == organization.id, _covers(on or date.today()))
+        .where(Membership.organization_id == organization.id, covering(on or date.today()))
         .order_by(Collaborative.name)
     )
     return list(session.scalars(query))
 
 
-def _covers(day: date) -> ColumnElement[bool]:
+def covering(day: date) -> ColumnElement[bool]:
+    """Memberships in force on `day`, as a filter."""
     return _covers_some_of(day, day)
 
 

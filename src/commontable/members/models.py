@@ -12,9 +12,11 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, utcnow
+from commontable.members.identifiers import DATA_SOURCE_LENGTH, data_source_from_name
 
 
 class OrganizationType(StrEnum):
@@ -105,6 +107,11 @@ def _choice(kind: type[StrEnum], name: str) -> Enum:
     )
 
 
+def _data_source_of_new_organization(context: DefaultExecutionContext) -> str:
+    values: dict[str, object] = context.get_current_parameters()  # type: ignore[no-untyped-call, unused-ignore]
+    return data_source_from_name(str(values["name"]))
+
+
 class Organization(Base):
     """A member organization (or one that may become one), with its identifiers."""
 
@@ -120,6 +127,10 @@ class Organization(Base):
     npi: Mapped[str | None] = mapped_column(String(10), unique=True)
     tin: Mapped[str | None] = mapped_column(String(9))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # The name its submissions carry in the warehouse (data_source); by default a slug of its name.
+    data_source: Mapped[str] = mapped_column(
+        String(DATA_SOURCE_LENGTH), unique=True, default=_data_source_of_new_organization
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commontable.errors import Conflict, NotFound, UserError
-from commontable.members.identifiers import normalise_npi, normalise_tin
-from commontable.members.models import Organization, OrganizationType, Site, SiteType
+from commontable.members.identifiers import (
+    data_source_from_name,
+    normalise_data_source,
+    normalise_npi,
+    normalise_tin,
+)
+from commontable.members.memberships import covering
+from commontable.members.models import (
+    Collaborative,
+    Membership,
+    Organization,
+    OrganizationType,
+    Site,
+    SiteType,
+)
 
 
 def add_organization(
@@ -20,22 +34,58 @@ def add_organization(
     npi: str | None = None,
     tin: str | None = None,
     parent: Organization | None = None,
+    data_source: str | None = None,
 ) -> Organization:
-    """Register an organization; names are unique whatever their case, and so are NPIs."""
+    """Register an organization; names are unique whatever their case, and so are NPIs.
+
+    `data_source` is the name its submissions carry in the warehouse; by default a slug of its
+    name (`Cascade Health Plan` submits as `cascade-health-plan`).
+    """
     name = _clean_name(name, "organization")
     npi = normalise_npi(npi) if npi else None
     if _named(session, name) is not None:
         raise Conflict(f"an organization named '{name}' already exists")
+    key = _free_data_source(session, data_source or data_source_from_name(name))
     if npi is not None:
         holder = session.scalars(select(Organization).where(Organization.npi == npi)).first()
         if holder is not None:
             raise Conflict(f"NPI {npi} already belongs to '{holder.name}'")
     organization = Organization(
-        name=name, type=type, npi=npi, tin=normalise_tin(tin) if tin else None, parent=parent
+        name=name,
+        type=type,
+        npi=npi,
+        tin=normalise_tin(tin) if tin else None,
+        parent=parent,
+        data_source=key,
     )
     session.add(organization)
     session.flush()
     return organization
+
+
+def set_data_source(session: Session, organization: Organization, data_source: str) -> None:
+    """Change the name an organization's submissions are filed under in the warehouse."""
+    key = normalise_data_source(data_source)
+    if key != organization.data_source:
+        organization.data_source = _free_data_source(session, key)
+        session.flush()
+
+
+def organization_for_data_source(session: Session, data_source: str) -> Organization | None:
+    """The organization whose submissions carry this data source name; None if nobody's."""
+    query = select(Organization).where(Organization.data_source == data_source)
+    return session.scalars(query).first()
+
+
+def _free_data_source(session: Session, data_source: str) -> str:
+    key = normalise_data_source(data_source)
+    holder = organization_for_data_source(session, key)
+    if holder is not None:
+        raise Conflict(
+            f"data source '{key}' already belongs to '{holder.name}'; choose another with "
+            "data_source=..."
+        )
+    return key
 
 
 def get_organization(session: Session, organization_id: int) -> Organization:
@@ -60,12 +110,21 @@ def find_organization(session: Session, name_or_id: str) -> Organization:
 
 
 def list_organizations(
-    session: Session, type: OrganizationType | None = None
+    session: Session,
+    type: OrganizationType | None = None,
+    collaborative: Collaborative | None = None,
+    on: date | None = None,
 ) -> list[Organization]:
-    """Organizations by name, optionally of one type."""
+    """Organizations by name, optionally of one type, or seated at one collaborative on `on`
+    (default today)."""
     query = select(Organization).order_by(Organization.name)
     if type is not None:
         query = query.where(Organization.type == type)
+    if collaborative is not None:
+        seated = select(Membership.organization_id).where(
+            Membership.collaborative_id == collaborative.id, covering(on or date.today())
+        )
+        query = query.where(Organization.id.in_(seated))
     return list(session.scalars(query))
 
 

@@ -98,7 +98,9 @@ class SparkWarehouse(Warehouse):
         name = f"_{prefix}_{next(_temp_names)}"
         self._scratch.append(name)
         self.con._run_pre_execute_hooks(expr)
-        frame = self.con._session.sql(self.con.compile(expr)).cache()
+        # A local checkpoint keeps the rows and cuts the plan: later queries over this view
+        # do not carry (and re-optimise) everything that produced it.
+        frame = self.con._session.sql(self.con.compile(expr)).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         return self.con.table(name)
 

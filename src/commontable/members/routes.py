@@ -1,0 +1,293 @@
+"""Members on the web: the directory, an organization's page, collaboratives and workgroups,
+people and their roles, API tokens; and the organizations in the JSON API.
+
+Who may use each route is decided by `commontable.privacy.access.POLICY`; every change to
+people, roles and tokens is audited.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Form, Security
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.security import HTTPBearer
+from sqlalchemy import func, select
+
+from commontable.errors import Forbidden, NotFound, UserError
+from commontable.members.collaboratives import ancestors, get_collaborative
+from commontable.members.memberships import covering, current_members, current_memberships_of
+from commontable.members.models import (
+    ApiToken,
+    Collaborative,
+    Membership,
+    Organization,
+    OrganizationType,
+    Role,
+)
+from commontable.members.organizations import get_organization, list_organizations
+from commontable.members.people import add_person, get_person, people_of
+from commontable.members.roles import grant_role, revoke_role
+from commontable.members.schemas import OrganizationOut
+from commontable.members.tokens import issue_token, revoke_token, tokens_of
+from commontable.privacy.access import may_grant, may_see_people_of
+from commontable.privacy.audit import AuditAction
+from commontable.privacy.requests import Context, RouteContext
+
+pages = APIRouter(include_in_schema=False)
+bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
+api = APIRouter(prefix="/api", tags=["members"], dependencies=[Security(bearer)])
+
+# Messages a redirect may ask a page to show; never text taken from the address.
+NOTICES = {
+    "person-added": "Person added.",
+    "role-granted": "Role granted.",
+    "role-revoked": "Role revoked.",
+    "token-revoked": "API token revoked.",
+}
+
+
+Choice = TypeVar("Choice", OrganizationType, Role)
+
+
+def _one_of(kind: type[Choice], value: str, what: str) -> Choice:
+    try:
+        return kind(value)
+    except ValueError:
+        raise UserError(f"'{value}' is not a {what}") from None
+
+
+def _back_to(organization_id: int, notice: str, anchor: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"/organizations/{organization_id}?notice={notice}#{anchor}", status_code=303
+    )
+
+
+# --- the directory and an organization's page ----------------------------------------------
+
+
+@pages.get("/members", name="members.directory")
+def directory(context: Context, type: str = "", collaborative: str = "") -> HTMLResponse:
+    kind = _one_of(OrganizationType, type, "type of organization") if type else None
+    seated_at = None
+    if collaborative:
+        if not (collaborative.isascii() and collaborative.isdigit()):
+            raise UserError(f"'{collaborative}' is not a collaborative")
+        seated_at = get_collaborative(context.session, int(collaborative))
+    organizations = list_organizations(context.session, kind, seated_at)
+    every_collaborative = context.session.scalars(
+        select(Collaborative).order_by(Collaborative.name)
+    ).all()
+    return context.page(
+        "members/directory.html",
+        organizations=organizations,
+        seats=_seats_of(context, organizations),
+        types=list(OrganizationType),
+        collaboratives=every_collaborative,
+        chosen_type=kind,
+        chosen_collaborative=seated_at,
+    )
+
+
+def _seats_of(
+    context: RouteContext, organizations: list[Organization]
+) -> dict[int, list[Membership]]:
+    """Each organization's memberships in force today, in one query."""
+    query = (
+        select(Membership)
+        .join(Membership.collaborative)
+        .where(
+            Membership.organization_id.in_([o.id for o in organizations]),
+            covering(date.today()),
+        )
+        .order_by(Collaborative.name)
+    )
+    seats: dict[int, list[Membership]] = defaultdict(list)
+    for membership in context.session.scalars(query):
+        seats[membership.organization_id].append(membership)
+    return seats
+
+
+@pages.get("/organizations/{organization_id}", name="members.organization")
+def organization_page(context: Context, organization_id: int, notice: str = "") -> HTMLResponse:
+    session = context.session
+    organization = get_organization(session, organization_id)
+    sees_people = may_see_people_of(context.principal, organization.id)
+    return context.page(
+        "members/organization.html",
+        organization=organization,
+        memberships=current_memberships_of(session, organization),
+        people=people_of(session, organization) if sees_people else None,
+        tokens=tokens_of(session, organization)
+        if context.may("members.issue_token", organization.id)
+        else None,
+        roles=list(Role),
+        grantable=[role for role in Role if may_grant(context.principal, role)],
+        notice=NOTICES.get(notice, ""),
+    )
+
+
+# --- collaboratives and workgroups ----------------------------------------------------------
+
+
+@dataclass
+class Branch:
+    """A collaborative in the tree, with how many organizations sit at it today."""
+
+    collaborative: Collaborative
+    members: int
+    children: list[Branch] = field(default_factory=list)
+
+
+def _tree(context: RouteContext) -> list[Branch]:
+    """Every collaborative, nested under its parent, in two queries."""
+    session = context.session
+    counts = {
+        collaborative_id: count
+        for collaborative_id, count in session.execute(
+            select(Membership.collaborative_id, func.count())
+            .where(covering(date.today()))
+            .group_by(Membership.collaborative_id)
+        )
+    }
+    everything = session.scalars(select(Collaborative).order_by(Collaborative.name)).all()
+    branches = {c.id: Branch(c, counts.get(c.id, 0)) for c in everything}
+    roots = []
+    for collaborative in everything:
+        branch = branches[collaborative.id]
+        if collaborative.parent_id is None:
+            roots.append(branch)
+        else:
+            branches[collaborative.parent_id].children.append(branch)
+    return roots
+
+
+@pages.get("/collaboratives", name="members.collaboratives")
+def collaboratives(context: Context) -> HTMLResponse:
+    return context.page("members/collaboratives.html", tree=_tree(context))
+
+
+@pages.get("/collaboratives/{collaborative_id}", name="members.collaborative")
+def collaborative_page(context: Context, collaborative_id: int) -> HTMLResponse:
+    collaborative = get_collaborative(context.session, collaborative_id)
+    return context.page(
+        "members/collaborative.html",
+        collaborative=collaborative,
+        trail=list(reversed(ancestors(context.session, collaborative))),
+        members=current_members(context.session, collaborative),
+    )
+
+
+# --- people, roles and API tokens (audited) ------------------------------------------------
+
+
+@pages.post("/organizations/{organization_id}/people", name="members.add_person")
+def add_person_to(
+    context: Context,
+    organization_id: int,
+    email: Annotated[str, Form(max_length=320)],
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> RedirectResponse:
+    organization = get_organization(context.session, organization_id)
+    chosen = [_one_of(Role, value, "role") for value in roles or []]
+    for role in chosen:
+        if not may_grant(context.principal, role):
+            raise Forbidden(f"only an admin may give the {role.value} role")
+    person = add_person(context.session, email, name, organization, roles=chosen, password=password)
+    context.audit(
+        AuditAction.ADD_PERSON,
+        target=person.email,
+        organization_id=organization.id,
+        person_id=person.id,
+        roles=sorted(chosen),
+    )
+    return _back_to(organization.id, "person-added", "people")
+
+
+@pages.post("/people/{person_id}/roles", name="members.grant_role")
+def grant_role_to(
+    context: Context, person_id: int, role: Annotated[str, Form()]
+) -> RedirectResponse:
+    person = get_person(context.session, person_id)
+    chosen = _one_of(Role, role, "role")
+    grant_role(context.session, person, chosen)
+    context.audit(
+        AuditAction.GRANT_ROLE,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        role=chosen.value,
+    )
+    return _back_to(person.organization_id, "role-granted", "people")
+
+
+@pages.post("/people/{person_id}/roles/{role}/revoke", name="members.revoke_role")
+def revoke_role_of(context: Context, person_id: int, role: str) -> RedirectResponse:
+    person = get_person(context.session, person_id)
+    chosen = _one_of(Role, role, "role")
+    if chosen is Role.ADMIN and person.id == context.signed_in.person_id:
+        raise UserError("you cannot take your own admin role away; ask another admin")
+    revoke_role(context.session, person, chosen)
+    context.audit(
+        AuditAction.REVOKE_ROLE,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        role=chosen.value,
+    )
+    return _back_to(person.organization_id, "role-revoked", "people")
+
+
+@pages.post("/organizations/{organization_id}/tokens", name="members.issue_token")
+def issue_token_for(
+    context: Context, organization_id: int, name: Annotated[str, Form(max_length=200)]
+) -> HTMLResponse:
+    organization = get_organization(context.session, organization_id)
+    person_id = context.signed_in.person_id
+    issuer = get_person(context.session, person_id) if person_id is not None else None
+    issued = issue_token(context.session, organization, name, created_by=issuer)
+    context.audit(
+        AuditAction.ISSUE_TOKEN,
+        target=issued.token.prefix,
+        organization_id=organization.id,
+        token_id=issued.token.id,
+        name=issued.token.name,
+    )
+    return context.page(
+        "members/token_issued.html",
+        status_code=201,
+        organization=organization,
+        token=issued.token,
+        secret=issued.secret,
+    )
+
+
+@pages.post("/tokens/{token_id}/revoke", name="members.revoke_token")
+def revoke_token_of(context: Context, token_id: int) -> RedirectResponse:
+    token = context.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no API token with id {token_id}")
+    revoke_token(context.session, token)
+    context.audit(
+        AuditAction.REVOKE_TOKEN,
+        target=token.prefix,
+        organization_id=token.organization_id,
+        token_id=token.id,
+    )
+    return _back_to(token.organization_id, "token-revoked", "tokens")
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+
+@api.get("/organizations", name="api.organizations")
+def api_organizations(
+    context: Context, type: OrganizationType | None = None
+) -> list[OrganizationOut]:
+    """The organizations at the table, by name, optionally of one type."""
+    return [OrganizationOut.model_validate(o) for o in list_organizations(context.session, type)]

@@ -1,0 +1,202 @@
+"""Who may see what, in one place: the rule of every route, and who sees which rows.
+
+The web app's gate applies `POLICY` to every request before any route runs: a route whose
+name has no rule here is refused to everyone (fail closed). Inside a route, the row-level
+questions (whose submissions, whose people) are answered by the functions at the end of
+this module, never by ad-hoc role checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from commontable.members.models import ApiToken, Person, Role
+
+EVERY_ROLE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a signed-in person, or a member organization's system with an API token."""
+
+    organization_id: int
+    roles: frozenset[Role]
+    name: str
+    person_id: int | None = None
+    token_id: int | None = None
+
+    @property
+    def is_system(self) -> bool:
+        return self.token_id is not None
+
+    def holds(self, *roles: Role) -> bool:
+        """True when it holds one of `roles`, or is an admin (who passes every role check)."""
+        return bool(self.roles & {Role.ADMIN, *roles})
+
+
+def person_principal(person: Person) -> Principal:
+    return Principal(person.organization_id, person.roles, person.name, person_id=person.id)
+
+
+def token_principal(token: ApiToken) -> Principal:
+    """An API token submits data for its organization, so it acts as that organization's data
+    submitter, and as nothing more."""
+    return Principal(
+        token.organization_id,
+        frozenset({Role.DATA_SUBMITTER}),
+        f"API token {token.prefix}… ({token.name})",
+        token_id=token.id,
+    )
+
+
+class About(StrEnum):
+    """The path parameter that says which organization a route is about."""
+
+    ORGANIZATION = "organization_id"
+    SUBMISSION = "submission_id"  # the organization that sent the submission
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route. Admins pass every rule but the fail-closed refusal."""
+
+    summary: str
+    public: bool = False  # anyone, signed in or not
+    signed_in: bool = False  # any signed-in person
+    anywhere: frozenset[Role] = frozenset()  # these roles, whatever the organization
+    own_organization: frozenset[Role] = frozenset()  # these roles, for their own organization
+    about: About | None = None  # where the route names its organization
+    systems: bool = False  # API tokens may use it (API routes only)
+
+    def allows(self, principal: Principal | None, organization_id: int | None = None) -> bool:
+        """Whether `principal` may use the route, for the organization it is about."""
+        if self.public:
+            return True
+        if principal is None or (principal.is_system and not self.systems):
+            return False
+        if self.signed_in or principal.holds(*self.anywhere):
+            return True
+        return (
+            organization_id is not None
+            and organization_id == principal.organization_id
+            and bool(principal.roles & self.own_organization)
+        )
+
+    def turns_on_organization(self, principal: Principal | None) -> bool:
+        """Whether the answer for `principal` depends on the organization the route is about
+        (only then need it be looked up)."""
+        return (
+            self.about is not None
+            and principal is not None
+            and (self.systems or not principal.is_system)
+            and not (self.public or self.signed_in or principal.holds(*self.anywhere))
+            and bool(principal.roles & self.own_organization)
+        )
+
+    def for_systems(self) -> Rule:
+        """The same rule, open to API tokens as well (for JSON API routes)."""
+        return replace(self, systems=True)
+
+
+ANYONE = Rule("anyone", public=True)
+SIGNED_IN = Rule("any signed-in person", signed_in=True)
+ADMIN = Rule("admin")
+STAFF = Rule("admin or staff", anywhere=frozenset({Role.STAFF}))
+SUBMITTERS = Rule(
+    "a data submitter (for their own organization), staff or admin",
+    anywhere=frozenset({Role.STAFF, Role.DATA_SUBMITTER}),
+)
+SUBMITTER_OF_ORGANIZATION = Rule(
+    "the organization's data submitters, staff or admin",
+    anywhere=frozenset({Role.STAFF}),
+    own_organization=frozenset({Role.DATA_SUBMITTER}),
+    about=About.ORGANIZATION,
+)
+SUBMITTER_OF_SUBMISSION = replace(SUBMITTER_OF_ORGANIZATION, about=About.SUBMISSION)
+OWN_ORGANIZATION = Rule(
+    "anyone of the organization, staff or admin",
+    anywhere=frozenset({Role.STAFF}),
+    own_organization=EVERY_ROLE,
+    about=About.ORGANIZATION,
+)
+OWN_ORGANIZATION_OF_SUBMISSION = Rule(
+    "anyone of the submitting organization, staff or admin",
+    anywhere=frozenset({Role.STAFF}),
+    own_organization=EVERY_ROLE,
+    about=About.SUBMISSION,
+)
+
+# Every route, by name. Quarantined rows are patient-level: only the submitting organization's
+# data submitters, and the collaborative's staff, see them.
+POLICY: dict[str, Rule] = {
+    # the web app itself
+    "static": ANYONE,
+    "openapi": ANYONE,
+    "sign_in_page": ANYONE,
+    "sign_in": ANYONE,
+    "sign_out": SIGNED_IN,
+    "home": SIGNED_IN,
+    # members
+    "members.directory": SIGNED_IN,
+    "members.organization": SIGNED_IN,
+    "members.collaboratives": SIGNED_IN,
+    "members.collaborative": SIGNED_IN,
+    "members.add_person": STAFF,
+    "members.grant_role": ADMIN,
+    "members.revoke_role": ADMIN,
+    "members.issue_token": STAFF,
+    "members.revoke_token": STAFF,
+    "api.organizations": SIGNED_IN.for_systems(),
+    # data submissions
+    "submissions.list": SIGNED_IN,
+    "submissions.of_organization": OWN_ORGANIZATION,
+    "submissions.new": SUBMITTER_OF_ORGANIZATION,
+    "submissions.upload": SUBMITTER_OF_ORGANIZATION,
+    "submissions.detail": SUBMITTER_OF_SUBMISSION,
+    "submissions.quarantine_csv": SUBMITTER_OF_SUBMISSION,
+    "api.submissions": SIGNED_IN.for_systems(),
+    "api.submit": SUBMITTERS.for_systems(),
+    "api.submission": OWN_ORGANIZATION_OF_SUBMISSION.for_systems(),
+    "api.quarantine": SUBMITTER_OF_SUBMISSION.for_systems(),
+}
+
+
+def may(route: str, principal: Principal | None, organization_id: int | None = None) -> bool:
+    """Whether `principal` may use the route named `route` (for links and buttons to show);
+    an unknown route is refused."""
+    rule = POLICY.get(route)
+    return rule is not None and rule.allows(principal, organization_id)
+
+
+def sees_every_organization(principal: Principal | None) -> bool:
+    """Staff and admins see every organization's submissions and people."""
+    return principal is not None and not principal.is_system and principal.holds(Role.STAFF)
+
+
+def may_see_submissions_of(principal: Principal | None, organization_id: int) -> bool:
+    """The submission log (files, counts, no patient rows): the organization itself, staff."""
+    return principal is not None and (
+        principal.organization_id == organization_id or sees_every_organization(principal)
+    )
+
+
+def may_see_quarantine_of(principal: Principal | None, organization_id: int | None) -> bool:
+    """Quarantined rows are patient-level: the organization's data submitters, staff."""
+    return SUBMITTER_OF_SUBMISSION.allows(principal, organization_id)
+
+
+def may_see_people_of(principal: Principal | None, organization_id: int) -> bool:
+    """Names and roles of an organization's people: its own people, staff and admins."""
+    return principal is not None and (
+        principal.organization_id == organization_id or sees_every_organization(principal)
+    )
+
+
+def may_grant(principal: Principal | None, role: Role) -> bool:
+    """Admins give any role; staff give the roles of members' people, but not admin or staff."""
+    if principal is None or principal.is_system:
+        return False
+    if Role.ADMIN in principal.roles:
+        return True
+    return Role.STAFF in principal.roles and role not in (Role.ADMIN, Role.STAFF)

@@ -1,0 +1,99 @@
+"""What a route knows about the request it serves: who is asking, as the access gate admitted
+them, the unit of work the request runs in, and how to answer with a page.
+
+The web app's gate builds a `RouteContext` for every request before any route runs; parts'
+routes take it as a `Context` parameter, so no part imports the web app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from commontable.config import Settings
+from commontable.errors import Forbidden, NotAuthenticated
+from commontable.members.login_sessions import SIGN_IN_AGAIN
+from commontable.privacy.access import Principal, may
+from commontable.privacy.audit import AuditAction, record
+
+Renderer = Callable[[Request, str, dict[str, Any], int], HTMLResponse]
+Resource = TypeVar("Resource")
+
+
+@dataclass
+class RouteContext:
+    """The request's principal (None: nobody signed in), DB session and page renderer."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    principal: Principal | None
+    csrf_token: str
+    render: Renderer
+    resources: ExitStack = field(default_factory=ExitStack)  # closed when the request ends
+    _kept: dict[str, Any] = field(default_factory=dict)
+
+    def keep(self, key: str, opener: Callable[[], AbstractContextManager[Resource]]) -> Resource:
+        """A resource for the rest of the request (a warehouse connection), opened on first
+        use and closed after the route has answered."""
+        if key not in self._kept:
+            self._kept[key] = self.resources.enter_context(opener())
+        resource: Resource = self._kept[key]
+        return resource
+
+    @property
+    def signed_in(self) -> Principal:
+        """The principal of a route whose rule admits only signed-in callers."""
+        if self.principal is None:
+            raise NotAuthenticated(SIGN_IN_AGAIN)
+        return self.principal
+
+    def may(self, route: str, organization_id: int | None = None) -> bool:
+        """Whether the caller may use another route (to show its link or button)."""
+        return may(route, self.principal, organization_id)
+
+    def page(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        """The HTML page `template`, with the layout's values (principal, CSRF token) added."""
+        values = {"principal": self.principal, "csrf_token": self.csrf_token, **values}
+        values["may"] = self.may
+        return self.render(self.request, template, values, status_code)
+
+    def audit(
+        self,
+        action: AuditAction,
+        *,
+        target: str = "",
+        organization_id: int | None = None,
+        **detail: Any,
+    ) -> None:
+        """Record what the caller did, in this request's transaction."""
+        principal = self.principal
+        if principal is not None and principal.token_id is not None:
+            detail["api_token_id"] = principal.token_id
+        record(
+            self.session,
+            action,
+            actor_person_id=principal.person_id if principal else None,
+            organization_id=organization_id
+            if organization_id is not None
+            else (principal.organization_id if principal else None),
+            target=target,
+            detail=detail,
+        )
+
+
+def route_context(request: Request) -> RouteContext:
+    """The context the gate set; without one the route is not behind the gate: refuse."""
+    context = getattr(request.state, "route_context", None)
+    if not isinstance(context, RouteContext):
+        raise Forbidden("this route is not behind the access gate; refused")
+    return context
+
+
+Context = Annotated[RouteContext, Depends(route_context)]

@@ -1,0 +1,502 @@
+"""Data submissions on the web and the JSON API: upload files into the same intake as
+`commontable load`, then see what was accepted and what was quarantined, row by row.
+
+Quarantined rows hold submitted values, so they are patient-level: every view and download
+is audited. Who may see which submission is decided by `commontable.privacy.access`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+import ibis
+from fastapi import APIRouter, File, Query, Security, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from commontable.errors import InvalidSubmission, NotFound, UserError
+from commontable.members import Organization, get_organization, organization_for_data_source
+from commontable.privacy.access import may_see_submissions_of, sees_every_organization
+from commontable.privacy.audit import AuditAction
+from commontable.privacy.requests import Context, RouteContext
+from commontable.warehouse.intake import SubmissionResult, load_submission
+from commontable.warehouse.store import Warehouse, connect
+
+pages = APIRouter(include_in_schema=False)
+uploads = APIRouter(include_in_schema=False)  # mounted with the upload size limit
+bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
+api = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Security(bearer)])
+api_uploads = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Security(bearer)])
+
+# One submission loads at a time: intake numbers submissions from the log.
+_intake_lock = threading.Lock()
+PAGE_SIZE = 50
+FILES = Annotated[list[UploadFile], File(description="one or more files of one submission")]
+
+
+# --- reading the submission log and the quarantine -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One row of the submission log, as pages and the API show it."""
+
+    submission_id: int
+    data_source: str
+    status: str
+    files: list[str]
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    started_at: datetime
+    seconds: float
+    message: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Submission:
+        started: datetime = row["started_at"]
+        return cls(
+            submission_id=int(row["submission_id"]),
+            data_source=row["data_source"],
+            status=row["status"],
+            files=[str(f["name"]) for f in json.loads(row["files"] or "[]")],
+            rows_read=int(row["rows_read"]),
+            rows_loaded=int(row["rows_loaded"]),
+            rows_quarantined=int(row["rows_quarantined"]),
+            started_at=started.replace(tzinfo=UTC),  # the log keeps UTC without a zone
+            seconds=float(row["seconds"]),
+            message=row["message"] or "",
+        )
+
+
+def warehouse(context: RouteContext) -> Warehouse:
+    """The workspace's warehouse, opened once per request and closed after it."""
+    settings = context.settings
+    return context.keep(
+        "warehouse",
+        lambda: connect(
+            settings.warehouse_url, spark_dir=settings.resolve(settings.spark_warehouse_dir)
+        ),
+    )
+
+
+def submissions(
+    store: Warehouse, sources: list[str] | None = None, limit: int | None = None
+) -> list[Submission]:
+    """The submission log, newest first; only from `sources` when given."""
+    log = store.table("submission")
+    if sources is not None:
+        log = log.filter(log.data_source.isin(sources or [""]))
+    log = log.order_by(ibis.desc("submission_id"))
+    if limit is not None:
+        log = log.limit(limit)
+    return [Submission.of(row) for row in log.to_pyarrow().to_pylist()]
+
+
+def find_submission(store: Warehouse, submission_id: int) -> Submission | None:
+    log = store.table("submission")
+    rows = log.filter(log.submission_id == submission_id).to_pyarrow().to_pylist()
+    return Submission.of(rows[0]) if rows else None
+
+
+def _quarantine_of(store: Warehouse, submission_id: int) -> ibis.Table:
+    q = store.table("quarantine")
+    mine = q.filter(q.submission_id == submission_id).drop("submission_id")
+    return mine.order_by(["file_name", mine.row_ref.length(), "row_ref", "column_name"])
+
+
+def quarantine_rows(
+    store: Warehouse, submission_id: int, offset: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Quarantined values in file order ("row 9" before "row 10"), a page at a time."""
+    rows = _quarantine_of(store, submission_id)
+    if limit is not None:
+        rows = rows.limit(limit, offset=offset)
+    result: list[dict[str, Any]] = rows.to_pyarrow().to_pylist()
+    return result
+
+
+def quarantined_count(store: Warehouse, submission_id: int) -> int:
+    """How many values a submission quarantined (a row can have several)."""
+    return int(_quarantine_of(store, submission_id).count().execute())
+
+
+def quarantine_reasons(store: Warehouse, submission_id: int) -> list[dict[str, Any]]:
+    """How many values were quarantined for each reason, most first."""
+    q = store.table("quarantine")
+    mine = q.filter(q.submission_id == submission_id)
+    counts = mine.group_by(["table_name", "column_name", "reason"]).agg(rows=mine.count())
+    ordered = counts.order_by([ibis.desc("rows"), "table_name", "column_name"])
+    result: list[dict[str, Any]] = ordered.to_pyarrow().to_pylist()
+    return result
+
+
+def organization_of_submission(context: RouteContext, submission_id: int) -> int | None:
+    """The organization that sent a submission (for the access policy); None if unknown."""
+    found = find_submission(warehouse(context), submission_id)
+    if found is None:
+        return None
+    organization = organization_for_data_source(context.session, found.data_source)
+    return organization.id if organization is not None else None
+
+
+def recent_submissions(context: RouteContext, organization: Organization) -> list[Submission]:
+    """An organization's five newest submissions, if the caller may see its submission log."""
+    if not may_see_submissions_of(context.principal, organization.id):
+        return []
+    return submissions(warehouse(context), [organization.data_source], limit=5)
+
+
+def _visible_sources(context: RouteContext) -> list[str] | None:
+    """Staff see every submission (None: no filter); others their organization's only."""
+    principal = context.signed_in
+    if sees_every_organization(principal):
+        return None
+    return [get_organization(context.session, principal.organization_id).data_source]
+
+
+def _organizations_by_source(
+    context: RouteContext, rows: list[Submission]
+) -> dict[str, Organization]:
+    sources = {row.data_source for row in rows}
+    query = select(Organization).where(Organization.data_source.in_(sources))
+    return {o.data_source: o for o in context.session.scalars(query)} if sources else {}
+
+
+def _submission_or_404(context: RouteContext, submission_id: int) -> Submission:
+    found = find_submission(warehouse(context), submission_id)
+    if found is None:
+        raise NotFound(f"no submission {submission_id}; see the list of submissions")
+    return found
+
+
+# --- receiving files ----------------------------------------------------------------------
+
+
+def _file_name(upload: UploadFile) -> str:
+    """The uploaded file's own name, without any folder a browser or client sent along."""
+    name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+    if not name or name.startswith("."):
+        raise UserError(
+            f"'{upload.filename}' is not a file name to load; name files after their table, "
+            "e.g. eligibility.csv"
+        )
+    return name
+
+
+@contextmanager
+def _received(files: list[UploadFile]) -> Iterator[Path]:
+    """The uploaded files saved in a temporary folder, removed afterwards."""
+    names = [_file_name(upload) for upload in files]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UserError(f"two files are named {', '.join(twice)}; send each file once")
+    with tempfile.TemporaryDirectory(prefix="commontable-upload-") as temp:
+        folder = Path(temp) / "submission"
+        folder.mkdir()
+        for name, upload in zip(names, files, strict=True):
+            with (folder / name).open("wb") as out:
+                shutil.copyfileobj(upload.file, out)
+        yield folder
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an upload: the intake's result, or why the whole of it was rejected."""
+
+    result: SubmissionResult | None
+    rejected: InvalidSubmission | None
+    files: list[str]
+
+
+def _load(context: RouteContext, organization: Organization, files: list[UploadFile]) -> Outcome:
+    """Run the intake on the uploaded files for `organization` and audit the upload."""
+    if not files:
+        raise UserError("choose at least one file to upload")
+    with _received(files) as folder:
+        names = sorted(p.name for p in folder.iterdir())
+        store = warehouse(context)
+        try:
+            with _intake_lock:
+                outcome = Outcome(
+                    load_submission(store, folder, organization.data_source), None, names
+                )
+        except InvalidSubmission as error:
+            outcome = Outcome(None, error, names)
+    result = outcome.result
+    context.audit(
+        AuditAction.UPLOAD_SUBMISSION,
+        target=f"submission {result.submission_id}" if result and result.submission_id else "",
+        organization_id=organization.id,
+        files=names,
+        status=result.status if result else "rejected",
+        rows_read=result.rows_read if result else 0,
+        rows_loaded=result.rows_loaded if result else 0,
+        rows_quarantined=result.rows_quarantined if result else 0,
+        message=result.message if result else str(outcome.rejected),
+    )
+    return outcome
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@pages.get("/submissions", name="submissions.list")
+def submission_list(context: Context) -> HTMLResponse:
+    rows = submissions(warehouse(context), _visible_sources(context), limit=500)
+    return context.page(
+        "submissions/list.html",
+        submissions=rows,
+        organizations=_organizations_by_source(context, rows),
+        organization=None,
+        sees_all=sees_every_organization(context.principal),
+    )
+
+
+@pages.get("/organizations/{organization_id}/submissions", name="submissions.of_organization")
+def organization_submissions(context: Context, organization_id: int) -> HTMLResponse:
+    organization = get_organization(context.session, organization_id)
+    rows = submissions(warehouse(context), [organization.data_source], limit=500)
+    return context.page(
+        "submissions/list.html",
+        submissions=rows,
+        organizations={organization.data_source: organization},
+        organization=organization,
+        sees_all=False,
+    )
+
+
+@pages.get("/organizations/{organization_id}/submissions/new", name="submissions.new")
+def new_submission(context: Context, organization_id: int) -> HTMLResponse:
+    organization = get_organization(context.session, organization_id)
+    return context.page("submissions/new.html", organization=organization)
+
+
+@uploads.post("/organizations/{organization_id}/submissions", name="submissions.upload")
+def upload_submission(context: Context, organization_id: int, files: FILES) -> Response:
+    organization = get_organization(context.session, organization_id)
+    outcome = _load(context, organization, files)
+    if outcome.result is None or outcome.result.submission_id is None:
+        return context.page(
+            "submissions/not_loaded.html",
+            status_code=422 if outcome.rejected else 200,
+            organization=organization,
+            outcome=outcome,
+        )
+    return RedirectResponse(f"/submissions/{outcome.result.submission_id}", status_code=303)
+
+
+@pages.get("/submissions/{submission_id}", name="submissions.detail")
+def submission_detail(
+    context: Context, submission_id: int, page: Annotated[int, Query(ge=1)] = 1
+) -> HTMLResponse:
+    store = warehouse(context)
+    submission = _submission_or_404(context, submission_id)
+    size = PAGE_SIZE
+    rows = quarantine_rows(store, submission_id, offset=(page - 1) * size, limit=size)
+    organization = organization_for_data_source(context.session, submission.data_source)
+    context.audit(
+        AuditAction.VIEW_SUBMISSION,
+        target=f"submission {submission_id}",
+        organization_id=organization.id if organization else None,
+        page=page,
+        rows_shown=len(rows),
+    )
+    values = quarantined_count(store, submission_id)
+    return context.page(
+        "submissions/detail.html",
+        submission=submission,
+        organization=organization,
+        reasons=quarantine_reasons(store, submission_id),
+        rows=rows,
+        page=page,
+        pages=max(1, -(-values // size)),
+        values=values,
+        first_row=(page - 1) * size + 1,
+    )
+
+
+@pages.get("/submissions/{submission_id}/quarantine.csv", name="submissions.quarantine_csv")
+def quarantine_csv(context: Context, submission_id: int) -> Response:
+    submission = _submission_or_404(context, submission_id)
+    rows = quarantine_rows(warehouse(context), submission_id)
+    organization = organization_for_data_source(context.session, submission.data_source)
+    context.audit(
+        AuditAction.DOWNLOAD_QUARANTINE,
+        target=f"submission {submission_id}",
+        organization_id=organization.id if organization else None,
+        rows=len(rows),
+    )
+    return Response(
+        _csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="submission-{submission_id}-quarantine.csv"'
+            )
+        },
+    )
+
+
+QUARANTINE_COLUMNS = ["file_name", "table_name", "row_ref", "column_name", "value", "reason"]
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, QUARANTINE_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _spreadsheet_safe(row.get(k)) for k in QUARANTINE_COLUMNS})
+    return out.getvalue()
+
+
+def _spreadsheet_safe(value: object) -> str:
+    """A submitted value as text a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+
+class SubmissionOut(BaseModel):
+    """A submission as its log records it."""
+
+    submission_id: int
+    data_source: str
+    status: str
+    files: list[str]
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    started_at: datetime
+    seconds: float
+    message: str
+
+
+class UploadOut(BaseModel):
+    """What the intake made of an upload: loaded, unchanged (a re-sent file) or rejected."""
+
+    submission_id: int | None
+    data_source: str
+    status: str
+    files: list[str]
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    message: str
+
+
+class QuarantinedValue(BaseModel):
+    file_name: str
+    table_name: str | None
+    row_ref: str
+    column_name: str | None
+    value: str | None
+    reason: str
+
+
+class QuarantinePage(BaseModel):
+    submission_id: int
+    total: int
+    offset: int
+    limit: int
+    rows: list[QuarantinedValue]
+
+
+def _out(submission: Submission) -> SubmissionOut:
+    return SubmissionOut.model_validate(submission, from_attributes=True)
+
+
+@api.get("/submissions", name="api.submissions")
+def api_submissions(
+    context: Context, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[SubmissionOut]:
+    """Submissions the caller may see, newest first: a member's own, or all for staff."""
+    rows = submissions(warehouse(context), _visible_sources(context), limit=limit)
+    return [_out(row) for row in rows]
+
+
+@api_uploads.post(
+    "/submissions",
+    name="api.submit",
+    status_code=201,
+    response_model=UploadOut,
+    responses={200: {"model": UploadOut}, 422: {"model": UploadOut}},
+)
+def api_submit(context: Context, files: FILES) -> JSONResponse:
+    """Submit files for the caller's organization (the API token's): 201 when loaded, 200 when
+    identical to an earlier submission, 422 with the reason when the intake rejected a file."""
+    organization = get_organization(context.session, context.signed_in.organization_id)
+    outcome = _load(context, organization, files)
+    result = outcome.result or SubmissionResult(
+        None, organization.data_source, "rejected", message=str(outcome.rejected)
+    )
+    body = UploadOut(
+        submission_id=result.submission_id,
+        data_source=result.data_source,
+        status=result.status,
+        files=outcome.files,
+        rows_read=result.rows_read,
+        rows_loaded=result.rows_loaded,
+        rows_quarantined=result.rows_quarantined,
+        message=result.message,
+    )
+    status = {"loaded": 201, "unchanged": 200}.get(result.status, 422)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status)
+
+
+@api.get("/submissions/{submission_id}", name="api.submission")
+def api_submission(context: Context, submission_id: int) -> SubmissionOut:
+    """One submission's log entry."""
+    return _out(_submission_or_404(context, submission_id))
+
+
+@api.get("/submissions/{submission_id}/quarantine", name="api.quarantine")
+def api_quarantine(
+    context: Context,
+    submission_id: int,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> QuarantinePage:
+    """The submission's quarantined values with their reasons, a page at a time."""
+    submission = _submission_or_404(context, submission_id)
+    rows = quarantine_rows(warehouse(context), submission_id, offset=offset, limit=limit)
+    organization = organization_for_data_source(context.session, submission.data_source)
+    context.audit(
+        AuditAction.VIEW_QUARANTINE,
+        target=f"submission {submission_id}",
+        organization_id=organization.id if organization else None,
+        offset=offset,
+        rows_shown=len(rows),
+    )
+    return QuarantinePage(
+        submission_id=submission_id,
+        total=quarantined_count(warehouse(context), submission_id),
+        offset=offset,
+        limit=limit,
+        rows=[QuarantinedValue.model_validate(row) for row in rows],
+    )

@@ -1,0 +1,39 @@
+"""How the web app behaves: cookie, session lifetime, upload size. Environment variables
+COMMONTABLE_WEB_<NAME> override the defaults (e.g. COMMONTABLE_WEB_SESSION_HOURS=8)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WebOptions(BaseSettings):
+    """The web app's own settings; the stores come from the workspace's `Settings`."""
+
+    model_config = SettingsConfigDict(env_prefix="COMMONTABLE_WEB_", extra="forbid")
+
+    cookie_name: str = Field(
+        default="commontable_session",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="name of the sign-in session cookie",
+    )
+    session_hours: float = Field(
+        default=12, gt=0, le=24 * 30, description="a sign-in lasts this long, then ends"
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="mark cookies Secure even on plain http (behind a TLS proxy that does not "
+        "say X-Forwarded-Proto); they are always Secure on https",
+    )
+    max_upload_mb: int = Field(default=200, gt=0, description="largest submission upload (MB)")
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.session_hours)
+
+    @property
+    def signin_cookie_name(self) -> str:
+        """The cookie that carries the sign-in form's CSRF token before anyone is signed in."""
+        return f"{self.cookie_name}_signin"

@@ -1,0 +1,135 @@
+"""Signing in and out: a server-side session in an HttpOnly cookie; every attempt is audited."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from commontable.errors import NotAuthenticated, UserError
+from commontable.members import (
+    authenticate,
+    end_login_session,
+    normalise_email,
+    start_login_session,
+)
+from commontable.privacy.audit import AuditAction, record
+from commontable.privacy.requests import Context, RouteContext
+from commontable.web.gate import WebState, csrf_token_for
+
+router = APIRouter(include_in_schema=False)
+SIGN_IN_FORM_HOURS = 2
+
+
+def safe_next(next: str) -> str:
+    """Where to go after signing in: a path on this site, never another site."""
+    if next.startswith("/") and not next.startswith(("//", "/\\")):
+        return next
+    return "/"
+
+
+def secure_cookies(request: Request) -> bool:
+    web: WebState = request.app.state.web
+    return request.url.scheme == "https" or web.options.secure_cookies
+
+
+def _form(
+    context: RouteContext, next: str, email: str = "", problem: str = "", status: int = 200
+) -> Response:
+    """The sign-in form, with a CSRF token tied to a short-lived cookie of its own."""
+    request = context.request
+    options = request.app.state.web.options
+    secret = request.cookies.get(options.signin_cookie_name) or secrets.token_urlsafe(32)
+    response = context.page(
+        "sign_in.html",
+        status_code=status,
+        csrf_token=csrf_token_for(secret),
+        next=safe_next(next),
+        email=email,
+        problem=problem,
+    )
+    response.set_cookie(
+        options.signin_cookie_name,
+        secret,
+        max_age=SIGN_IN_FORM_HOURS * 3600,
+        path="/sign-in",
+        secure=secure_cookies(request),
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+@router.get("/sign-in", name="sign_in_page")
+def sign_in_page(context: Context, next: str = "/") -> Response:
+    if context.principal is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _form(context, next)
+
+
+@router.post("/sign-in", name="sign_in")
+def sign_in(
+    context: Context,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    request = context.request
+    options = request.app.state.web.options
+    ip = request.client.host if request.client else None
+    try:
+        person = authenticate(context.session, email, password)
+    except NotAuthenticated as error:
+        try:
+            who = normalise_email(email)
+        except UserError:  # not even an address: keep what was typed
+            who = email.strip().lower()
+        record(
+            context.session,
+            AuditAction.SIGN_IN_FAILED,
+            target=who,
+            detail={"ip": ip, "reason": str(error)},
+        )
+        return _form(context, next, email, str(error), status=401)
+    secret = start_login_session(context.session, person, lifetime=options.session_lifetime)
+    record(
+        context.session,
+        AuditAction.SIGN_IN,
+        actor_person_id=person.id,
+        organization_id=person.organization_id,
+        target=person.email,
+        detail={"ip": ip},
+    )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        options.cookie_name,
+        secret,
+        max_age=int(options.session_lifetime.total_seconds()),
+        path="/",
+        secure=secure_cookies(request),
+        httponly=True,
+        samesite="lax",
+    )
+    response.delete_cookie(options.signin_cookie_name, path="/sign-in")
+    return response
+
+
+@router.post("/sign-out", name="sign_out")
+def sign_out(context: Context) -> Response:
+    request = context.request
+    options = request.app.state.web.options
+    secret = request.cookies.get(options.cookie_name)
+    if secret:
+        end_login_session(context.session, secret)
+    context.audit(AuditAction.SIGN_OUT, target=context.signed_in.name)
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(
+        options.cookie_name,
+        path="/",
+        secure=secure_cookies(request),
+        httponly=True,
+        samesite="lax",
+    )
+    return response

@@ -1,0 +1,179 @@
+"""The authorization matrix: every route × every persona × own or other organization.
+
+The expectations are written here, independently of `privacy/access.py`; the requests are
+made from the app's own route table, so a new route fails
+`test_every_route_has_a_row_in_the_matrix` until it gets a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from commontable.config import Settings, load_settings
+from commontable.members import Role
+from commontable.warehouse import connect, load_submission
+from commontable.web import create_app
+from commontable.web.app import routes_of
+from commontable.web.gate import csrf_token_for
+from tests.app_fixtures import AppDatabase
+from tests.web.conftest import BAD_DATE_ROW, COOKIE, ELIGIBILITY, GOOD_ROW, Region, start_session
+
+ANONYMOUS, TOKEN = "anonymous", "api token"
+ROLES = frozenset(role.value for role in Role)
+PERSONAS = [ANONYMOUS, *sorted(ROLES), TOKEN]
+EVERYONE = frozenset(PERSONAS)
+PEOPLE = ROLES  # anyone signed in with a session
+STAFF = frozenset({"admin", "staff"})
+SUBMITTERS = STAFF | {"data_submitter"}
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Who may use a route when it is about their own organization, and about another one."""
+
+    own: frozenset[str]
+    other: frozenset[str]
+
+
+def same(allowed: frozenset[str]) -> Expect:
+    return Expect(allowed, allowed)
+
+
+MATRIX: dict[str, Expect] = {
+    "static": same(EVERYONE),
+    "openapi": same(EVERYONE),
+    "sign_in_page": same(EVERYONE),
+    "sign_in": same(EVERYONE - {TOKEN}),  # a system has no sign-in form, so no CSRF token
+    "sign_out": same(PEOPLE),
+    "home": same(PEOPLE),
+    "members.directory": same(PEOPLE),
+    "members.organization": same(PEOPLE),
+    "members.collaboratives": same(PEOPLE),
+    "members.collaborative": same(PEOPLE),
+    "members.add_person": same(STAFF),
+    "members.grant_role": same(frozenset({"admin"})),
+    "members.revoke_role": same(frozenset({"admin"})),
+    "members.issue_token": same(STAFF),
+    "members.revoke_token": same(STAFF),
+    "api.organizations": same(PEOPLE | {TOKEN}),
+    "submissions.list": same(PEOPLE),
+    "submissions.of_organization": Expect(PEOPLE, STAFF),
+    "submissions.new": Expect(SUBMITTERS, STAFF),
+    "submissions.upload": Expect(SUBMITTERS, STAFF),
+    "submissions.detail": Expect(SUBMITTERS, STAFF),
+    "submissions.quarantine_csv": Expect(SUBMITTERS, STAFF),
+    "api.submissions": same(PEOPLE | {TOKEN}),
+    "api.submit": same(SUBMITTERS | {TOKEN}),
+    "api.submission": Expect(PEOPLE | {TOKEN}, STAFF),
+    "api.quarantine": Expect(SUBMITTERS | {TOKEN}, STAFF),
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with submission 1 from Cascade and submission 2 from Riverside."""
+    folder = tmp_path_factory.mktemp("matrix")
+    (folder / "eligibility.csv").write_text(ELIGIBILITY + GOOD_ROW + BAD_DATE_ROW)
+    path = folder / "warehouse.duckdb"
+    with connect(str(path)) as store:
+        load_submission(store, folder / "eligibility.csv", "cascade-health-plan")
+        load_submission(store, folder / "eligibility.csv", "riverside-community-clinic")
+    return path
+
+
+@pytest.fixture
+def matrix_app(app_db: AppDatabase, tmp_path: Path, warehouse_file: Path) -> FastAPI:
+    settings: Settings = load_settings(tmp_path, app_db=app_db.url, warehouse=str(warehouse_file))
+    return create_app(settings)
+
+
+@pytest.fixture
+def browser(matrix_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(matrix_app, follow_redirects=False) as client:
+        yield client
+
+
+def route_names(app: FastAPI) -> set[str]:
+    return {str(route.name) for route in routes_of(app)}
+
+
+def test_every_route_has_a_row_in_the_matrix(app: FastAPI) -> None:
+    assert route_names(app) == set(MATRIX)
+
+
+def _request_of(app: FastAPI, name: str) -> tuple[str, str]:
+    route = next(r for r in routes_of(app) if r.name == name)
+    if name == "static":
+        return "GET", "/static/commontable.css"
+    method = sorted((route.methods or {"GET"}) - {"HEAD"})[0]
+    return method, str(route.path)
+
+
+def _path_for(template: str, region: Region, whose: str) -> str:
+    """Fill the path's parameters with the own or the other organization's things."""
+    own = whose == "own"
+    values = {
+        "organization_id": (region.own if own else region.other).id,
+        "submission_id": 1 if own else 2,
+        "person_id": (region.people[Role.VIEWER] if own else region.outsider).id,
+        "token_id": region.own_token_id if own else region.other_token_id,
+        "collaborative_id": region.network.id,
+        "role": "viewer",
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+
+
+def _headers(persona: str, region: Region, app_db: AppDatabase) -> dict[str, str]:
+    """What each persona sends: a session cookie and its CSRF token, a sign-in form's cookie
+    and token (anonymous), or a Bearer token (a member's system)."""
+    if persona == TOKEN:
+        return {"Authorization": f"Bearer {region.own_token}"}
+    if persona == ANONYMOUS:
+        return {"Cookie": f"{COOKIE}_signin=form", "X-CSRF-Token": csrf_token_for("form")}
+    secret = start_session(app_db, region.people[Role(persona)])
+    return {"Cookie": f"{COOKIE}={secret}", "X-CSRF-Token": csrf_token_for(secret)}
+
+
+def _requests_of(
+    persona: str, region: Region, app_db: AppDatabase, name: str
+) -> Iterator[dict[str, str]]:
+    """The persona's headers for each request; signing out ends a session, so that route gets
+    a new one each time."""
+    headers = _headers(persona, region, app_db)
+    while True:
+        yield headers
+        if name == "sign_out":
+            headers = _headers(persona, region, app_db)
+
+
+def _allowed(status: int, location: str) -> bool:
+    assert status < 500, f"server error {status}"
+    return status not in (401, 403) and not location.startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorization_matrix(
+    name: str, browser: TestClient, matrix_app: FastAPI, region: Region, app_db: AppDatabase
+) -> None:
+    method, template = _request_of(matrix_app, name)
+    about_someone = "{" in template and template != "/collaboratives/{collaborative_id}"
+    found: list[str] = []
+    for persona in PERSONAS:
+        sent = _requests_of(persona, region, app_db, name)
+        for whose in ("own", "other") if about_someone else ("own",):
+            browser.cookies.clear()
+            answer = browser.request(method, _path_for(template, region, whose), headers=next(sent))
+            allowed = _allowed(answer.status_code, answer.headers.get("location", ""))
+            expected = getattr(MATRIX[name], whose)
+            if not about_someone:
+                assert MATRIX[name].own == MATRIX[name].other, f"{name} is about no one"
+            if allowed != (persona in expected):
+                found.append(f"{persona} ({whose}): {answer.status_code}")
+    assert not found, f"{name}: unexpected answers: {found}"
