@@ -23,6 +23,7 @@ demo: $(VENV)/.installed
 	$(BIN)/commontable load $(DEMO_DIR)/region/sources --workspace $(DEMO_DIR)
 	$(BIN)/commontable submissions --workspace $(DEMO_DIR)
 	$(BIN)/commontable match --workspace $(DEMO_DIR) --evaluate $(DEMO_DIR)/region
+	$(BIN)/commontable measure run --period 2025 --workspace $(DEMO_DIR)
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup
