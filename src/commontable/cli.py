@@ -613,6 +613,28 @@ def measure_run(
     console.print(run.summary())
 
 
+@measure_app.command("check-ecqm")
+def measure_check_ecqm(
+    folder: Annotated[
+        Path, typer.Argument(help="test decks: DIR/<MeasureName>/<patient-id>/*.json")
+    ],
+    measure: Annotated[
+        list[str] | None,
+        typer.Option(help="deck name or measure id, repeatable (default: every deck)"),
+    ] = None,
+) -> None:
+    """Run the measures on the official eCQM test decks; exit 1 when a test case fails."""
+    from commontable.measures.ecqm_check import check_ecqm
+
+    with _progress() as bar:
+        bar.add_task("checking eCQM test decks", total=None)
+        check = check_ecqm(folder, measure)
+    for line in check.lines():
+        console.print(line, markup=False, highlight=False)
+    if not check.ok:
+        raise typer.Exit(code=1)
+
+
 # --- the web application and the audit log --------------------------------------------------
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)

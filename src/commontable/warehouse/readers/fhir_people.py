@@ -84,6 +84,10 @@ DISCHARGE_DISPOSITIONS = {
     "oth": "70",
 }
 HL7_DISCHARGE_SYSTEM = "http://terminology.hl7.org/CodeSystem/discharge-disposition"
+# SNOMED CT discharges the eCQM Hospice library names (direct reference codes in Hospice.cql,
+# eCQM 2025) -> NUBC UB-04 FL17: 50 hospice - home, 51 hospice - medical facility.
+SNOMED_DISCHARGES = {"428361000124107": "50", "428371000124100": "51"}
+SNOMED_SYSTEM = "http://snomed.info/sct"
 # terminology.hl7.org/CodeSystem/admit-source -> NUBC UB-04 FL15 point of origin, where one fits.
 ADMIT_SOURCES = {
     "hosp-trans": "4",
@@ -232,6 +236,8 @@ def _discharge(concept: Resource | None) -> str | None:
         code = coding.get("code")
         if coding.get("system") == HL7_DISCHARGE_SYSTEM:
             return DISCHARGE_DISPOSITIONS.get(code)
+        if coding.get("system") == SNOMED_SYSTEM and code in SNOMED_DISCHARGES:
+            return SNOMED_DISCHARGES[code]
         if code:
             return str(code)
     return None
