@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ class MatchEngine:
     con: ibis.BaseBackend
     db_api: DatabaseAPISubClass
     warehouse: Warehouse
-    _kept: list[str] = field(default_factory=list)
     spill: Path | None = None  # where private DuckDB spills what does not fit in memory
 
     def keep(self, rows: ir.Table, prefix: str) -> str:
@@ -44,7 +43,6 @@ class MatchEngine:
         if not isinstance(rows, ir.Table) or _backend_of(rows) is not self.con:
             rows = rows.to_pyarrow()
         self.con.create_table(name, rows)
-        self._kept.append(name)
         return name
 
     def load(self, rows: ir.Table, prefix: str) -> ir.Table:
@@ -64,7 +62,10 @@ class MatchEngine:
         return rows if self.spark else rows.to_pyarrow()
 
     def close(self) -> None:
-        if not self.spark:
+        """Drop the work tables: the private database, or the Spark session's views."""
+        if self.spark:
+            self.warehouse.release()
+        else:
             self.con.disconnect()
         if self.spill is not None:
             shutil.rmtree(self.spill, ignore_errors=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -13,7 +14,7 @@ import ibis.expr.types as ir
 from commontable.errors import UserError
 from commontable.identity import decisions
 from commontable.identity.assign import assign
-from commontable.identity.engine import match_engine
+from commontable.identity.engine import MatchEngine, match_engine
 from commontable.identity.model import load, make_linker, register, save, train, twins
 from commontable.identity.person import best_demographics, review_pairs
 from commontable.identity.records import MATCH_FIELDS, require_records, source_records
@@ -133,18 +134,9 @@ def match(
         total = require_records(records)
         previous = warehouse.table("person_crosswalk")
         previous = engine.load(previous.limit(0) if rebuild else previous, "previous")
-        fields = set(MATCH_FIELDS)
-        parameters = load(model, fields)
-        trained = parameters is None
-        if parameters is None:
-            step("training the model")
-            sample = training_sample(records, total)
-            size = int(sample.count().execute())
-            inputs = register(engine.db_api, [engine.keep(sample, "training")])
-            parameters = train(inputs, fields, size)
-            save(parameters, model)
+        parameters, trained = _model(engine, records, total, model, step)
         linker = make_linker(
-            register(engine.db_api, [records.get_name()]), fields, parameters, total
+            register(engine.db_api, [records.get_name()]), set(MATCH_FIELDS), parameters, total
         )
         step("scoring candidate pairs")
         scored = engine.splink_table(
@@ -162,7 +154,7 @@ def match(
             decided.select(record_id_l="low", record_id_r="high"), ["record_id_l", "record_id_r"]
         )
         review = engine.load(review_pairs(crosswalk, undecided, review_low, threshold), "review")
-        result = MatchResult(
+        counted = MatchResult(
             records=total,
             persons=int(crosswalk.person_id.nunique().execute()),
             new_records=total - int(previous.count().execute()),
@@ -180,4 +172,20 @@ def match(
         )
     finally:
         engine.close()
-    return MatchResult(**{**result.__dict__, "seconds": round(time.perf_counter() - started, 1)})
+    return replace(counted, seconds=round(time.perf_counter() - started, 1))
+
+
+def _model(
+    engine: MatchEngine, records: ir.Table, total: int, model: Path, step: Progress
+) -> tuple[dict[str, Any], bool]:
+    """The saved parameters, or new ones trained on a sample (and saved); and whether trained."""
+    fields = set(MATCH_FIELDS)
+    parameters = load(model, fields)
+    if parameters is not None:
+        return parameters, False
+    step("training the model")
+    sample = training_sample(records, total)
+    size = int(sample.count().execute())
+    parameters = train(register(engine.db_api, [engine.keep(sample, "training")]), fields, size)
+    save(parameters, model)
+    return parameters, True
