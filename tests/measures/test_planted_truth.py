@@ -173,7 +173,8 @@ def test_the_run_reports_every_measure_for_the_whole_collaborative(
     _, _, run = region
     reported = {r["measure_id"]: r["status"] for r in run.collaborative}
     assert reported == dict.fromkeys(
-        ["CMS125", "CMS122", "CMS165", "ED-VISITS", "IP-ADMISSIONS"], "reported"
+        ["CMS125", "CMS122", "CMS165", "CMS130", "CMS124", "ED-VISITS", "IP-ADMISSIONS"],
+        "reported",
     )
 
 

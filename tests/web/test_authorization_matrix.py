@@ -32,6 +32,7 @@ EVERYONE = frozenset(PERSONAS)
 PEOPLE = ROLES  # anyone signed in with a session
 STAFF = frozenset({"admin", "staff"})
 SUBMITTERS = STAFF | {"data_submitter"}
+REVIEWERS = STAFF | {"analyst"}  # patient-level demographics of the match review queue
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ MATRIX: dict[str, Expect] = {
     "api.submit": same(SUBMITTERS | {TOKEN}),
     "api.submission": Expect(PEOPLE | {TOKEN}, STAFF),
     "api.quarantine": Expect(SUBMITTERS | {TOKEN}, STAFF),
+    "identity.review": same(REVIEWERS),
+    "identity.decide": same(REVIEWERS),
+    "api.match_review": same(REVIEWERS),
 }
 
 

@@ -178,6 +178,7 @@ def test_the_home_dashboard_counts_the_table(
 def test_the_openapi_document_lists_the_api_and_not_the_pages(client: TestClient) -> None:
     document = client.get("/api/openapi.json").json()
     assert set(document["paths"]) == {
+        "/api/match-review",
         "/api/organizations",
         "/api/submissions",
         "/api/submissions/{submission_id}",

@@ -28,6 +28,8 @@ DECKS = {
     "BreastCancerScreeningFHIR": "CMS125",
     "DiabetesGlycemicStatusAssessmentGreaterThan9PercentFHIR": "CMS122",
     "ControllingHighBloodPressureFHIR": "CMS165",
+    "ColonCancerScreeningFHIR": "CMS130",
+    "CervicalCancerScreeningFHIR": "CMS124",
 }
 # MeasureReport population codes (terminology.hl7.org CodeSystem measure-population) and the
 # measure_patient columns holding them.
@@ -174,17 +176,29 @@ def _patient_ids(patient: TestPatient) -> dict[str, str]:
     return renamed
 
 
-def _renamed(value: Any, renamed: dict[str, str]) -> Any:
-    """A resource with its references to the patient's other resources made unique."""
+def _renamed(value: Any, renamed: dict[str, str], patient: str) -> Any:
+    """A resource with its references to the patient's other resources made unique.
+
+    A test case holds one patient, so every Patient reference points at it: some decks
+    (CervicalCancerScreeningFHIR) refer to a placeholder such as Patient/Patient-1.
+    """
     if isinstance(value, dict):
-        out = {k: _renamed(v, renamed) for k, v in value.items()}
+        out = {k: _renamed(v, renamed, patient) for k, v in value.items()}
         reference = out.get("reference")
         if isinstance(reference, str) and reference in renamed:
             out["reference"] = f"{reference.partition('/')[0]}/{renamed[reference]}"
+        elif isinstance(reference, str) and reference.startswith("Patient/"):
+            out["reference"] = f"Patient/{patient}"
         return out
     if isinstance(value, list):
-        return [_renamed(v, renamed) for v in value]
+        return [_renamed(v, renamed, patient) for v in value]
     return value
+
+
+def _own_patient(patient: TestPatient) -> str:
+    """The id of the case's Patient resource (the folder's name when it has none)."""
+    ids = [r.get("id") for r in patient.resources if r.get("resourceType") == "Patient"]
+    return str(ids[0]) if ids and ids[0] else patient.patient_id
 
 
 def write_submission(patients: list[TestPatient], path: Path) -> dict[str, int]:
@@ -197,7 +211,7 @@ def write_submission(patients: list[TestPatient], path: Path) -> dict[str, int]:
                 kind = str(resource.get("resourceType"))
                 if kind not in MAPPERS:
                     skipped[kind] = skipped.get(kind, 0) + 1
-                unique = _renamed(resource, renamed)
+                unique = _renamed(resource, renamed, _own_patient(patient))
                 if kind != "Patient":
                     unique["id"] = renamed.get(f"{kind}/{resource.get('id')}", unique.get("id"))
                 handle.write(orjson.dumps(unique) + b"\n")

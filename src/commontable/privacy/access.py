@@ -114,6 +114,8 @@ SUBMITTER_OF_ORGANIZATION = Rule(
     about=About.ORGANIZATION,
 )
 SUBMITTER_OF_SUBMISSION = replace(SUBMITTER_OF_ORGANIZATION, about=About.SUBMISSION)
+# Pairs of source records with their demographics: patient-level, for matching's reviewers.
+REVIEWERS = Rule("admin, staff or an analyst", anywhere=frozenset({Role.STAFF, Role.ANALYST}))
 OWN_ORGANIZATION = Rule(
     "anyone of the organization, staff or admin",
     anywhere=frozenset({Role.STAFF}),
@@ -159,6 +161,10 @@ POLICY: dict[str, Rule] = {
     "api.submit": SUBMITTERS.for_systems(),
     "api.submission": OWN_ORGANIZATION_OF_SUBMISSION.for_systems(),
     "api.quarantine": SUBMITTER_OF_SUBMISSION.for_systems(),
+    # the match review queue (patient-level demographics side by side)
+    "identity.review": REVIEWERS,
+    "identity.decide": REVIEWERS,
+    "api.match_review": REVIEWERS,
 }
 
 

@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     REVOKE_ROLE = "revoke-role"
     ISSUE_TOKEN = "issue-token"
     REVOKE_TOKEN = "revoke-token"
+    VIEW_MATCH_REVIEW = "view-match-review"
+    DECIDE_MATCH = "decide-match"
 
 
 class AuditEvent(Base):

@@ -13,6 +13,7 @@ from starlette.routing import Mount
 import commontable
 from commontable.appdb import create_engine, require_current
 from commontable.config import Settings
+from commontable.identity import routes as identity_routes
 from commontable.members import routes as members_routes
 from commontable.warehouse import routes as warehouse_routes
 from commontable.web import errors, home, sign_in
@@ -61,6 +62,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         members_routes.api,
         warehouse_routes.pages,
         warehouse_routes.api,
+        identity_routes.pages,
+        identity_routes.api,
     ):
         app.include_router(router)
     upload_limit = options.max_upload_mb << 20

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from commontable.errors import UserError
 from commontable.measures.definition import Measure
-from commontable.measures.library import cms122, cms125, cms165, ed_visits, inpatient_admissions
+from commontable.measures.library import (
+    cms122,
+    cms124,
+    cms125,
+    cms130,
+    cms165,
+    ed_visits,
+    inpatient_admissions,
+)
 
 MEASURES: dict[str, Measure] = {
     m.id: m
@@ -12,6 +20,8 @@ MEASURES: dict[str, Measure] = {
         cms125.MEASURE,
         cms122.MEASURE,
         cms165.MEASURE,
+        cms130.MEASURE,
+        cms124.MEASURE,
         ed_visits.MEASURE,
         inpatient_admissions.MEASURE,
     )

@@ -24,6 +24,7 @@ SYSTEMS = {
     "http://www.cms.gov/Medicare/Coding/ICD10": "icd-10-pcs",
     "http://www.ama-assn.org/go/cpt": "cpt",
     "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets": "hcpcs",
+    "http://www.nlm.nih.gov/research/umls/hcpcs": "hcpcs",  # VSAC's URI for HCPCS Level II
     "http://www.nlm.nih.gov/research/umls/rxnorm": "rxnorm",
     "http://hl7.org/fhir/sid/cvx": "cvx",
 }
