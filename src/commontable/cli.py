@@ -331,7 +331,7 @@ def match(
         task = bar.add_task("match", total=None)
         result = match_people(
             store,
-            Path(settings.resolve(settings.identity_model)),
+            settings.identity_model_path,
             threshold=threshold,
             review_low=review_band,
             retrain=retrain,
@@ -374,13 +374,6 @@ def review_list(
     console.print(table)
 
 
-def _source_record(text: str) -> tuple[str, str]:
-    source, sep, source_id = text.rpartition(":")
-    if not sep or not source or not source_id:
-        raise UserError(f"'{text}' should look like DATA_SOURCE:SOURCE_PERSON_ID")
-    return source, source_id
-
-
 @review_app.command("decide")
 def review_decide(
     left: Annotated[str, typer.Argument(help="DATA_SOURCE:SOURCE_PERSON_ID")],
@@ -395,7 +388,7 @@ def review_decide(
     warehouse: WarehouseUrl = None,
 ) -> None:
     """Record that two records are the same person or not, and apply it (stable ids kept)."""
-    from commontable.identity.decisions import decide
+    from commontable.identity.decisions import decide, parse_record
     from commontable.identity.match import match as match_people
 
     if same is None:
@@ -405,8 +398,8 @@ def review_decide(
     settings = _settings(workspace, warehouse)
     with _warehouse(settings) as store:
         decision = "same" if same else "different"
-        number = decide(store, _source_record(left), _source_record(right), decision, by, note)
-        result = match_people(store, Path(settings.resolve(settings.identity_model)))
+        number = decide(store, parse_record(left), parse_record(right), decision, by, note)
+        result = match_people(store, settings.identity_model_path)
     console.print(f"decision {number} recorded ({left} {decision} {right}) and applied")
     console.print(result.summary())
 

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     def warehouse_url(self) -> str:
         return self.resolve(self.warehouse)
 
+    @property
+    def identity_model_path(self) -> Path:
+        return Path(self.resolve(self.identity_model))
+
 
 def _workspace_from(init_settings: PydanticBaseSettingsSource) -> Path:
     given: Any = init_settings().get("workspace") or os.environ.get("COMMONTABLE_WORKSPACE")

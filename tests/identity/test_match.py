@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -12,34 +11,11 @@ import pytest
 from commontable.errors import UserError
 from commontable.identity import score_crosswalk, truth_of_region
 from commontable.identity.match import match
-from commontable.warehouse import Warehouse, connect, load_submission
+from commontable.warehouse import Warehouse, connect
+from tests.patients import send_patients
 
 # One worker builds the matched region; its tests run there one after another.
 pytestmark = pytest.mark.xdist_group("matched-region")
-
-PATIENT_COLUMNS = (
-    "person_id",
-    "first_name",
-    "last_name",
-    "sex",
-    "birth_date",
-    "social_security_number",
-    "address",
-    "city",
-    "state",
-    "zip_code",
-    "phone",
-)
-
-
-def _send(store: Warehouse, folder: Path, source: str, rows: list[dict[str, Any]]) -> None:
-    """A clinic's patient.csv submission with the given rows."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "patient.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, PATIENT_COLUMNS)
-        writer.writeheader()
-        writer.writerows({c: row.get(c, "") for c in PATIENT_COLUMNS} for row in rows)
-    load_submission(store, folder, source)
 
 
 def _someone(store: Warehouse) -> dict[str, Any]:
@@ -115,7 +91,7 @@ def test_same_ssn_and_birth_date_link_whatever_the_name(
         member = _someone(store)
         renamed = {**member, "person_id": "X1", "first_name": "Zed", "last_name": "Quux"}
         renamed.update(address="1 Elsewhere Rd", zip_code="14850", phone="")
-        _send(store, tmp_path / "clinic", "new-clinic", [renamed])
+        send_patients(store, tmp_path / "clinic", "new-clinic", [renamed])
         match(store, matched_region / "model.json")
         linked = _person_of(store, "new-clinic", "X1")
         assert (
@@ -133,7 +109,7 @@ def test_nickname_and_typo_link_by_the_model(
         typo = member["last_name"][0] + member["last_name"][2:]  # one letter dropped
         variant = {**member, "person_id": "X2", "first_name": "Bob", "last_name": typo}
         variant["social_security_number"] = ""
-        _send(store, tmp_path / "clinic", "new-clinic", [variant])
+        send_patients(store, tmp_path / "clinic", "new-clinic", [variant])
         match(store, matched_region / "model.json")
         linked = _person_of(store, "new-clinic", "X2")
         expected = _person_of(store, member["data_source"], member["person_id"])["person_id"]
@@ -159,8 +135,8 @@ def test_twins_with_different_first_names_stay_apart(
         {**shared, "person_id": "T2", "first_name": "Greta", "sex": "female"},
     ]
     with connect(str(region_copy)) as store:
-        _send(store, tmp_path / "clinic", "new-clinic", twins)
-        _send(store, tmp_path / "hospital", "new-hospital", [{**t} for t in twins])
+        send_patients(store, tmp_path / "clinic", "new-clinic", twins)
+        send_patients(store, tmp_path / "hospital", "new-hospital", [{**t} for t in twins])
         match(store, matched_region / "model.json")
         first, second = (_person_of(store, "new-clinic", t) for t in ("T1", "T2"))
         assert first["person_id"] != second["person_id"]
@@ -182,7 +158,9 @@ def test_new_records_join_existing_persons_and_new_people_get_new_ids(
             "birth_date": "1958-02-27",
             "zip_code": "14620",
         }
-        _send(store, tmp_path / "clinic", "new-clinic", [{**member, "person_id": "K1"}, newcomer])
+        send_patients(
+            store, tmp_path / "clinic", "new-clinic", [{**member, "person_id": "K1"}, newcomer]
+        )
         result = match(store, matched_region / "model.json")
         after = _crosswalk(store)
     assert result.new_records == 2

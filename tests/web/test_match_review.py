@@ -3,7 +3,6 @@ analysts only; a reviewer's decision recorded, applied and audited."""
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,23 +18,11 @@ from commontable.identity import routes as identity_routes
 from commontable.identity.engine import match_engine
 from commontable.members import Role
 from commontable.privacy import AuditAction, entries
-from commontable.warehouse import Warehouse, connect, load_submission
+from commontable.warehouse import Warehouse, connect
 from tests.app_fixtures import AppDatabase
+from tests.patients import send_patients
 from tests.web.conftest import Region, bearer, csrf_of, signed_in
 
-PATIENT_COLUMNS = (
-    "person_id",
-    "first_name",
-    "last_name",
-    "sex",
-    "birth_date",
-    "social_security_number",
-    "address",
-    "city",
-    "state",
-    "zip_code",
-    "phone",
-)
 ROBERT = {
     "first_name": "Robert",
     "last_name": "Smith",
@@ -54,16 +41,6 @@ REVIEWERS = (Role.ADMIN, Role.STAFF, Role.ANALYST)
 OTHERS = tuple(role for role in Role if role not in REVIEWERS)
 
 
-def _send(store: Warehouse, folder: Path, source: str, rows: list[dict[str, Any]]) -> None:
-    """A patient.csv submission with the given rows."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "patient.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, PATIENT_COLUMNS)
-        writer.writeheader()
-        writer.writerows({c: row.get(c, "") for c in PATIENT_COLUMNS} for row in rows)
-    load_submission(store, folder, source)
-
-
 def _table(store: Warehouse, name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=store.schemas[name].to_pyarrow())
 
@@ -74,8 +51,8 @@ def queue(settings: Settings, tmp_path: Path) -> Settings:
     persons in the crosswalk and their pair in the review queue."""
     now = datetime(2025, 1, 1)
     with connect(settings.warehouse_url) as store:
-        _send(store, tmp_path / "plan", PLAN, [{**ROBERT, "person_id": "c1"}])
-        _send(
+        send_patients(store, tmp_path / "plan", PLAN, [{**ROBERT, "person_id": "c1"}])
+        send_patients(
             store,
             tmp_path / "clinic",
             CLINIC,

@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from commontable.identity.engine import MatchEngine
+from commontable.identity.records import record_id
 
 ID_PREFIX = "P"  # person ids read P000000001, P000000002, ...
 ID_DIGITS = 9
@@ -50,7 +51,7 @@ def assign(
     `edges` are scored pairs (record_id_l, record_id_r, match_probability, match_method);
     `previous` is the crosswalk of the last run (empty on the first).
     """
-    old = previous.mutate(record_id=previous.data_source.concat("|", previous.source_person_id))
+    old = previous.mutate(record_id=record_id(previous.data_source, previous.source_person_id))
     known = old.select("record_id", old_person=old.person_id)
     new = records.select("record_id").anti_join(known, "record_id")
     strong = edges.filter(edges.match_probability >= threshold)

@@ -16,19 +16,27 @@ import pyarrow as pa
 from commontable.errors import UserError
 from commontable.identity.assign import ID_PREFIX, connected, person_ids
 from commontable.identity.engine import MatchEngine
+from commontable.identity.records import record_id
 from commontable.warehouse import Warehouse
 
 DECISIONS = ("same", "different")
 
 
-def _record(source: ir.StringValue, source_id: ir.StringValue) -> ir.StringValue:
-    return source.concat("|", source_id)
+def parse_record(text: str) -> tuple[str, str]:
+    """DATA_SOURCE:SOURCE_PERSON_ID as (data_source, source_person_id).
+
+    Split at the first colon: member names are slugs, but a member's own ids may hold colons.
+    """
+    source, colon, source_id = text.strip().partition(":")
+    if not colon or not source or not source_id:
+        raise UserError(f"'{text}' should look like DATA_SOURCE:SOURCE_PERSON_ID")
+    return source, source_id
 
 
 def latest(decisions: ir.Table) -> ir.Table:
     """The last decision per pair of records (either order), as record_id_l/_r and decision."""
-    a = _record(decisions.data_source_l, decisions.source_person_id_l)
-    b = _record(decisions.data_source_r, decisions.source_person_id_r)
+    a = record_id(decisions.data_source_l, decisions.source_person_id_l)
+    b = record_id(decisions.data_source_r, decisions.source_person_id_r)
     pairs = decisions.select(
         record_id_l=a,
         record_id_r=b,
@@ -55,7 +63,7 @@ def without_rejected(edges: ir.Table, decided: ir.Table) -> ir.Table:
 
 def apply(engine: MatchEngine, crosswalk: ir.Table, decided: ir.Table) -> ir.Table:
     """The crosswalk after the reviewers' splits, then merges; changed records say `reviewer`."""
-    keyed = crosswalk.mutate(record_id=_record(crosswalk.data_source, crosswalk.source_person_id))
+    keyed = crosswalk.mutate(record_id=record_id(crosswalk.data_source, crosswalk.source_person_id))
     side = keyed.select("record_id", "person_id")
 
     # Splits: a "different" pair still sharing a person -> the right-hand record leaves.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from commontable.identity.records import record_id
+
 # Each field of the person table and the record column it is taken from.
 PERSON_COLUMNS = {
     "first_name": "first_name",
@@ -66,7 +68,7 @@ def review_pairs(
     that still belong to two persons would merge existing persons, which only a reviewer may do.
     """
     side = crosswalk.select("data_source", "source_person_id", "person_id").mutate(
-        record_id=lambda t: t.data_source.concat("|", t.source_person_id)
+        record_id=lambda t: record_id(t.data_source, t.source_person_id)
     )
     left = side.rename(lambda c: f"{c}_l")
     right = side.rename(lambda c: f"{c}_r")

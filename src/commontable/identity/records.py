@@ -24,6 +24,11 @@ DESCRIPTIVE = ("race", "ethnicity", "death_date")
 MATCH_FIELDS = tuple(f for f in PERSON_FIELDS if f != "address_2")
 
 
+def record_id(source: ir.StringValue, source_id: ir.StringValue) -> ir.StringValue:
+    """A record's id in matching: its member's data_source and its own id there."""
+    return source.concat("|", source_id)
+
+
 def _rows(warehouse: Warehouse, table: str) -> ir.Table:
     renames, recency = SOURCES[table]
     t = warehouse.table(table)
@@ -54,7 +59,7 @@ def source_records(warehouse: Warehouse) -> ir.Table:
         order_by=[ibis.desc(rows._ingested), ibis.desc(rows._recency)],
     )
     one = rows.mutate(_n=latest).filter(lambda t: t._n == 0).drop("_n", "_ingested", "_recency")
-    one = one.mutate(record_id=one.data_source.concat("|", one.source_person_id))
+    one = one.mutate(record_id=record_id(one.data_source, one.source_person_id))
     return with_name_keys(one.relocate("record_id"))
 
 

@@ -137,19 +137,6 @@ def review_pairs(store: Warehouse, offset: int = 0, limit: int = PAGE_SIZE) -> l
 # --- deciding -------------------------------------------------------------------------------
 
 
-def _record(value: str, which: str) -> tuple[str, str]:
-    """DATA_SOURCE:SOURCE_PERSON_ID as (data_source, source_person_id)."""
-    source, colon, source_id = value.strip().partition(":")
-    if not colon or not source or not source_id:
-        raise UserError(f"the {which} record should be DATA_SOURCE:SOURCE_PERSON_ID")
-    return source, source_id
-
-
-def _model(context: RouteContext) -> Path:
-    settings = context.settings
-    return Path(settings.resolve(settings.identity_model))
-
-
 def _apply(store: Warehouse, model: Path) -> bool:
     """Apply the decisions with the saved model; False when there is none yet (training a
     model is `commontable match`'s work, not a web request's)."""
@@ -165,11 +152,11 @@ def _decide(context: RouteContext, left: str, right: str, decision: str) -> bool
     if principal.person_id is None:
         raise UserError("only a signed-in person may decide on a pair")
     reviewer = get_person(context.session, principal.person_id).email
-    pair = (_record(left, "left"), _record(right, "right"))
+    pair = (decisions.parse_record(left), decisions.parse_record(right))
     store = warehouse(context)
     with _decision_lock:
         decision_id = decisions.decide(store, pair[0], pair[1], decision, reviewer)
-        applied = _apply(store, _model(context))
+        applied = _apply(store, context.settings.identity_model_path)
     context.audit(
         AuditAction.DECIDE_MATCH,
         target=f"{left.strip()} / {right.strip()}",

@@ -106,13 +106,11 @@ class SparkWarehouse(Warehouse):
 
     def _read(self, name: str) -> ir.Table:
         folder = self.root / name
-        schema = self.schemas[name]
-        if name in DERIVED_TABLES:
-            if not any(folder.glob("*.parquet")):
-                return self.stage(pa.Table.from_pylist([], schema=schema.to_pyarrow()), "empty")
-            return self.con.read_parquet(str(folder))
-        if not any(folder.glob(f"{PARTITION}=*/*.parquet")):
-            return self.stage(pa.Table.from_pylist([], schema=schema.to_pyarrow()), "empty")
+        # Derived tables are written whole; the others hold one partition per submission.
+        files = "*.parquet" if name in DERIVED_TABLES else f"{PARTITION}=*/*.parquet"
+        if not any(folder.glob(files)):
+            empty = pa.Table.from_pylist([], schema=self.schemas[name].to_pyarrow())
+            return self.stage(empty, "empty")
         return self.con.read_parquet(str(folder))
 
     def next_submission_id(self) -> int:

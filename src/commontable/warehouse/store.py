@@ -151,30 +151,31 @@ class DuckDBWarehouse(Warehouse):
     def _read(self, name: str) -> ir.Table:
         return self.con.table(name)
 
-    def replace(self, tables: Mapping[str, Rows]) -> None:
-        exprs = self._derived(tables)
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One database transaction: committed when the block ends, rolled back if it fails."""
         self.con.raw_sql("BEGIN TRANSACTION")
         try:
-            for name, expr in exprs.items():
-                self.con.raw_sql(f"DELETE FROM {name}")
-                self.con.insert(name, expr)
+            yield
         except BaseException:
             self.con.raw_sql("ROLLBACK")
             raise
         self.con.raw_sql("COMMIT")
 
+    def replace(self, tables: Mapping[str, Rows]) -> None:
+        exprs = self._derived(tables)
+        with self._atomic():
+            for name, expr in exprs.items():
+                self.con.raw_sql(f"DELETE FROM {name}")
+                self.con.insert(name, expr)
+
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
         writer = Writer(lambda name, expr: self.con.insert(name, self.conform(name, expr)))
-        self.con.raw_sql("BEGIN TRANSACTION")
-        try:
+        with self._atomic():
             yield writer
             log = ibis.memtable([dict(writer.log_row())], schema=self.schemas["submission"])
             self.con.insert("submission", log)
-        except BaseException:
-            self.con.raw_sql("ROLLBACK")
-            raise
-        self.con.raw_sql("COMMIT")
 
 
 def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:
