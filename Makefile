@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= demo
 DEMO_PEOPLE ?= 20000
 
-.PHONY: demo test test-fast bench lint format docs clean
+.PHONY: demo demo-data test test-fast bench lint format docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,28 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-demo: $(VENV)/.installed
+DEMO_ADMIN ?= admin@demo.commontable.example
+DEMO_PASSWORD ?= common-table-demo
+
+demo: demo-data
+	@echo "Sign in as $(DEMO_ADMIN) with password $(DEMO_PASSWORD)"
+	$(BIN)/commontable serve --workspace $(DEMO_DIR)
+
+# Everything `make demo` does but serving: a fresh demo workspace, from synthetic region to
+# published results.
+demo-data: $(VENV)/.installed
+	rm -rf $(DEMO_DIR)
 	$(BIN)/commontable init $(DEMO_DIR)
 	$(BIN)/commontable synth --people $(DEMO_PEOPLE) --seed 7 --out $(DEMO_DIR)/region --workspace $(DEMO_DIR)
 	$(BIN)/commontable load $(DEMO_DIR)/region/sources --workspace $(DEMO_DIR)
 	$(BIN)/commontable submissions --workspace $(DEMO_DIR)
 	$(BIN)/commontable match --workspace $(DEMO_DIR) --evaluate $(DEMO_DIR)/region
 	$(BIN)/commontable measure run --period 2025 --workspace $(DEMO_DIR)
+	$(BIN)/commontable db upgrade --workspace $(DEMO_DIR)
+	$(BIN)/commontable org import-roster --workspace $(DEMO_DIR)
+	$(BIN)/commontable publish --period 2025 --workspace $(DEMO_DIR)
+	echo "$(DEMO_PASSWORD)" | $(BIN)/commontable user add $(DEMO_ADMIN) --name "Demo Admin" \
+		--organization "Finger Lakes Common Table" --role admin --password-stdin --workspace $(DEMO_DIR)
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup

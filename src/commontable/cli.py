@@ -424,7 +424,7 @@ app.add_typer(user_app, name="user")
 # Spelled out here so `--help` stays fast (no SQLAlchemy import); a test holds them to the models.
 ORGANIZATION_TYPES = (
     "purchaser, health_plan, hospital, clinic, cbo, public_health, consumer_advocate, school, "
-    "workplace, government, academic"
+    "workplace, government, academic, collaborative"
 )
 ROLES = "admin, staff, member_representative, analyst, data_submitter, care_team, viewer"
 
@@ -502,6 +502,18 @@ def org_list(workspace: Workspace = Path(".")) -> None:
             parent = org.parent.name if org.parent else ""
             table.add_row(str(org.id), org.name, org.type.label, org.npi, org.tin, parent)
     console.print(table)
+
+
+@org_app.command("import-roster")
+def org_import_roster(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None) -> None:
+    """Add the organizations of the collaborative's roster (the warehouse's `organization`
+    table) to the app DB, so that each sees its own measure results."""
+    from commontable.publishing.roster import import_roster
+
+    settings = _settings(workspace, warehouse)
+    with _warehouse(settings) as store, _app_db(workspace) as session:
+        done = import_roster(store, session)
+    console.print(done.summary())
 
 
 @user_app.command("add")
@@ -626,6 +638,28 @@ def measure_check_ecqm(
         console.print(line, markup=False, highlight=False)
     if not check.ok:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def publish(
+    period: Annotated[int, typer.Option(help="measurement year, e.g. 2025")],
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Publish a period's measure results to the app DB: aggregates only, small cells
+    suppressed (with complementary suppression); replaces the period's earlier publication."""
+    import getpass
+
+    from commontable.publishing.publish import publish as publish_results
+
+    settings = _settings(workspace, warehouse)
+    with _warehouse(settings) as store, _app_db(workspace) as session:
+        done = publish_results(store, session, period, published_by=getpass.getuser())
+        said = (
+            f"publish: {done.results:,} results for {period}, {done.suppressed:,} suppressed "
+            f"(cells of 1-10 and their complements)"
+        )
+    console.print(said)
 
 
 # --- the web application and the audit log --------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from commontable.app_tables import METADATA
 from commontable.appdb import (
-    Base,
     create_engine,
     current_revision,
     differences,
@@ -18,22 +18,21 @@ from commontable.appdb import (
 )
 from commontable.appdb.migrate import alembic_config
 from commontable.errors import ConfigError
-from commontable.members import models  # noqa: F401  (declares the members tables on Base)
 from tests.app_fixtures import AppDatabase
 
 
 def test_upgrade_creates_every_table_of_the_models(app_db: AppDatabase) -> None:
     tables = set(sa.inspect(app_db.engine).get_table_names())
-    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert tables == set(METADATA.tables) | {"alembic_version"}
 
 
 def test_migrated_schema_matches_the_models(app_db: AppDatabase) -> None:
-    assert differences(app_db.engine, Base.metadata) == []
+    assert differences(app_db.engine, METADATA) == []
 
 
 def test_every_check_constraint_of_the_models_is_in_the_database(app_db: AppDatabase) -> None:
     inspector = sa.inspect(app_db.engine)
-    for table in Base.metadata.sorted_tables:
+    for table in METADATA.sorted_tables:
         declared = {c.name for c in table.constraints if isinstance(c, sa.CheckConstraint)}
         found = {c["name"] for c in inspector.get_check_constraints(table.name)}
         assert declared == found, table.name
@@ -46,7 +45,7 @@ def test_the_database_is_at_the_newest_revision(app_db: AppDatabase) -> None:
 
 def test_upgrading_an_up_to_date_database_changes_nothing(app_db: AppDatabase) -> None:
     assert upgrade(app_db.url) == head_revision()
-    assert differences(app_db.engine, Base.metadata) == []
+    assert differences(app_db.engine, METADATA) == []
 
 
 def test_a_plain_file_path_becomes_a_sqlite_database(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_summary_lists_every_file_written(region: tuple[Path, RegionSummary]) ->
 
 
 def test_region_has_three_plans_two_hospitals_fifteen_clinics_in_four_groups(sources: Path) -> None:
-    orgs = _rows(sources / "collaborative" / "organization.csv")
+    orgs = _rows(sources / "finger-lakes-common-table" / "organization.csv")
     kinds = [o["organization_type"] for o in orgs]
     plans = {o["payer_type"] for o in orgs if o["organization_type"] == "health plan"}
     assert plans == {"commercial", "medicare advantage", "medicaid"}
@@ -62,8 +62,8 @@ def test_region_has_three_plans_two_hospitals_fifteen_clinics_in_four_groups(sou
 
 
 def test_every_npi_has_a_valid_check_digit(sources: Path) -> None:
-    orgs = _rows(sources / "collaborative" / "organization.csv")
-    staff = _rows(sources / "collaborative" / "practitioner.csv")
+    orgs = _rows(sources / "finger-lakes-common-table" / "organization.csv")
+    staff = _rows(sources / "finger-lakes-common-table" / "practitioner.csv")
     npis = [o["npi"] for o in orgs if o["npi"]] + [s["npi"] for s in staff]
     claims = _rows(sources / "finger-lakes-health-plan" / "medical_claim.csv")
     npis += [

@@ -77,6 +77,12 @@ MATRIX: dict[str, Expect] = {
     "identity.review": same(REVIEWERS),
     "identity.decide": same(REVIEWERS),
     "api.match_review": same(REVIEWERS),
+    "results.explore": same(PEOPLE),
+    "results.csv": same(PEOPLE),
+    "results.xlsx": same(PEOPLE),
+    "results.scorecard": same(PEOPLE),
+    "api.results": same(PEOPLE | {TOKEN}),
+    "api.results_catalog": same(PEOPLE | {TOKEN}),
 }
 
 

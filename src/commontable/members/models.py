@@ -33,6 +33,7 @@ class OrganizationType(StrEnum):
     WORKPLACE = "workplace"
     GOVERNMENT = "government"
     ACADEMIC = "academic"
+    COLLABORATIVE = "collaborative"  # the collaborative's own backbone organization, its staff
 
     @property
     def label(self) -> str:
@@ -43,6 +44,7 @@ _ORGANIZATION_LABELS = {
     OrganizationType.PURCHASER: "purchaser or employer",
     OrganizationType.CLINIC: "clinic or medical group",
     OrganizationType.CBO: "community-based organization",
+    OrganizationType.COLLABORATIVE: "collaborative (backbone organization)",
 }
 
 
@@ -131,6 +133,9 @@ class Organization(Base):
     data_source: Mapped[str] = mapped_column(
         String(DATA_SOURCE_LENGTH), unique=True, default=_data_source_of_new_organization
     )
+    # Its organization_id on the collaborative's roster (warehouse `organization`), which
+    # measure results name it by; None for an organization that is not on the roster.
+    roster_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")

@@ -165,6 +165,13 @@ POLICY: dict[str, Rule] = {
     "identity.review": REVIEWERS,
     "identity.decide": REVIEWERS,
     "api.match_review": REVIEWERS,
+    # published measure results: aggregates, small cells blank (privacy.suppression)
+    "results.explore": SIGNED_IN,
+    "results.csv": SIGNED_IN,
+    "results.xlsx": SIGNED_IN,
+    "results.scorecard": SIGNED_IN,
+    "api.results": SIGNED_IN.for_systems(),
+    "api.results_catalog": SIGNED_IN.for_systems(),
 }
 
 
@@ -206,3 +213,16 @@ def may_grant(principal: Principal | None, role: Role) -> bool:
     if Role.ADMIN in principal.roles:
         return True
     return Role.STAFF in principal.roles and role not in (Role.ADMIN, Role.STAFF)
+
+
+def may_see_small_cells(
+    principal: Principal | None, organization_id: int | None, family: frozenset[int]
+) -> bool:
+    """A suppressed result cell's figures: the organization it is about (or the organization
+    it belongs to, `family` holding the principal's organization and its children), and the
+    collaborative's staff; everyone else sees the cell blank."""
+    if principal is None:
+        return False
+    if sees_every_organization(principal):
+        return True
+    return organization_id is not None and organization_id in family

@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     REVOKE_TOKEN = "revoke-token"
     VIEW_MATCH_REVIEW = "view-match-review"
     DECIDE_MATCH = "decide-match"
+    PUBLISH_RESULTS = "publish-results"
+    IMPORT_ROSTER = "import-roster"
 
 
 class AuditEvent(Base):

@@ -51,7 +51,7 @@ CLINICS = (
 CBOS = (
     ("foodlink-pantry-network", "Foodlink Pantry Network", "14606", "food insecurity"),
     ("home-safe-housing-alliance", "Home Safe Housing Alliance", "14605", "housing instability"),
-    ("ride-connect", "Ride Connect Transportation", "14609", "transportation"),
+    ("ride-connect-transportation", "Ride Connect Transportation", "14609", "transportation"),
     ("warm-homes-energy-help", "Warm Homes Energy Help", "14613", "utilities"),
     ("safe-harbor-family-services", "Safe Harbor Family Services", "14619", "interpersonal safety"),
 )
@@ -63,8 +63,8 @@ EMPLOYERS = (
     ("Riverside Grocers", 0.10),
 )
 SMALL_GROUPS = "Small Group Pool"
-PUBLIC_HEALTH = ("finger-lakes-public-health", "Finger Lakes Regional Public Health", "14620")
-COLLABORATIVE = ("collaborative", "Finger Lakes Common Table", "14604")
+PUBLIC_HEALTH = ("finger-lakes-public-health", "Finger Lakes Public Health", "14620")
+COLLABORATIVE = ("finger-lakes-common-table", "Finger Lakes Common Table", "14604")
 # Clinic specialties and their shares (AAMC/AAFP primary care workforce mix, rounded).
 CLINIC_SPECIALTIES = ("family medicine", "internal medicine", "pediatrics", "nurse practitioner")
 CLINIC_SPECIALTY_WEIGHTS = np.array([0.5, 0.25, 0.15, 0.10])

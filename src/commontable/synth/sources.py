@@ -21,7 +21,7 @@ from commontable.synth.coverage import (
 from commontable.synth.frame import Frame, ids, take, to_table
 from commontable.synth.identifiers import npis
 from commontable.synth.numbering import Serials
-from commontable.synth.organizations import EMPLOYERS, SMALL_GROUPS, Roster
+from commontable.synth.organizations import COLLABORATIVE, EMPLOYERS, SMALL_GROUPS, Roster
 from commontable.synth.randomness import stream
 from commontable.synth.world import World
 from commontable.synth.writers import Sink
@@ -272,7 +272,7 @@ def _pharmacy_npis(seed: int) -> list[str]:
 
 def collaborative_files(roster: Roster, out: Path, sink: Sink) -> None:
     """The collaborative's roster files, written once per region."""
-    folder = out / "collaborative"
+    folder = out / COLLABORATIVE[0]
     sink.table(roster_tables.organization(roster), folder / "organization.csv")
     sink.table(roster_tables.practitioner(roster), folder / "practitioner.csv")
     sink.table(roster_tables.location(roster), folder / "location.csv")

@@ -15,6 +15,7 @@ from commontable.appdb import create_engine, require_current
 from commontable.config import Settings
 from commontable.identity import routes as identity_routes
 from commontable.members import routes as members_routes
+from commontable.publishing import routes as publishing_routes
 from commontable.warehouse import routes as warehouse_routes
 from commontable.web import errors, home, sign_in
 from commontable.web.gate import WebState, gate
@@ -64,6 +65,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         warehouse_routes.api,
         identity_routes.pages,
         identity_routes.api,
+        publishing_routes.pages,
+        publishing_routes.api,
     ):
         app.include_router(router)
     upload_limit = options.max_upload_mb << 20

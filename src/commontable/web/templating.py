@@ -13,12 +13,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import commontable.members
+import commontable.publishing
 from commontable.privacy.requests import Renderer
 
 WEB = Path(__file__).parent
 TEMPLATE_FOLDERS = [
     WEB / "templates",  # the layout, sign-in, home, errors and the submission pages
     Path(commontable.members.__file__).parent / "templates",
+    Path(commontable.publishing.__file__).parent / "templates",
 ]
 
 

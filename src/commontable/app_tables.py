@@ -1,0 +1,12 @@
+"""Every part's app DB tables in one import, so that `Base.metadata` holds the whole schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from commontable.appdb import Base
+from commontable.members import models as members  # noqa: F401
+from commontable.privacy import audit  # noqa: F401
+from commontable.publishing import models as publishing  # noqa: F401
+
+METADATA: MetaData = Base.metadata

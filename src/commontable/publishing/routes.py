@@ -1,0 +1,249 @@
+"""The measure results explorer (page, chart, CSV and Excel downloads) and the results API.
+
+Reads published aggregates only (the app DB), never the warehouse: any signed-in member may
+look, and suppressed cells come blank unless `privacy.access` shows them to this reader.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Security
+from fastapi.responses import HTMLResponse, Response
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel
+
+from commontable.members import get_organization
+from commontable.privacy.requests import Context
+from commontable.publishing import explorer
+from commontable.publishing.explorer import Cell, Selection
+from commontable.publishing.models import PublishedMeasure
+from commontable.reports.charts import Point, interval_chart
+
+pages = APIRouter(include_in_schema=False)
+bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
+api = APIRouter(prefix="/api", tags=["results"], dependencies=[Security(bearer)])
+
+MeasureId = Annotated[str | None, Query(max_length=40, description="e.g. CMS125")]
+Period = Annotated[int | None, Query(ge=1900, le=2200, description="measurement year")]
+EntityType = Annotated[
+    str | None, Query(max_length=40, description=f"one of: {', '.join(explorer.ENTITY_TYPES)}")
+]
+StratumType = Annotated[
+    str | None, Query(max_length=40, description=f"one of: {', '.join(explorer.STRATUM_TYPES)}")
+]
+PROPORTION = "proportion"
+
+
+def rate_text(measure: PublishedMeasure, rate: float | None) -> str:
+    """A rate as people read it: 71.0% for a proportion, 575.0 per 1,000 for a rate."""
+    if rate is None:
+        return ""
+    if measure.type == PROPORTION:
+        return f"{rate:.1%}"
+    unit = measure.type.removeprefix("rate ")
+    return f"{rate:,.1f} {unit}" if unit != measure.type else f"{rate:,.2f}"
+
+
+def chart(
+    measure: PublishedMeasure, selection: Selection, found: list[Cell], whole: Cell | None
+) -> str:
+    """The selection's rates with their intervals against the collaborative's, as SVG."""
+    points = [
+        Point(_label(cell, selection), cell.rate, cell.ci_low, cell.ci_high, cell.comparison)
+        for cell in found
+        if cell.rate is not None
+    ]
+    if not points:
+        return ""
+    return interval_chart(
+        points,
+        title=f"{measure.title}, {selection.period}",
+        axis_title="Rate" if measure.type == PROPORTION else f"Rate, {measure.type}",
+        percent=measure.type == PROPORTION,
+        reference=whole.rate if whole is not None else None,
+    )
+
+
+def _label(cell: Cell, selection: Selection) -> str:
+    if selection.stratum_type == "all":
+        return cell.entity_name
+    if selection.entity_type == "collaborative":
+        return cell.stratum
+    return f"{cell.entity_name}: {cell.stratum}"
+
+
+def _selected(
+    context: Context,
+    measure: str | None,
+    period: int | None,
+    entity_type: str | None,
+    stratum_type: str | None,
+) -> tuple[PublishedMeasure, Selection, list[Cell]]:
+    selection = explorer.choose(context.session, measure, period, entity_type, stratum_type)
+    described = context.session.get(PublishedMeasure, selection.measure_id)
+    assert described is not None  # choose() only picks published measures
+    return described, selection, explorer.cells(context.session, selection, context.principal)
+
+
+@pages.get("/results", name="results.explore")
+def explore(
+    context: Context,
+    measure: MeasureId = None,
+    period: Period = None,
+    entity_type: EntityType = None,
+    stratum_type: StratumType = None,
+) -> HTMLResponse:
+    if not explorer.periods(context.session):
+        return context.page("results/explore.html", nothing=True)
+    described, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+    whole = explorer.collaborative_cell(context.session, selection, context.principal)
+    return context.page(
+        "results/explore.html",
+        nothing=False,
+        measure=described,
+        measures=explorer.measures(context.session),
+        periods=explorer.periods(context.session),
+        entity_types=explorer.ENTITY_TYPES,
+        stratum_types=explorer.STRATUM_TYPES,
+        selection=selection,
+        cells=found,
+        whole=whole,
+        rate_text=lambda rate: rate_text(described, rate),
+        chart=chart(described, selection, found, whole),
+        query=(
+            f"measure={selection.measure_id}&period={selection.period}"
+            f"&entity_type={selection.entity_type}&stratum_type={selection.stratum_type}"
+        ),
+    )
+
+
+@pages.get("/organizations/{organization_id}/scorecard", name="results.scorecard")
+def scorecard(context: Context, organization_id: int) -> HTMLResponse:
+    """The organization's results, for its page (loaded into it) or on their own."""
+    organization = get_organization(context.session, organization_id)
+    period, lines = explorer.scorecard(context.session, organization.id, context.principal)
+    return context.page(
+        "results/scorecard.html",
+        organization=organization,
+        period=period,
+        lines=lines,
+        rate_text=rate_text,
+    )
+
+
+def _filename(selection: Selection, extension: str) -> str:
+    return (
+        f"{selection.measure_id}-{selection.period}-{selection.entity_type}-"
+        f"{selection.stratum_type}.{extension}"
+    )
+
+
+@pages.get("/results/download.csv", name="results.csv")
+def download_csv(
+    context: Context,
+    measure: MeasureId = None,
+    period: Period = None,
+    entity_type: EntityType = None,
+    stratum_type: StratumType = None,
+) -> Response:
+    _, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+    return Response(
+        explorer.as_csv(selection, found),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(selection, "csv")}"'},
+    )
+
+
+@pages.get("/results/download.xlsx", name="results.xlsx")
+def download_xlsx(
+    context: Context,
+    measure: MeasureId = None,
+    period: Period = None,
+    entity_type: EntityType = None,
+    stratum_type: StratumType = None,
+) -> Response:
+    described, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+    return Response(
+        explorer.as_xlsx(selection, found, described.title),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(selection, "xlsx")}"'},
+    )
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+
+class MeasureOut(BaseModel):
+    measure_id: str
+    title: str
+    type: str
+    steward: str
+    version: str
+    source: str
+    higher_is_better: bool
+
+
+class CellOut(BaseModel):
+    """A published result; figures are null where it is suppressed for this reader."""
+
+    entity_type: str
+    entity_id: str
+    entity_name: str
+    stratum_type: str
+    stratum: str
+    denominator: int | None
+    numerator: int | None
+    member_years: float | None
+    rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    reliability: float | None
+    status: str
+    comparison: str | None
+    suppression: str | None
+
+
+class ResultsOut(BaseModel):
+    measure: MeasureOut
+    period: int
+    entity_type: str
+    stratum_type: str
+    results: list[CellOut]
+
+
+class CatalogOut(BaseModel):
+    periods: list[int]
+    measures: list[MeasureOut]
+
+
+def _measure_out(measure: PublishedMeasure) -> MeasureOut:
+    return MeasureOut.model_validate(measure, from_attributes=True)
+
+
+@api.get("/results/catalog", name="api.results_catalog")
+def api_catalog(context: Context) -> CatalogOut:
+    """The published periods (newest first) and measures."""
+    return CatalogOut(
+        periods=explorer.periods(context.session),
+        measures=[_measure_out(m) for m in explorer.measures(context.session)],
+    )
+
+
+@api.get("/results", name="api.results")
+def api_results(
+    context: Context,
+    measure: MeasureId = None,
+    period: Period = None,
+    entity_type: EntityType = None,
+    stratum_type: StratumType = None,
+) -> ResultsOut:
+    """Published results of one measure and period, per entity and stratum."""
+    described, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+    return ResultsOut(
+        measure=_measure_out(described),
+        period=selection.period,
+        entity_type=selection.entity_type,
+        stratum_type=selection.stratum_type,
+        results=[CellOut.model_validate(cell, from_attributes=True) for cell in found],
+    )

@@ -1,0 +1,1 @@
+"""Reports: charts of published results, the public report and member scorecards."""

@@ -1,0 +1,84 @@
+"""Publishing copies a period's aggregates to the app DB, suppressed, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commontable.errors import UserError
+from commontable.privacy.audit import AuditAction, entries
+from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from commontable.publishing.publish import publish
+from commontable.publishing.roster import import_roster
+from commontable.warehouse import Warehouse
+from tests.publishing.conftest import RESULTS, result, write_results
+
+
+def cells(db: Session) -> dict[tuple[str, str, str], PublishedResult]:
+    return {(c.entity_type, c.entity_id, c.stratum): c for c in db.scalars(select(PublishedResult))}
+
+
+def test_every_result_of_the_period_is_published(warehouse: Warehouse, db: Session) -> None:
+    publication = publish(warehouse, db, 2025, published_by="staff")
+    assert publication.results == len(RESULTS)
+    assert len(cells(db)) == len(RESULTS)
+
+
+def test_small_cells_and_their_complements_are_marked(warehouse: Warehouse, db: Session) -> None:
+    publication = publish(warehouse, db, 2025, published_by="staff")
+    found = cells(db)
+    assert found[("clinic", "ORG-CLINIC-1", "all")].suppression == "primary"
+    assert found[("clinic", "ORG-CLINIC-2", "all")].suppression == "complementary"
+    assert found[("collaborative", "collaborative", "all")].suppression is None
+    assert publication.suppressed == 2
+
+
+def test_no_patient_level_column_crosses() -> None:
+    columns = {c.name for c in PublishedResult.__table__.columns}
+    assert not columns & {"person_id", "member_id", "birth_date", "first_name", "last_name"}
+
+
+def test_results_name_their_member_organization(warehouse: Warehouse, db: Session) -> None:
+    import_roster(warehouse, db)
+    publish(warehouse, db, 2025, published_by="staff")
+    found = cells(db)
+    assert found[("clinic", "ORG-CLINIC-1", "all")].organization_id is not None
+    assert found[("collaborative", "collaborative", "all")].organization_id is None
+
+
+def test_the_measure_is_described_from_the_library(warehouse: Warehouse, db: Session) -> None:
+    publish(warehouse, db, 2025, published_by="staff")
+    measure = db.get(PublishedMeasure, "CMS125")
+    assert measure is not None
+    assert measure.title == "Breast Cancer Screening"
+    assert measure.higher_is_better
+
+
+def test_publishing_a_period_again_replaces_its_cells(warehouse: Warehouse, db: Session) -> None:
+    publish(warehouse, db, 2025, published_by="staff")
+    write_results(warehouse, [result("collaborative", "collaborative", 500, 260)])
+    publish(warehouse, db, 2025, published_by="staff")
+    assert [c.denominator for c in cells(db).values()] == [500]
+    assert db.scalar(select(sa.func.count()).select_from(Publication)) == 2
+
+
+def test_other_periods_stay_published(warehouse: Warehouse, db: Session) -> None:
+    write_results(
+        warehouse, [*RESULTS, result("collaborative", "collaborative", 300, 100, period=2024)]
+    )
+    publish(warehouse, db, 2024, published_by="staff")
+    publish(warehouse, db, 2025, published_by="staff")
+    assert {c.period for c in db.scalars(select(PublishedResult))} == {2024, 2025}
+
+
+def test_a_period_never_measured_is_refused(warehouse: Warehouse, db: Session) -> None:
+    with pytest.raises(UserError, match="measure run --period 2019"):
+        publish(warehouse, db, 2019, published_by="staff")
+
+
+def test_publishing_is_audited(warehouse: Warehouse, db: Session) -> None:
+    publish(warehouse, db, 2025, published_by="staff")
+    [entry] = entries(db, action=AuditAction.PUBLISH_RESULTS)
+    assert entry.target == "period 2025"

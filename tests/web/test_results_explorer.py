@@ -1,0 +1,203 @@
+"""The results explorer: published aggregates for every member, small cells blank for others."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from commontable.members import Role
+from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from tests.app_fixtures import AppDatabase
+from tests.web.conftest import Region, bearer, signed_in
+
+QUERY = "measure=CMS125&period=2025&entity_type=health_plan&stratum_type=all"
+
+
+def cell(
+    entity_id: str, organization_id: int | None, denominator: int, numerator: int, **kw: object
+) -> dict[str, object]:
+    rate = numerator / denominator
+    return {
+        "measure_id": "CMS125",
+        "period": 2025,
+        "entity_type": kw.get("entity_type", "health_plan"),
+        "entity_id": entity_id,
+        "entity_name": entity_id.title(),
+        "organization_id": organization_id,
+        "stratum_type": "all",
+        "stratum": "all",
+        "denominator": denominator,
+        "numerator": numerator,
+        "member_years": None,
+        "rate": rate,
+        "ci_low": rate - 0.05,
+        "ci_high": rate + 0.05,
+        "reliability": 0.7,
+        "status": "reported",
+        "comparison": "average",
+        "suppression": kw.get("suppression"),
+    }
+
+
+@pytest.fixture
+def published(db: Session, region: Region) -> None:
+    """CMS125 2025: Cascade's plan result is a small cell; Riverside's is its complement."""
+    db.add(
+        PublishedMeasure(
+            measure_id="CMS125",
+            title="Breast Cancer Screening",
+            type="proportion",
+            steward="NCQA",
+            version="CMS125v13",
+            source="https://ecqi.healthit.gov/ecqm/ec/2025/cms0125v13",
+            higher_is_better=True,
+        )
+    )
+    publication = Publication(period=2025, published_by="staff", results=4, suppressed=2)
+    db.add(publication)
+    db.flush()
+    for row in (
+        cell("collaborative", None, 400, 200, entity_type="collaborative"),
+        cell("cascade", region.own.id, 9, 7, suppression="primary"),
+        cell("riverside", region.other.id, 20, 3, suppression="complementary"),
+        cell("lakeshore", None, 371, 190),
+    ):
+        db.add(PublishedResult(publication_id=publication.id, **row))
+    db.commit()
+
+
+def page(client: TestClient, query: str = QUERY) -> str:
+    answer = client.get(f"/results?{query}")
+    assert answer.status_code == 200
+    return answer.text
+
+
+@pytest.mark.usefixtures("published")
+def test_the_page_shows_each_result_and_a_chart(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = page(client)
+    assert "Lakeshore" in text
+    assert "51.2%" in text
+    assert "<svg" in text
+
+
+@pytest.mark.usefixtures("published")
+def test_another_organizations_small_cell_is_blank(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = page(client)
+    assert "15.0%" not in text  # Riverside's 3 of 20
+    assert "suppressed (small numbers)" in text
+
+
+@pytest.mark.usefixtures("published")
+def test_an_organization_sees_its_own_small_cell(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = page(client)
+    assert "77.8%" in text  # Cascade's own 7 of 9
+    assert "shown to you" in text
+
+
+@pytest.mark.usefixtures("published")
+def test_staff_see_every_small_cell(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.STAFF])
+    text = page(client)
+    assert "15.0%" in text
+    assert "77.8%" in text
+
+
+@pytest.mark.usefixtures("published")
+def test_the_csv_download_leaves_suppressed_figures_blank(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    answer = client.get(f"/results/download.csv?{QUERY}")
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = {r["entity_id"]: r for r in csv.DictReader(io.StringIO(answer.text))}
+    assert rows["riverside"]["numerator"] == ""
+    assert rows["riverside"]["status"] == "suppressed"
+    assert rows["lakeshore"]["numerator"] == "190"
+
+
+@pytest.mark.usefixtures("published")
+def test_the_excel_download_holds_the_same_rows(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    answer = client.get(f"/results/download.xlsx?{QUERY}")
+    sheet = load_workbook(io.BytesIO(answer.content))["results"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("measure_id", "period", "entity_type", "entity_id")
+    assert len(rows) == 1 + 3
+
+
+@pytest.mark.usefixtures("published")
+def test_the_api_gives_null_figures_for_suppressed_cells(
+    client: TestClient, region: Region
+) -> None:
+    answer = client.get(f"/api/results?{QUERY}", headers=bearer(region.own_token))
+    results = {r["entity_id"]: r for r in answer.json()["results"]}
+    assert results["riverside"]["rate"] is None
+    assert results["riverside"]["suppression"] == "complementary"
+    assert results["cascade"]["numerator"] == 7  # the token's own organization
+
+
+@pytest.mark.usefixtures("published")
+def test_the_catalog_lists_periods_and_measures(client: TestClient, region: Region) -> None:
+    answer = client.get("/api/results/catalog", headers=bearer(region.own_token)).json()
+    assert answer["periods"] == [2025]
+    assert [m["measure_id"] for m in answer["measures"]] == ["CMS125"]
+
+
+@pytest.mark.usefixtures("published")
+def test_an_unknown_measure_is_not_found(client: TestClient, region: Region) -> None:
+    answer = client.get("/api/results?measure=NOPE", headers=bearer(region.own_token))
+    assert answer.status_code == 404
+
+
+def test_before_anything_is_published_the_page_says_how(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    assert "commontable publish --period" in page(client, "")
+
+
+@pytest.mark.usefixtures("published")
+def test_an_organizations_scorecard_shows_its_own_results(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = client.get(f"/organizations/{region.own.id}/scorecard").text
+    assert "Breast Cancer Screening" in text
+    assert "77.8%" in text
+
+
+@pytest.mark.usefixtures("published")
+def test_another_organizations_scorecard_keeps_its_small_cells_blank(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = client.get(f"/organizations/{region.other.id}/scorecard").text
+    assert "15.0%" not in text
+    assert "suppressed" in text
+
+
+@pytest.mark.usefixtures("published")
+def test_the_organization_page_loads_its_scorecard(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = client.get(f"/organizations/{region.own.id}").text
+    assert f'hx-get="/organizations/{region.own.id}/scorecard"' in text
