@@ -38,6 +38,7 @@ def _replace_type_check(batch: BatchOperations, values: tuple[str, ...]) -> None
     allowed = ", ".join(f"'{v}'" for v in values)
     batch.create_check_constraint(op.f("ck_organizations_type"), sa.text(f"type IN ({allowed})"))
 
+
 def upgrade() -> None:
     with op.batch_alter_table("organizations") as batch:
         batch.add_column(sa.Column("roster_id", sa.String(100), nullable=True))
@@ -122,6 +123,7 @@ def upgrade() -> None:
         "published_results",
         ["period", "measure_id", "entity_type", "stratum_type"],
     )
+
 
 def downgrade() -> None:
     op.drop_table("published_results")
