@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -50,6 +50,16 @@ def test_using_a_token_records_when(db: Session, plan: Organization) -> None:
     used = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
     verify_token(db, issued.secret, now=used)
     assert issued.token.last_used_at == used
+
+
+def test_last_use_is_kept_to_the_minute(db: Session, plan: Organization) -> None:
+    issued = issue_token(db, plan, "claims feed")
+    first = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
+    verify_token(db, issued.secret, now=first)
+    verify_token(db, issued.secret, now=first + timedelta(seconds=59))
+    assert issued.token.last_used_at == first
+    verify_token(db, issued.secret, now=first + timedelta(minutes=1))
+    assert issued.token.last_used_at == first + timedelta(minutes=1)
 
 
 def test_an_unknown_secret_is_refused(db: Session, plan: Organization) -> None:

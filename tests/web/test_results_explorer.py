@@ -11,63 +11,25 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from commontable.members import Role
-from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
 from tests.app_fixtures import AppDatabase
+from tests.published_results import cell, publish_cells
 from tests.web.conftest import Region, bearer, signed_in
 
 QUERY = "measure=CMS125&period=2025&entity_type=health_plan&stratum_type=all"
 
 
-def cell(
-    entity_id: str, organization_id: int | None, denominator: int, numerator: int, **kw: object
-) -> dict[str, object]:
-    rate = numerator / denominator
-    return {
-        "measure_id": "CMS125",
-        "period": 2025,
-        "entity_type": kw.get("entity_type", "health_plan"),
-        "entity_id": entity_id,
-        "entity_name": entity_id.title(),
-        "organization_id": organization_id,
-        "stratum_type": "all",
-        "stratum": "all",
-        "denominator": denominator,
-        "numerator": numerator,
-        "member_years": None,
-        "rate": rate,
-        "ci_low": rate - 0.05,
-        "ci_high": rate + 0.05,
-        "reliability": 0.7,
-        "status": "reported",
-        "comparison": "average",
-        "suppression": kw.get("suppression"),
-    }
-
-
 @pytest.fixture
 def published(db: Session, region: Region) -> None:
     """CMS125 2025: Cascade's plan result is a small cell; Riverside's is its complement."""
-    db.add(
-        PublishedMeasure(
-            measure_id="CMS125",
-            title="Breast Cancer Screening",
-            type="proportion",
-            steward="NCQA",
-            version="CMS125v13",
-            source="https://ecqi.healthit.gov/ecqm/ec/2025/cms0125v13",
-            higher_is_better=True,
-        )
+    publish_cells(
+        db,
+        [
+            cell("collaborative", None, 400, 200, entity_type="collaborative"),
+            cell("cascade", region.own.id, 9, 7, suppression="primary"),
+            cell("riverside", region.other.id, 20, 3, suppression="complementary"),
+            cell("lakeshore", None, 371, 190),
+        ],
     )
-    publication = Publication(period=2025, published_by="staff", results=4, suppressed=2)
-    db.add(publication)
-    db.flush()
-    for row in (
-        cell("collaborative", None, 400, 200, entity_type="collaborative"),
-        cell("cascade", region.own.id, 9, 7, suppression="primary"),
-        cell("riverside", region.other.id, 20, 3, suppression="complementary"),
-        cell("lakeshore", None, 371, 190),
-    ):
-        db.add(PublishedResult(publication_id=publication.id, **row))
     db.commit()
 
 

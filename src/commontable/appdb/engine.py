@@ -41,6 +41,9 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(parsed.database)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def create_engine(url: str, **options: Any) -> Engine:
     """An engine for `url` (a setting value or a URL); SQLite gets foreign keys and real BEGINs."""
     url = database_url(url)
@@ -69,6 +72,10 @@ def _make_sqlite_strict(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Readers and one writer at a time without "database is locked" under a web server's
+        # concurrent requests: write-ahead logging, and waiting for a lock instead of failing.
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

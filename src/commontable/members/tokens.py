@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,15 +45,21 @@ def issue_token(
     return IssuedToken(token=token, secret=secret)
 
 
+# How precisely last use is kept: a busy system's reads must not each become a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def verify_token(session: Session, secret: str, now: datetime | None = None) -> ApiToken:
     """The live token this secret belongs to (its organization is the submitter), or
-    NotAuthenticated; records when it was last used."""
+    NotAuthenticated; records when it was last used (to the minute)."""
     query = select(ApiToken).where(ApiToken.secret_hash == digest(secret))
     token = session.scalars(query).first()
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("unknown or revoked API token; ask your collaborative for a new one")
-    token.last_used_at = now or utcnow()
-    session.flush()
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
+        session.flush()
     return token
 
 

@@ -1,0 +1,134 @@
+"""A live CommonTable server and headless Chromium (Debian's package, driven by Playwright).
+
+The server runs on a workspace of its own (SQLite app DB, DuckDB warehouse) in a thread;
+the browser never downloads anything: Playwright drives /usr/bin/chromium.
+Screenshots land in test-artifacts/browser/ (COMMONTABLE_TEST_ARTIFACTS to move them).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from commontable.appdb import create_engine, transaction, upgrade
+from commontable.config import load_settings
+from commontable.members import OrganizationType, Role, add_organization, add_person
+from commontable.warehouse import connect
+from commontable.web import create_app
+from tests.published_results import publish_sample
+
+CHROMIUM = Path(os.environ.get("COMMONTABLE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = (
+    Path(os.environ.get("COMMONTABLE_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
+    / "browser"
+)
+PASSWORD = "correct horse battery staple"
+ADMIN = "director@riverbend.example"
+SUBMITTER = "submitter@cascade.example"
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Site:
+    """The live server's address and its people."""
+
+    url: str
+    workspace: Path
+    own_organization_id: int
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A served workspace: two organizations, an admin, a data submitter, published results."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
+    workspace = tmp_path_factory.mktemp("live")
+    settings = load_settings(workspace)
+    url = settings.resolve(settings.app_db)
+    upgrade(url)
+    connect(settings.warehouse_url).close()
+    engine = create_engine(url)
+    with transaction(engine) as session:
+        staff_home = add_organization(
+            session, "Riverbend Public Health", OrganizationType.PUBLIC_HEALTH
+        )
+        plan = add_organization(session, "Cascade Health Plan", OrganizationType.HEALTH_PLAN)
+        add_person(session, ADMIN, "Dana Reyes", staff_home, roles=[Role.ADMIN], password=PASSWORD)
+        add_person(
+            session,
+            SUBMITTER,
+            "Sam Submitter",
+            plan,
+            roles=[Role.DATA_SUBMITTER],
+            password=PASSWORD,
+        )
+        publish_sample(session, plan.id)
+        plan_id = plan.id
+    engine.dispose()
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the web app did not start within 30 s")
+        time.sleep(0.05)
+    yield Site(f"http://127.0.0.1:{port}", workspace, plan_id)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context and page; its last screen is kept as a test artifact."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def sign_in(page: Page, site: Site, email: str) -> None:
+    page.goto(f"{site.url}/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site.url}/")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a named screenshot of the page as it is now."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,85 @@
+"""Published results written straight into an app DB, for tests of what reads them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+
+CMS125 = {
+    "measure_id": "CMS125",
+    "title": "Breast Cancer Screening",
+    "type": "proportion",
+    "steward": "NCQA",
+    "version": "CMS125v13",
+    "source": "https://ecqi.healthit.gov/ecqm/ec/2025/cms0125v13",
+    "higher_is_better": True,
+}
+
+
+def cell(
+    entity_id: str,
+    organization_id: int | None,
+    denominator: int,
+    numerator: int,
+    *,
+    entity_type: str = "health_plan",
+    stratum_type: str = "all",
+    stratum: str = "all",
+    suppression: str | None = None,
+    comparison: str = "average",
+) -> dict[str, Any]:
+    """One published CMS125 2025 result with an interval around its rate."""
+    rate = numerator / denominator
+    return {
+        "measure_id": "CMS125",
+        "period": 2025,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "entity_name": entity_id.title(),
+        "organization_id": organization_id,
+        "stratum_type": stratum_type,
+        "stratum": stratum,
+        "denominator": denominator,
+        "numerator": numerator,
+        "member_years": None,
+        "rate": rate,
+        "ci_low": max(rate - 0.05, 0.0),
+        "ci_high": min(rate + 0.05, 1.0),
+        "reliability": 0.7,
+        "status": "reported",
+        "comparison": comparison,
+        "suppression": suppression,
+    }
+
+
+def publish_cells(session: Session, cells: list[dict[str, Any]]) -> None:
+    """CMS125's description and one 2025 publication holding `cells`."""
+    session.add(PublishedMeasure(**CMS125))
+    publication = Publication(
+        period=2025,
+        published_by="staff",
+        results=len(cells),
+        suppressed=sum(c["suppression"] is not None for c in cells),
+    )
+    session.add(publication)
+    session.flush()
+    for row in cells:
+        session.add(PublishedResult(publication_id=publication.id, **row))
+    session.flush()
+
+
+def publish_sample(session: Session, own_organization_id: int) -> None:
+    """Four plans' CMS125 results and the collaborative's, one of them a suppressed cell."""
+    publish_cells(
+        session,
+        [
+            cell("collaborative", None, 1200, 780, entity_type="collaborative"),
+            cell("cascade", own_organization_id, 400, 300, comparison="better"),
+            cell("lakeshore", None, 420, 250),
+            cell("genesee", None, 371, 225, comparison="worse"),
+            cell("tiny", None, 9, 5, suppression="primary"),
+        ],
+    )
