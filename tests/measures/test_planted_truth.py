@@ -23,12 +23,12 @@ import pytest
 
 from commontable.measures import MeasureRun, run_measures
 from commontable.synth import generate_region
-from commontable.synth.organizations import GROUPS, PLANS
+from commontable.synth.organizations import COLLABORATIVE, GROUPS, PLANS
 from commontable.warehouse import Warehouse, connect, load_submission, submissions_in
 
 PEOPLE, SEED, YEAR = 4_000, 11, 2025
 # The members whose files the measures read: the roster, the medical groups, the health plans.
-MEMBERS = {"collaborative", *(slug for slug, _, _ in GROUPS), *(slug for slug, _, _ in PLANS)}
+MEMBERS = {COLLABORATIVE[0], *(slug for slug, _, _ in GROUPS), *(slug for slug, _, _ in PLANS)}
 PLANTED = {
     "CMS125": "breast_cancer_screening",
     "CMS122": "diabetes_hba1c_poor_control",
