@@ -618,6 +618,34 @@ def measure_run(
     console.print(run.summary())
 
 
+@measure_app.command("export")
+def measure_export(
+    period: Annotated[int, typer.Option(help="measurement year, e.g. 2025")],
+    out: Annotated[Path, typer.Option(help="folder for the NDJSON files")],
+    format_: Annotated[
+        str, typer.Option("--format", help="fhir: FHIR R4 MeasureReports (the only format)")
+    ] = "fhir",
+    measure: Annotated[
+        list[str] | None, typer.Option(help="measure id, repeatable (default: every measure)")
+    ] = None,
+    individual: Annotated[
+        bool,
+        typer.Option(help="also one individual MeasureReport per patient (patient-level data)"),
+    ] = False,
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Export a period's results as FHIR R4 MeasureReports: summary (per measure and entity,
+    stratified) and, with --individual, per patient."""
+    from commontable.measures.fhir_export import export_fhir
+
+    if format_ != "fhir":
+        raise UserError(f"--format {format_}: the only export format is fhir")
+    with _warehouse(_settings(workspace, warehouse)) as store:
+        done = export_fhir(store, period, out, measure, individual=individual)
+    console.print(done.summary())
+
+
 @measure_app.command("check-ecqm")
 def measure_check_ecqm(
     folder: Annotated[
