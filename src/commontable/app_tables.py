@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from commontable.appdb import Base
+from commontable.governance.decisions import models as decisions  # noqa: F401
+from commontable.governance.delphi import models as delphi  # noqa: F401
 from commontable.members import models as members  # noqa: F401
+from commontable.plans import models as plans  # noqa: F401
 from commontable.privacy import audit  # noqa: F401
 from commontable.publishing import models as publishing  # noqa: F401
 

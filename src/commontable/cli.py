@@ -25,6 +25,8 @@ from commontable.config import Settings, init_workspace, load_settings
 from commontable.errors import InvalidSubmission, UserError
 
 if TYPE_CHECKING:
+    from commontable.measures.definition import Measure
+    from commontable.plans import GoalProgress
     from commontable.warehouse import Warehouse
 
 app = typer.Typer(
@@ -412,6 +414,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from commontable.privacy import AuditAction
+
     Choice = TypeVar("Choice", bound=StrEnum)
 
 db_app = typer.Typer(help="The app DB: create it, migrate it.", no_args_is_help=True)
@@ -442,6 +446,23 @@ def _app_db(workspace: Path) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def _audit_cli(
+    session: Session,
+    action: AuditAction,
+    target: str,
+    *,
+    organization_id: int | None = None,
+    **detail: object,
+) -> None:
+    """Record a change made from the command line; the actor is the machine's user."""
+    import getpass
+
+    from commontable.privacy import record
+
+    detail.update(via="command line", os_user=getpass.getuser())
+    record(session, action, organization_id=organization_id, target=target, detail=detail)
 
 
 def _one_of(kind: type[Choice], value: str, option: str) -> Choice:
@@ -475,6 +496,7 @@ def org_add(
 ) -> None:
     """Register an organization; the first one is where the first admin works (`user add`)."""
     from commontable.members import OrganizationType, add_organization, find_organization
+    from commontable.privacy import AuditAction
 
     with _app_db(workspace) as session:
         organization = add_organization(
@@ -484,6 +506,13 @@ def org_add(
             npi=npi,
             tin=tin,
             parent=find_organization(session, parent) if parent else None,
+        )
+        _audit_cli(
+            session,
+            AuditAction.ADD_ORGANIZATION,
+            organization.name,
+            organization_id=organization.id,
+            type=str(organization.type),
         )
         said = f"organization {organization.id}: {organization.name} ({organization.type.label})"
     console.print(said)
@@ -537,6 +566,7 @@ def user_add(
         check_password_rules,
         find_organization,
     )
+    from commontable.privacy import AuditAction
 
     roles = [_one_of(Role, value, "--role") for value in role]
     with _app_db(workspace) as session:  # refuse what we can before anyone types a password
@@ -550,6 +580,14 @@ def user_add(
     with _app_db(workspace) as session:
         member_of = find_organization(session, organization)
         person = add_person(session, email, name, member_of, roles=roles, password=password)
+        _audit_cli(
+            session,
+            AuditAction.ADD_PERSON,
+            person.email,
+            organization_id=member_of.id,
+            person_id=person.id,
+            roles=sorted(person.roles),
+        )
         said = (
             f"user {person.id}: {person.email} ({person.name}) at {member_of.name}, "
             f"roles: {', '.join(sorted(person.roles))}"
@@ -563,13 +601,19 @@ measure_app = typer.Typer(help="Quality and utilization measures.", no_args_is_h
 app.add_typer(measure_app, name="measure")
 
 
-def _rate(row: dict[str, object], is_rate: bool) -> tuple[str, str]:
-    """A result's rate and 95% interval as printed: a percentage, or per 1,000 member-years."""
+def _rate(row: dict[str, object], measure: Measure) -> tuple[str, str]:
+    """A result's rate and 95% interval as printed: a percentage (with the risk-standardised
+    rate of an adjusted measure), per 1,000 or 100,000 member-years, or dollars PMPM."""
     rate, low, high = row["rate"], row["ci_low"], row["ci_high"]
     if not isinstance(rate, float) or not isinstance(low, float) or not isinstance(high, float):
         return "-", "-"
-    if is_rate:
-        return f"{rate:,.1f} per 1,000", f"{low:,.1f}-{high:,.1f}"
+    if measure.is_rate:
+        return f"{rate:,.1f} per {measure.per:,}", f"{low:,.1f}-{high:,.1f}"
+    if measure.is_cost:
+        return f"${rate:,.2f} PMPM", f"${low:,.2f}-{high:,.2f}"
+    standardised = row.get("risk_standardised_rate")
+    if isinstance(standardised, float) and standardised == standardised:
+        return f"{rate:.1%} (RSR {standardised:.1%})", f"{low:.1%}-{high:.1%}"
     return f"{rate:.1%}", f"{low:.1%}-{high:.1%}"
 
 
@@ -604,7 +648,7 @@ def measure_run(
         )
     for row in run.collaborative:
         definition = kinds[str(row["measure_id"])]
-        rate, interval = _rate(row, definition.is_rate)
+        rate, interval = _rate(row, definition)
         table.add_row(
             definition.id,
             definition.title,
@@ -688,6 +732,237 @@ def publish(
             f"(cells of 1-10 and their complements)"
         )
     console.print(said)
+
+
+# --- the public report ------------------------------------------------------------------
+
+report_app = typer.Typer(help="The public report and member scorecards.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("build")
+def report_build(
+    period: Annotated[int, typer.Option(help="the published measurement year to report")],
+    out: Annotated[Path, typer.Option(help="folder for the site (replaced if a report)")],
+    workspace: Workspace = Path("."),
+    pdf: Annotated[bool, typer.Option(help="also print the report and scorecards as PDF")] = True,
+) -> None:
+    """Build the public report of a published period: a static site (HTML, CSS, SVG charts, no
+    JavaScript) with member scorecards, and its PDFs; the web app serves it at /report/."""
+    from datetime import date
+
+    from commontable.reports import ReportOptions, build_report, record_latest, sharing_rule
+
+    settings = _settings(workspace)
+    options = ReportOptions(
+        period=period,
+        as_of=date.today(),
+        min_reliability=settings.report_min_reliability,
+        sharing=sharing_rule(settings.report_cost_sharing),
+        pdf=pdf,
+    )
+    with _app_db(workspace) as session:
+        built = build_report(session, out, options)
+    record_latest(settings.workspace, built.site, built.period)
+    printed = f", PDF {built.pdf_pages} pages ({built.pdf})" if built.pdf else ""
+    console.print(
+        f"report: {built.pages} pages, {built.charts} charts, {built.scorecards} scorecards, "
+        f"{built.withheld} cost figures withheld{printed}, in {built.seconds:.0f} s; "
+        f"open {built.site / 'index.html'} (or /report/ in the web app)",
+        markup=False,
+        highlight=False,
+    )
+
+
+# --- governance: Delphi consensus studies ------------------------------------------------
+
+delphi_app = typer.Typer(help="Delphi consensus studies.", no_args_is_help=True)
+app.add_typer(delphi_app, name="delphi")
+DELPHI_FORMATS = ("csv", "json")
+
+
+@delphi_app.command("analyze")
+def delphi_analyze(
+    ratings: Annotated[
+        Path, typer.Argument(help="CSV with the columns round, panelist, group, item, rating")
+    ],
+    rule: Annotated[
+        str, typer.Option(help="consensus rule: cos (core outcome set) or rand (RAND/UCLA)")
+    ] = "cos",
+    format_: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    by_group: Annotated[
+        bool, typer.Option("--by-group", help="also per stakeholder group")
+    ] = False,
+    max_rounds: Annotated[
+        int, typer.Option(min=1, max=10, help="rounds planned (for the stopping rule)")
+    ] = 3,
+) -> None:
+    """Analyse Delphi ratings from a CSV file: statistics and verdict per item and round.
+
+    Prints n, median, Q1, Q3, % rating 7-9 and 1-3, P30, P70, IPR, IPRAS, disagreement, the
+    verdict and the stability since the round before; with --format csv, attrition per round
+    and the stopping rule go to standard error.
+    """
+    from commontable.governance.delphi import (
+        analyse,
+        as_csv,
+        as_json,
+        read_ratings,
+        rule_named,
+        summary_lines,
+    )
+
+    try:
+        if format_ not in DELPHI_FORMATS:
+            raise UserError(f"--format '{format_}' is not one of: {', '.join(DELPHI_FORMATS)}")
+        chosen = rule_named(rule)
+        analysis = analyse(read_ratings(ratings), chosen, by_group=by_group, max_rounds=max_rounds)
+    except UserError as error:
+        errors.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(code=1) from None
+    if format_ == "json":
+        typer.echo(as_json(analysis, by_group=by_group))
+        return
+    typer.echo(as_csv(analysis, by_group=by_group), nl=False)
+    for line in summary_lines(analysis):
+        errors.print(line, markup=False, highlight=False)
+
+
+# --- plans: the action plan ---------------------------------------------------------------
+
+plan_app = typer.Typer(help="The action plan: goals, targets, progress.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("add")
+def plan_add(
+    title: Annotated[str, typer.Argument(help="the plan's title")],
+    collaborative: Annotated[int, typer.Option(help="the collaborative's id")],
+    start_year: Annotated[int, typer.Option(help="first year of the plan")],
+    end_year: Annotated[int, typer.Option(help="last year of the plan")],
+    active: Annotated[bool, typer.Option("--active", help="adopted already (not a draft)")] = False,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Start a collaborative's action plan (a draft unless --active); audited."""
+    from commontable.members import get_collaborative
+    from commontable.plans import PlanStatus
+    from commontable.plans.planning import create_plan
+    from commontable.privacy import AuditAction, record
+
+    status = PlanStatus.ACTIVE if active else PlanStatus.DRAFT
+    with _app_db(workspace) as session:
+        where = get_collaborative(session, collaborative)
+        plan = create_plan(
+            session, where, title, start_year=start_year, end_year=end_year, status=status
+        )
+        record(session, AuditAction.CREATE_PLAN, target=plan.title, detail={"plan_id": plan.id})
+        said = f"plan {plan.id}: {plan.title} ({where.name}, {start_year}-{end_year}, {status})"
+    console.print(said, markup=False, highlight=False)
+
+
+@plan_app.command("add-goal")
+def plan_add_goal(
+    title: Annotated[str, typer.Argument(help="the goal, in words")],
+    plan: Annotated[int, typer.Option("--plan", help="the plan's id")],
+    measure: Annotated[str, typer.Option(help="a published measure's id, e.g. CMS125")],
+    baseline_period: Annotated[int, typer.Option(help="the baseline's measurement year")],
+    target: Annotated[str, typer.Option(help="target value, e.g. 75% or 0.75")],
+    by: Annotated[str, typer.Option(help="target date, e.g. 2027-12-31")],
+    entity_type: Annotated[str, typer.Option(help="clinic, health_plan, ...")] = "collaborative",
+    entity_id: Annotated[str, typer.Option(help="the entity's id in the results")] = "",
+    stratum_type: Annotated[str, typer.Option(help="age_band, sex, ...")] = "all",
+    stratum: Annotated[str, typer.Option(help="the stratum, e.g. 50-64")] = "",
+    workspace: Workspace = Path("."),
+) -> None:
+    """Set a goal on a published measure (custom measures: on the plan's page); audited."""
+    from datetime import date
+
+    from commontable.plans.figures import parse_value
+    from commontable.plans.goals import GoalSpec, add_goal, measure_facts
+    from commontable.plans.planning import get_plan
+    from commontable.privacy import AuditAction, record
+
+    try:
+        target_date = date.fromisoformat(by)
+    except ValueError:
+        raise UserError(f"--by '{by}' is not a date like 2027-12-31") from None
+    with _app_db(workspace) as session:
+        chosen = get_plan(session, plan)
+        _, unit, _ = measure_facts(session, measure, None)
+        spec = GoalSpec(
+            title=title,
+            baseline_period=baseline_period,
+            target_value=parse_value(target, unit, "target"),
+            target_date=target_date,
+            measure_id=measure,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            stratum_type=stratum_type,
+            stratum=stratum,
+        )
+        goal = add_goal(session, chosen, spec)
+        record(
+            session,
+            AuditAction.ADD_GOAL,
+            target=goal.title,
+            detail={"plan_id": chosen.id, "goal_id": goal.id, "measure_id": measure},
+        )
+        said = f"goal {goal.id} of plan {chosen.id}: {goal.title}"
+    console.print(said, markup=False, highlight=False)
+
+
+def _goal_figure(progress: GoalProgress, period: int | None, value: float | None) -> str:
+    """A goal's value of a period for the table; * marks a cell the public does not see."""
+    from commontable.plans.figures import value_text
+
+    if value is None or period is None:
+        return "-"
+    small = any(o.period == period and o.suppression for o in progress.series)
+    return f"{value_text(progress.unit, value)}{'*' if small else ''} ({period})"
+
+
+@plan_app.command("progress")
+def plan_progress(
+    plan: Annotated[
+        int | None, typer.Option("--plan", help="one plan's id; default: every plan but drafts")
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="as the public sees it: small cells left out")
+    ] = False,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Each goal with its baseline, latest value, target and whether it is on track, computed
+    from published results; * marks a small cell the public does not see."""
+    from commontable.members import Role
+    from commontable.plans import goals_with_progress
+    from commontable.plans.figures import share_text, value_text
+    from commontable.privacy.access import Principal
+
+    # Whoever runs commands holds the app DB itself, so they see what staff see.
+    reader = None if public else Principal(0, frozenset({Role.STAFF}), "the command line")
+    table = Table(title="Goals and their progress")
+    columns = ("plan", "goal", "measure", "for", "baseline", "latest", "target", "of the way")
+    for column in (*columns, "status"):
+        table.add_column(column)
+    with _app_db(workspace) as session:
+        found = goals_with_progress(session, plan_id=plan, principal=reader)
+        for p in found:
+            status = str(p.status) + (" (within 95% CI)" if p.within_interval else "")
+            table.add_row(
+                f"{p.plan_id}: {p.plan_title}",
+                f"{p.goal_id}: {p.title}",
+                p.measure_id or f"{p.measure_title} (custom)",
+                p.scope.label,
+                _goal_figure(p, p.baseline_period, p.baseline),
+                _goal_figure(p, p.latest_period, p.latest),
+                f"{value_text(p.unit, p.target)} by {p.target_date}",
+                share_text(p.percent_of_way),
+                status,
+            )
+    if not found:
+        console.print("no goals yet: add them on a plan's page or with `commontable plan add-goal`")
+        return
+    console.print(table)
 
 
 # --- the web application and the audit log --------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     spark_warehouse_dir: str = Field(
         default="spark-warehouse",
         description="where Spark keeps the warehouse tables (relative to the workspace)",
+    )
+    report_min_reliability: float = Field(
+        default=0.7,
+        ge=0.0,
+        le=1.0,
+        description="the public report labels a result better or worse than the regional "
+        "average only at this reliability or above (Adams et al., NEJM 2010: 0.70)",
+    )
+    report_cost_sharing: Literal["statement6", "open"] = Field(
+        default="statement6",
+        description="price and cost figures in the public report: statement6 withholds those "
+        "outside the 1996 FTC/DOJ Statement 6 safety zone; open shows them all",
     )
 
     @classmethod

@@ -19,24 +19,29 @@ DECKS = Path(__file__).resolve().parents[3] / "shared" / "data" / "ecqm-2025" / 
 MEASURED = {
     "BreastCancerScreeningFHIR": (36, 41),
     "CervicalCancerScreeningFHIR": (19, 20),
+    "ChildhoodImmunizationStatusFHIR": (22, 22),
     "ColonCancerScreeningFHIR": (36, 41),
     "ControllingHighBloodPressureFHIR": (38, 42),
     "DiabetesGlycemicStatusAssessmentGreaterThan9PercentFHIR": (27, 30),
+    "PCSDepressionScreenAndFollowUpFHIR": (23, 24),
+    "StatinTherapyforthePreventionandTreatmentofCardiovascularDiseaseFHIR": (113, 126),
 }
+UNBUILT = "HIVScreeningFHIR"  # a deck of a measure the library does not have
 OFFICE_VISIT = "185463005"  # SNOMED CT "Visit out of hours", in the Office Visit value set
 MAMMOGRAM = "24606-6"  # LOINC MG Breast Screening, in the Mammography value set
 
 
-def _report(description: str, counts: dict[str, int]) -> dict[str, Any]:
+def _report(description: str, *groups: dict[str, int]) -> dict[str, Any]:
     populations = [
-        {"code": {"coding": [{"code": code}]}, "count": count} for code, count in counts.items()
+        [{"code": {"coding": [{"code": code}]}, "count": count} for code, count in counts.items()]
+        for counts in groups
     ]
     return {
         "resourceType": "MeasureReport",
         "id": "report",
         "extension": [{"url": DESCRIPTION_URL, "valueMarkdown": description}],
         "period": {"start": "2025-01-01", "end": "2025-12-31"},
-        "group": [{"population": populations}],
+        "group": [{"population": group} for group in populations],
     }
 
 
@@ -86,7 +91,7 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     deck = root / "BreastCancerScreeningFHIR"
     _patient(deck, "screened", "Mammogram in the MP", SCREENED, mammogram=True)
     _patient(deck, "not-screened", "No mammogram, expected met", SCREENED, mammogram=False)
-    unbuilt = root / "ChildhoodImmunizationStatusFHIR"
+    unbuilt = root / UNBUILT
     _patient(unbuilt, "anyone", "Not built", SCREENED, mammogram=False)
     return root
 
@@ -115,13 +120,21 @@ def test_populations_missing_from_the_report_are_not_compared(tmp_path: Path) ->
     ]
 
 
+def test_a_report_with_several_groups_is_compared_as_their_union(tmp_path: Path) -> None:
+    _patient(tmp_path, "p", "in the second group", SCREENED, False)
+    outside = dict.fromkeys(SCREENED, 0)
+    report = _report("in the second group", outside, SCREENED, outside)
+    next((tmp_path / "p").glob("MeasureReport-*.json")).write_text(json.dumps(report))
+    assert read_patient(tmp_path / "p").expected == SCREENED
+
+
 def test_cli_lists_failing_cases_with_their_description_and_exits_1(decks: Path) -> None:
     result = runner.invoke(app, ["measure", "check-ecqm", str(decks)], terminal_width=200)
     assert result.exit_code == 1, result.output
     assert "BreastCancerScreeningFHIR 1/2" in result.output
     assert "not-screened (No mammogram, expected met): numerator expected 1 got 0" in result.output
     assert "not read: 2 DeviceRequest" in result.output
-    assert "ChildhoodImmunizationStatusFHIR: not built yet" in result.output
+    assert f"{UNBUILT}: not built yet" in result.output
 
 
 def test_cli_exits_0_when_every_case_passes(tmp_path: Path) -> None:

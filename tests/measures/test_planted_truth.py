@@ -173,7 +173,11 @@ def test_the_run_reports_every_measure_for_the_whole_collaborative(
     _, _, run = region
     reported = {r["measure_id"]: r["status"] for r in run.collaborative}
     assert reported == dict.fromkeys(
-        ["CMS125", "CMS122", "CMS165", "CMS130", "CMS124", "ED-VISITS", "IP-ADMISSIONS"],
+        ["CMS125", "CMS122", "CMS165", "CMS130", "CMS124", "CMS2", "CMS347", "CMS117"]
+        + ["ED-VISITS", "IP-ADMISSIONS"]
+        + ["HWR-30", "PQI-01", "PQI-05", "PQI-07", "PQI-08", "PQI-14", "PQI-15", "PQI-90"]
+        + ["FU7-DISCHARGE", "TCOC-PMPM", "COST-INPATIENT-PMPM", "COST-OUTPATIENT-PMPM"]
+        + ["COST-OFFICE-PMPM", "COST-ED-PMPM", "COST-PHARMACY-PMPM", "COST-OTHER-PMPM"],
         "reported",
     )
 

@@ -25,6 +25,13 @@ def _region() -> TinyRegion:
     region.visit("diabetic", "2025-09-01", "A")
     region.condition("diabetic", "E11.9", "2015-01-01")
     region.lab("diabetic", "2025-09-01", "4548-4", None)
+    region.medication("diabetic", "2025-09-01", "617311")  # a statin (CMS347)
+    region.observation("screened", "2025-03-01", "73832-8", value_code="428171000124102")  # CMS2
+    region.person("toddler", "2023-06-01")  # CMS117: DTaP doses, and a newborn injection
+    region.visit("toddler", "2025-03-01", "B")
+    for when in ("2023-08-01", "2023-10-01", "2023-12-01", "2024-09-01"):
+        region.immunization("toddler", when, "20")
+    region.procedure("toddler", "2023-06-01", "3E0234Z", "icd-10-pcs")
     region.person("hypertensive", "1950-07-01", sex="male", covered=False)
     region.coverage("hypertensive", "2025-03-01", None, "Beta Care", "medicaid")
     region.visit("hypertensive", "2025-02-01", "C")
@@ -36,6 +43,12 @@ def _region() -> TinyRegion:
     region.claim("hypertensive", "2025-11-01", **er)
     stay = {"claim_type": "institutional", "bill_type_code": "111"}
     region.claim("hypertensive", "2025-11-01", end="2025-11-04", **stay)
+    region.person("readmitted", "1948-09-15", sex="male")
+    region.visit("readmitted", "2025-01-15", "A")
+    region.stay("readmitted", "2025-03-01", "2025-03-04", diagnoses=("I50.9", "E11.9"))
+    region.claim("readmitted", "2025-03-08", hcpcs_code="99496")
+    region.stay("readmitted", "2025-03-20", "2025-03-23", hospital="R", procedures=("0SRC0J9",))
+    region.fill("readmitted", "2025-04-01", 12.34)
     return region
 
 

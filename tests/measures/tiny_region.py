@@ -24,6 +24,8 @@ CLINICIAN_NPI = {"A": "2000000001", "B": "2000000002"}
 CLINIC_ID = {"A": "ORG-CLIN-A", "B": "ORG-CLIN-B", "C": "ORG-CLIN-C"}
 GROUP_ID = "ORG-GRP-1"
 PLAN_ID = "ORG-PLAN-1"
+HOSPITAL_NPI = {"L": "3000000001", "R": "3000000002"}
+HOSPITAL_ID = {"L": "ORG-HOSP-L", "R": "ORG-HOSP-R"}
 PLAN_NAME = "Acme Health"
 YEAR = 2025
 
@@ -63,6 +65,8 @@ class TinyRegion:
         org.append(_org(CLINIC_ID["C"], "River Clinic C", "clinic", "ORG-GRP-2", CLINIC_NPI["C"]))
         org.append(_org(PLAN_ID, PLAN_NAME, "health plan", payer_type="commercial"))
         org.append(_org("ORG-PLAN-2", "Beta Care", "health plan", payer_type="medicaid"))
+        org.append(_org(HOSPITAL_ID["L"], "Lake Hospital", "hospital", npi=HOSPITAL_NPI["L"]))
+        org.append(_org(HOSPITAL_ID["R"], "River Hospital", "hospital", npi=HOSPITAL_NPI["R"]))
         for clinic, npi in CLINICIAN_NPI.items():
             self.rows["practitioner"].append(
                 {
@@ -206,6 +210,63 @@ class TinyRegion:
             )
         return claim_id
 
+    def fill(self, name: str, when: str, paid: float, ndc: str = "00093105801") -> None:
+        """A pharmacy claim at the plan: one prescription dispensed, and what the plan paid."""
+        self.rows["pharmacy_claim"].append(
+            {
+                "claim_id": self._next("RX"),
+                "claim_line_number": 1,
+                "person_id": member_id(name),
+                "payer": PLAN_NAME,
+                "dispensing_date": day(when),
+                "ndc_code": ndc,
+                "paid_amount": paid,
+                "data_source": PLAN,
+            }
+        )
+
+    def stay(
+        self,
+        name: str,
+        admitted: str,
+        discharged: str,
+        *,
+        diagnoses: tuple[str, ...] = ("J18.9",),
+        procedures: tuple[str, ...] = (),
+        hospital: str = "L",
+        disposition: str = "01",
+        **columns: Any,
+    ) -> str:
+        """An acute inpatient stay billed by a hospital (type of bill 111): its principal and
+        secondary diagnoses, ICD-10-PCS procedures and discharge status."""
+        claim_id = self.claim(
+            name,
+            admitted,
+            end=discharged,
+            diagnoses=diagnoses,
+            claim_type="institutional",
+            bill_type_code="111",
+            revenue_center_code="0120",
+            admission_date=day(admitted),
+            discharge_date=day(discharged),
+            discharge_disposition_code=disposition,
+            facility_npi=HOSPITAL_NPI[hospital],
+            billing_npi=HOSPITAL_NPI[hospital],
+            **columns,
+        )
+        for sequence, code in enumerate(procedures, start=1):
+            self.rows["claim_procedure"].append(
+                {
+                    "claim_id": claim_id,
+                    "person_id": member_id(name),
+                    "procedure_sequence": sequence,
+                    "procedure_code": code,
+                    "procedure_date": day(admitted),
+                    "data_source": PLAN,
+                }
+            )
+        return claim_id
+
     def condition(
         self,
         name: str,
@@ -296,6 +357,64 @@ class TinyRegion:
             }
         )
 
+    def not_done(self, name: str, when: str, code: str, reason: str) -> None:
+        """An observation recorded as not done (status cancelled), for a reason (SNOMED CT)."""
+        self.rows["observation"].append(
+            {
+                "observation_id": self._next("O"),
+                "person_id": chart_id(name),
+                "observation_date": day(when),
+                "observation_type": "survey",
+                "source_code_type": "loinc",
+                "source_code": code,
+                "status": "cancelled",
+                "reason_code": reason,
+                "data_source": CHART,
+            }
+        )
+
+    def medication(
+        self,
+        name: str,
+        when: str,
+        rxnorm: str,
+        *,
+        status: str = "active",
+        intent: str | None = "order",
+        reason: str | None = None,
+        days_supply: int | None = None,
+    ) -> None:
+        """A medication order in the chart (status not-done: ordered not to give)."""
+        self.rows["medication"].append(
+            {
+                "medication_id": self._next("M"),
+                "person_id": chart_id(name),
+                "prescribing_date": day(when),
+                "source_code_type": "rxnorm",
+                "source_code": rxnorm,
+                "rxnorm_code": rxnorm,
+                "status": status,
+                "intent": intent,
+                "reason_code": reason,
+                "days_supply": days_supply,
+                "data_source": CHART,
+            }
+        )
+
+    def immunization(self, name: str, when: str, cvx: str, status: str = "completed") -> None:
+        """A vaccine given (CVX), in the chart."""
+        self.rows["immunization"].append(
+            {
+                "immunization_id": self._next("I"),
+                "person_id": chart_id(name),
+                "source_code_type": "cvx",
+                "source_code": cvx,
+                "status": status,
+                "occurrence_date": day(when),
+                "data_source": CHART,
+            }
+        )
+
     def write(self, warehouse: Warehouse) -> None:
         """Append the source rows (one submission) and replace the identity tables.
 
@@ -381,7 +500,17 @@ class Outcome:
 
     def __init__(self, patients: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
         self.patients = {(r["person_id"].removeprefix("P-"), r["measure_id"]): r for r in patients}
+        self.rows = patients
         self.results = results
+
+    def events(self, name: str, measure: str) -> list[dict[str, Any]]:
+        """The person's rows of a measure counted per event (index stays), by event date."""
+        mine = [
+            r
+            for r in self.rows
+            if (r["person_id"].removeprefix("P-"), r["measure_id"]) == (name, measure)
+        ]
+        return sorted(mine, key=lambda r: r["event_date"])
 
     def flags(self, name: str, measure: str) -> dict[str, Any] | None:
         """The person's row of a measure, or None when outside its initial population."""

@@ -129,3 +129,16 @@ def test_the_app_db_commands_are_sub_commands() -> None:
 @pytest.mark.parametrize("command", SUB_COMMANDS)
 def test_every_sub_command_has_a_readme_section(command: str) -> None:
     assert f"### `commontable {command}" in README
+
+
+def test_adding_from_the_command_line_is_audited(ct: Run, app_db: AppDatabase) -> None:
+    from commontable.privacy.audit import AuditAction, entries
+
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    ct(*ADD_ADA, "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    with transaction(app_db.engine) as session:
+        actions = [(e.action, e.target) for e in entries(session)]
+    assert actions == [
+        (AuditAction.ADD_ORGANIZATION, "Cascade Health Plan"),
+        (AuditAction.ADD_PERSON, "ada@cascade.example"),
+    ]

@@ -369,6 +369,44 @@ def test_medication_reference_to_a_missing_medication_is_reported(tmp_path: Path
     assert "gone" in reading.problems[0].reason
 
 
+def _order(**fields: Any) -> dict[str, Any]:
+    rxnorm = {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "617311"}
+    return {"resourceType": "MedicationRequest", "id": "m", "status": "active", "intent": "order",
+            "medicationCodeableConcept": {"coding": [rxnorm]}, "authoredOn": "2025-03-01",
+            "subject": {"reference": "Patient/p"}, **fields}  # fmt: skip
+
+
+def test_medication_request_keeps_its_intent_and_reason(tmp_path: Path) -> None:
+    why = {"coding": [{"system": "http://snomed.info/sct", "code": "22298006"}]}
+    order = _order(intent="plan", reasonCode=[why])
+    row = rows(read_fhir([write_ndjson(tmp_path, order)]), "medication")["MedicationRequest/m"]
+    assert (row["status"], row["intent"], row["reason_code"]) == ("active", "plan", "22298006")
+
+
+def test_medication_request_not_to_give_has_status_not_done_and_its_reason(
+    tmp_path: Path,
+) -> None:
+    contraindicated = {"coding": [{"system": "http://snomed.info/sct", "code": "183932001"}]}
+    order = _order(status="completed", doNotPerform=True, reasonCode=[contraindicated])
+    row = rows(read_fhir([write_ndjson(tmp_path, order)]), "medication")["MedicationRequest/m"]
+    assert (row["status"], row["reason_code"]) == ("not-done", "183932001")
+
+
+def test_observation_not_done_keeps_its_reason(tmp_path: Path) -> None:
+    declined = {"coding": [{"system": "http://snomed.info/sct", "code": "720834000"}]}
+    url = "http://hl7.org/fhir/us/qicore/StructureDefinition/qicore-notDoneReason"
+    screen = {"resourceType": "Observation", "id": "o", "status": "cancelled",
+              "extension": [{"url": url, "valueCodeableConcept": declined}],
+              "code": {"coding": [{"system": "http://loinc.org", "code": "73832-8"}]},
+              "subject": {"reference": "Patient/p"}, "issued": "2025-06-28T08:00:00Z"}  # fmt: skip
+    row = rows(read_fhir([write_ndjson(tmp_path, screen)]), "observation")["Observation/o"]
+    assert (row["status"], row["reason_code"], row["observation_date"]) == (
+        "cancelled",
+        "720834000",
+        "2025-06-28",
+    )
+
+
 def test_immunization_takes_cvx_date_status_and_lot(region: Reading) -> None:
     shot = rows(region, "immunization")["Immunization/imm1"]
     assert (shot["source_code_type"], shot["source_code"]) == ("cvx", "140")

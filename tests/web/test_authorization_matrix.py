@@ -33,6 +33,7 @@ PEOPLE = ROLES  # anyone signed in with a session
 STAFF = frozenset({"admin", "staff"})
 SUBMITTERS = STAFF | {"data_submitter"}
 REVIEWERS = STAFF | {"analyst"}  # patient-level demographics of the match review queue
+REPRESENTATIVES = frozenset({"admin", "member_representative"})  # votes and Delphi ratings
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,53 @@ MATRIX: dict[str, Expect] = {
     "results.scorecard": same(PEOPLE),
     "api.results": same(PEOPLE | {TOKEN}),
     "api.results_catalog": same(PEOPLE | {TOKEN}),
+    "report.site": same(EVERYONE),  # the public report: published aggregates only
+    "decisions.motions": same(PEOPLE),
+    "decisions.motion": same(PEOPLE),
+    "decisions.log": same(PEOPLE),
+    "decisions.create": same(STAFF),
+    "decisions.open": same(STAFF),
+    "decisions.close": same(STAFF),
+    "decisions.link": same(STAFF),
+    "decisions.settings": same(STAFF),
+    "decisions.vote": same(REPRESENTATIVES),
+    "decisions.conflict": same(REPRESENTATIVES),
+    "api.motions": same(PEOPLE),
+    "api.motion": same(PEOPLE),
+    "api.decisions": same(PEOPLE),
+    "api.vote": same(REPRESENTATIVES),
+    "delphi.studies": same(PEOPLE),
+    "delphi.study": same(PEOPLE),
+    "delphi.results": same(PEOPLE),
+    "delphi.create": same(STAFF),
+    "delphi.add_item": same(STAFF),
+    "delphi.add_panelist": same(STAFF),
+    "delphi.open_round": same(STAFF),
+    "delphi.close_round": same(STAFF),
+    "delphi.rate_form": same(REPRESENTATIVES),
+    "delphi.rate": same(REPRESENTATIVES),
+    "api.delphi_studies": same(PEOPLE),
+    "api.delphi_study": same(PEOPLE),
+    "api.delphi_results": same(PEOPLE),
+    "api.delphi_rate": same(REPRESENTATIVES),
+    "plans.list": same(PEOPLE),
+    "plans.plan": same(PEOPLE),
+    "plans.goal": same(PEOPLE),
+    "plans.initiative": same(PEOPLE),
+    "plans.of_organization": same(PEOPLE),
+    "plans.create": same(STAFF),
+    "plans.set_status": same(STAFF),
+    "plans.add_area": same(STAFF),
+    "plans.add_goal": same(STAFF),
+    "plans.enter_value": same(STAFF),
+    "plans.add_initiative": same(STAFF),
+    "plans.add_commitment": same(STAFF),
+    "plans.add_cycle": same(STAFF),
+    "plans.update_cycle": same(STAFF),
+    # a commitment's status: its own organization's representatives, and staff
+    "plans.commitment_status": Expect(STAFF | {"member_representative"}, STAFF),
+    "api.plans": same(PEOPLE | {TOKEN}),
+    "api.plan": same(PEOPLE | {TOKEN}),
 }
 
 
@@ -136,6 +184,16 @@ def _path_for(template: str, region: Region, whose: str) -> str:
         "token_id": region.own_token_id if own else region.other_token_id,
         "collaborative_id": region.network.id,
         "role": "viewer",
+        # governance's things need no owner: a missing one answers 404 once the gate admits
+        "motion_id": 999_999,
+        "study_id": 999_999,
+        "number": 1,
+        # plans' things likewise (a commitment's organization is in its path)
+        "plan_id": 999_999,
+        "goal_id": 999_999,
+        "initiative_id": 999_999,
+        "cycle_id": 999_999,
+        "commitment_id": 999_999,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 

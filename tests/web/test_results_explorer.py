@@ -163,3 +163,13 @@ def test_the_organization_page_loads_its_scorecard(
     signed_in(client, app_db, region.people[Role.VIEWER])
     text = client.get(f"/organizations/{region.own.id}").text
     assert f'hx-get="/organizations/{region.own.id}/scorecard"' in text
+
+
+@pytest.mark.usefixtures("published")
+def test_the_home_page_shows_the_collaboratives_latest_results(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = client.get("/").text
+    assert "How the collaborative is doing, 2025" in text
+    assert "50.0%" in text  # the collaborative's 200 of 400

@@ -8,6 +8,8 @@
 * Medical group: the attributed clinic's parent organization on the collaborative's roster.
 * Health plan and payer type: the eligibility span covering the last day of the period.
 * County and ZIP: the person's ZIP code, and the county members' records give for that ZIP.
+* Hospital (per event, for measures counting stays): the roster's hospital whose NPI is the
+  stay's facility NPI (or, when the claim gives none, its billing NPI).
 
 A visit's clinic is the clinic whose NPI billed it or hosted it (organization roster), else the
 clinic of the clinician who saw the patient (practitioner roster's practice affiliation).
@@ -39,6 +41,7 @@ PRIMARY_CARE_VISITS: tuple[CodeList, ...] = tuple(
 )
 CLINIC_TYPE = "clinic"
 HEALTH_PLAN_TYPE = "health plan"
+HOSPITAL_TYPE = "hospital"
 COUNTY_SUFFIX = "(?i) +county$"  # " County"; a space, not \s, which Spark reads as "s"
 
 
@@ -110,6 +113,13 @@ def clinic_attribution(records: Records) -> ir.Table:
     groups = clinics(records).select(_clinic="organization_id", medical_group="medical_group")
     joined = chosen.left_join(groups, chosen.clinic == groups._clinic)
     return joined.select("person_id", "clinic", "medical_group")
+
+
+def hospital_of_npi(records: Records) -> ir.Table:
+    """npi -> hospital (organization_id): the roster's hospitals by their organization NPI."""
+    roster = records.roster
+    found = roster.filter((roster.organization_type == HOSPITAL_TYPE) & roster.npi.notnull())
+    return found.group_by("npi").aggregate(hospital=found.organization_id.min())
 
 
 def plan_attribution(records: Records) -> ir.Table:

@@ -6,8 +6,14 @@ into per-patient flags and aggregates them, so no measure does its own counting:
 
 * proportion: `initial_population`, `denominator` (default: the initial population),
   `denominator_exclusion`, `denominator_exception`, `numerator` return the people in each.
-* rate per 1,000: `initial_population` returns person_id and `member_years` (exposure, one row
-  per person); `numerator` returns one row per event (person_id), counted by the engine.
+  A measure counted per event (`unit=EVENT`, e.g. index stays of a readmission measure) returns
+  an `event_id` column too; its initial population also gives `event_date` and `facility_npi`,
+  the NPI the engine attributes the event's hospital from.
+* rate per 1,000 or per 100,000: `initial_population` returns person_id and `member_years`
+  (exposure, one row per person); `numerator` returns one row per event (person_id), counted by
+  the engine.
+* cost: `initial_population` returns person_id and `member_months`; `numerator` returns
+  person_id and `paid_amount`, one row per payment, summed by the engine (rate: paid PMPM).
 """
 
 from __future__ import annotations
@@ -22,17 +28,39 @@ from commontable.measures.records import Records
 
 PROPORTION = "proportion"
 RATE_PER_1000 = "rate per 1,000"
-TYPES = (PROPORTION, RATE_PER_1000)
+RATE_PER_100000 = "rate per 100,000"
+COST = "cost PMPM"
+TYPES = (PROPORTION, RATE_PER_1000, RATE_PER_100000, COST)
 PER = 1_000  # events per 1,000 member-years
+# Events per this many member-years, by type (AHRQ PQIs: per 100,000 population).
+PER_TYPE = {RATE_PER_1000: PER, RATE_PER_100000: 100_000}
+
+PERSON = "person"
+EVENT = "event"
+UNITS = (PERSON, EVENT)
 
 COLLABORATIVE = "collaborative"
 CLINIC = "clinic"
 MEDICAL_GROUP = "medical_group"
 HEALTH_PLAN = "health_plan"
 COUNTY = "county"
-ENTITY_TYPES = (COLLABORATIVE, CLINIC, MEDICAL_GROUP, HEALTH_PLAN, COUNTY)
+HOSPITAL = "hospital"
+ENTITY_TYPES = (COLLABORATIVE, CLINIC, MEDICAL_GROUP, HEALTH_PLAN, COUNTY, HOSPITAL)
 
 Population = Callable[[Records], ir.Table]
+
+
+@dataclass(frozen=True)
+class RiskAdjustment:
+    """Indirect standardisation: a logistic model of the numerator on each event's risk factors.
+
+    `factors` returns event_id and the predictor columns; `numeric` enter the model as numbers
+    (0/1 for a condition category), `categorical` one-hot against their most frequent level.
+    """
+
+    factors: Population
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,7 +72,7 @@ class Measure:
     steward: str
     version: str
     source: str  # where the specification is published
-    type: str  # PROPORTION or RATE_PER_1000
+    type: str  # one of TYPES
     higher_is_better: bool
     codes: tuple[CodeList, ...]
     initial_population: Population
@@ -54,6 +82,8 @@ class Measure:
     denominator_exception: Population | None = None
     # Entity types with results besides the whole collaborative, which every measure has.
     reports: tuple[str, ...] = (CLINIC, MEDICAL_GROUP, HEALTH_PLAN, COUNTY)
+    unit: str = PERSON  # what the denominator counts: people, or events (a proportion only)
+    risk_adjustment: RiskAdjustment | None = None  # expected numerators (a proportion only)
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -61,7 +91,27 @@ class Measure:
         unknown = set(self.reports) - set(ENTITY_TYPES)
         if unknown:
             raise ValueError(f"measure {self.id}: unknown entity types {sorted(unknown)}")
+        if self.unit not in UNITS:
+            raise ValueError(f"measure {self.id}: unit {self.unit!r} is not one of {UNITS}")
+        if self.type != PROPORTION and (self.unit == EVENT or self.risk_adjustment):
+            raise ValueError(f"measure {self.id}: only a proportion counts events or is adjusted")
+        if HOSPITAL in self.reports and self.unit != EVENT:
+            raise ValueError(f"measure {self.id}: only events (stays) have a hospital")
 
     @property
     def is_rate(self) -> bool:
-        return self.type == RATE_PER_1000
+        """A rate of events over member-years (per 1,000 or per 100,000)."""
+        return self.type in PER_TYPE
+
+    @property
+    def is_cost(self) -> bool:
+        return self.type == COST
+
+    @property
+    def per(self) -> int:
+        """The member-years a rate is expressed per (1 for other types)."""
+        return PER_TYPE.get(self.type, 1)
+
+    @property
+    def per_event(self) -> bool:
+        return self.unit == EVENT

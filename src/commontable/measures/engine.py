@@ -1,7 +1,8 @@
 """`commontable measure run`: every measure of a period, patient rows then results, in one go.
 
 Writes the derived tables `measure_patient` and `measure_result`. A run replaces the rows of
-its period and measures and keeps every other period's (and measure's) rows.
+its period and measures and keeps every other period's (and measure's) rows. A risk-adjusted
+measure's rows get their expected probabilities (adjustment.py) before they are counted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from commontable.measures.adjustment import with_expected
 from commontable.measures.attribution import PRIMARY_CARE_VISITS
 from commontable.measures.codes import CodeList
 from commontable.measures.definition import COLLABORATIVE, Measure
@@ -104,7 +106,11 @@ def run_measures(
         rows = []
         for done, measure in enumerate(measures, start=2):
             report(measure.id, done)
-            rows.append(computed(warehouse, patient_rows(measure, records, everyone), measure.id))
+            found = computed(warehouse, patient_rows(measure, records, everyone), measure.id)
+            if measure.risk_adjustment is not None:
+                adjusted = with_expected(found, measure, records)
+                found = computed(warehouse, adjusted, f"{measure.id} risk adjustment")
+            rows.append(found)
         patients = ibis.union(*rows, distinct=False)
         report("results", total - 2)
         counted = computed(warehouse, counts(patients), "results").to_pyarrow()

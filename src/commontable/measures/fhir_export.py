@@ -23,7 +23,7 @@ import orjson
 import pyarrow as pa
 
 from commontable.errors import UserError
-from commontable.measures.definition import PROPORTION, Measure
+from commontable.measures.definition import PERSON, PROPORTION, Measure
 from commontable.measures.library import select
 from commontable.measures.period import Period
 from commontable.warehouse import Warehouse
@@ -152,7 +152,8 @@ def summary_reports(
 def individual_reports(
     patients: Iterable[dict[str, Any]], measures: Sequence[Measure], period: Period, created: str
 ) -> Iterator[dict[str, Any]]:
-    """One individual MeasureReport per patient and measure from per-patient counts."""
+    """One individual MeasureReport per patient and measure from per-patient counts (a measure
+    counted per event, such as readmissions, counts each of the patient's events)."""
     by_id = {m.id: m for m in measures}
     for row in patients:
         measure = by_id[row["measure_id"]]
@@ -161,7 +162,8 @@ def individual_reports(
             "subject": {"identifier": {"system": PERSON_SYSTEM, "value": row["person_id"]}},
             "group": [{"population": _populations(row)}],
         }
-        if measure.type == PROPORTION and row["denominator"] and not row["excluded"]:
+        scored_alone = measure.type == PROPORTION and measure.unit == PERSON
+        if scored_alone and row["denominator"] and not row["excluded"]:
             report["group"][0]["measureScore"] = {"value": 1.0 if row["numerator"] else 0.0}
         yield report
 

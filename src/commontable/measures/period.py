@@ -71,3 +71,16 @@ def during(when: ir.DateValue, first: date, last: date) -> ir.BooleanValue:
 def prevalent(start: ir.DateValue, end: ir.DateValue, first: date, last: date) -> ir.BooleanValue:
     """A condition's prevalence shares a day with [first, last] (null start: since ever)."""
     return (start.isnull() | (start <= day(last))) & (end.isnull() | (end >= day(first)))
+
+
+def age_on(birth_date: ir.DateValue, when: ir.DateValue) -> ir.IntegerValue:
+    """`age_at` for a date column: age in whole years on each row's date (e.g. an admission)."""
+    before_birthday = (birth_date.month() > when.month()) | (
+        (birth_date.month() == when.month()) & (birth_date.day() > when.day())
+    )
+    return (when.year() - birth_date.year() - before_birthday.cast("int64")).cast("int64")
+
+
+def days_after(when: ir.DateValue, days: int) -> ir.DateValue:
+    """The date `days` days after a date column (before it when negative)."""
+    return when + ibis.interval(days=days)

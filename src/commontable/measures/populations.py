@@ -1,10 +1,11 @@
-"""One row per patient and measure: population flags, attributed entities and strata.
+"""One row per patient (or counted event) and measure: population flags, entities and strata.
 
 The engine composes a measure's population functions here. Proportion measures follow the
 eCQM proportion scoring (CMS eCQM Logic and Implementation Guidance, "Proportion"): the
 denominator lies within the initial population; exclusions within the denominator; the numerator
 is only counted for denominator patients not excluded; exceptions only for those not in the
-numerator. The performance denominator is denominator - exclusions - exceptions.
+numerator. The performance denominator is denominator - exclusions - exceptions. A measure
+counted per event (an index stay) applies the same rules to each event, keyed by `event_id`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,23 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.attribution import attribution
+from commontable.measures.attribution import attribution, hospital_of_npi
 from commontable.measures.definition import Measure
 from commontable.measures.records import Records
 from commontable.measures.strata import demographics, text
 
 ENTITY_COLUMNS = ("clinic", "medical_group", "health_plan", "county", "zip_code")
 STRATUM_COLUMNS = ("age_band", "sex", "race", "ethnicity", "payer_type")
+EVENT_COLUMNS = ("event_id", "event_date", "facility_npi")
+# The flags every measure's rows carry, whatever its type.
+FLAG_COLUMNS = (
+    "initial_population",
+    "denominator",
+    "denominator_exclusion",
+    "denominator_exception",
+    "numerator",
+    "numerator_count",
+)
 
 
 def people(records: Records) -> ir.Table:
@@ -37,37 +48,57 @@ def people(records: Records) -> ir.Table:
     )
 
 
-def _member(people_in: ir.Table, base: ir.Table) -> ir.BooleanValue:
-    return base.person_id.isin(people_in.person_id)
+def _no_event() -> dict[str, ir.Value]:
+    return {
+        "event_id": ibis.null("string"),
+        "event_date": ibis.null("date"),
+        "facility_npi": ibis.null("string"),
+    }
+
+
+def _no_amounts() -> dict[str, ir.Value]:
+    return {
+        "member_years": ibis.null("float64"),
+        "member_months": ibis.null("float64"),
+        "paid_amount": ibis.null("float64"),
+    }
 
 
 def proportion_rows(measure: Measure, records: Records) -> ir.Table:
-    """person_id and the five population flags of a proportion measure."""
-    base = measure.initial_population(records).select("person_id").distinct()
+    """person_id (and event), with the five population flags of a proportion measure."""
+    key = "event_id" if measure.per_event else "person_id"
+    found = measure.initial_population(records)
+    if measure.per_event:
+        base = found.select("person_id", *EVENT_COLUMNS).distinct()
+    else:
+        base = found.select("person_id").distinct().mutate(**_no_event())
+
+    def member(population: ir.Table) -> ir.BooleanValue:
+        return base[key].isin(population[key])
+
     false = ibis.literal(False)
     in_denominator = (
-        _member(measure.denominator(records), base) if measure.denominator else ibis.literal(True)
+        member(measure.denominator(records)) if measure.denominator else ibis.literal(True)
     )
     excluded = in_denominator & (
-        _member(measure.denominator_exclusion(records), base)
-        if measure.denominator_exclusion
-        else false
+        member(measure.denominator_exclusion(records)) if measure.denominator_exclusion else false
     )
-    met = in_denominator & ~excluded & _member(measure.numerator(records), base)
+    met = in_denominator & ~excluded & member(measure.numerator(records))
     excepted = (
-        in_denominator & ~excluded & ~met & _member(measure.denominator_exception(records), base)
+        in_denominator & ~excluded & ~met & member(measure.denominator_exception(records))
         if measure.denominator_exception
         else false
     )
     return base.select(
         "person_id",
+        *EVENT_COLUMNS,
         initial_population=ibis.literal(True),
         denominator=in_denominator,
         denominator_exclusion=excluded,
         denominator_exception=excepted,
         numerator=met,
         numerator_count=met.cast("int64"),
-        member_years=ibis.null("float64"),
+        **_no_amounts(),
     )
 
 
@@ -80,7 +111,7 @@ def rate_rows(measure: Measure, records: Records) -> ir.Table:
     counted = events.group_by(_person=events.person_id).aggregate(_events=events.count())
     joined = exposure.left_join(counted, exposure.person_id == counted._person)
     count = joined._events.fill_null(0).cast("int64")
-    return joined.select(
+    flags = joined.select(
         "person_id",
         initial_population=ibis.literal(True),
         denominator=ibis.literal(True),
@@ -89,25 +120,72 @@ def rate_rows(measure: Measure, records: Records) -> ir.Table:
         numerator=count > 0,
         numerator_count=count,
         member_years="member_years",
+        member_months=ibis.null("float64"),
+        paid_amount=ibis.null("float64"),
     )
+    # Added on top of the join (a literal column inside it cannot be joined on later).
+    return flags.mutate(**_no_event())
+
+
+def cost_rows(measure: Measure, records: Records) -> ir.Table:
+    """person_id with exposure (member-months) and paid amount of a cost measure.
+
+    Payments are summed as decimals and only then made floats, so every engine gets the same
+    cents; a member without a payment counts with 0 (the numerator flags those with any).
+    """
+    exposure = measure.initial_population(records)
+    exposure = exposure.group_by("person_id").aggregate(member_months=exposure.member_months.max())
+    exposure = exposure.filter(exposure.member_months > 0)
+    paid = measure.numerator(records)
+    summed = paid.group_by(_person=paid.person_id).aggregate(
+        _paid=paid.paid_amount.cast("decimal(18, 2)").sum()
+    )
+    joined = exposure.left_join(summed, exposure.person_id == summed._person)
+    amount = joined._paid.cast("float64").fill_null(0.0)
+    flags = joined.select(
+        "person_id",
+        initial_population=ibis.literal(True),
+        denominator=ibis.literal(True),
+        denominator_exclusion=ibis.literal(False),
+        denominator_exception=ibis.literal(False),
+        numerator=amount > 0,
+        numerator_count=(amount > 0).cast("int64"),
+        member_years=ibis.null("float64"),
+        member_months="member_months",
+        paid_amount=amount,
+    )
+    return flags.mutate(**_no_event())
+
+
+def flag_rows(measure: Measure, records: Records) -> ir.Table:
+    """A measure's flags and amounts by its type (see definition.py)."""
+    if measure.is_rate:
+        return rate_rows(measure, records)
+    if measure.is_cost:
+        return cost_rows(measure, records)
+    return proportion_rows(measure, records)
 
 
 def patient_rows(measure: Measure, records: Records, everyone: ir.Table) -> ir.Table:
-    """A measure's `measure_patient` rows for the run's period."""
-    flags = rate_rows(measure, records) if measure.is_rate else proportion_rows(measure, records)
+    """A measure's `measure_patient` rows for the run's period (`expected` left null)."""
+    flags = flag_rows(measure, records)
     who = everyone.rename(_person="person_id")
-    joined = flags.left_join(who, flags.person_id == who._person)
+    hospitals = hospital_of_npi(records).rename(_npi="npi")
+    joined = flags.left_join(hospitals, [("facility_npi", "_npi")]).left_join(
+        who, [("person_id", "_person")]
+    )
     return joined.select(
         "person_id",
         measure_id=ibis.literal(measure.id),
         period=ibis.literal(records.period.year, "int64"),
-        initial_population="initial_population",
-        denominator="denominator",
-        denominator_exclusion="denominator_exclusion",
-        denominator_exception="denominator_exception",
-        numerator="numerator",
-        numerator_count="numerator_count",
+        **{c: c for c in FLAG_COLUMNS},
         member_years="member_years",
         **{c: c for c in ENTITY_COLUMNS},
         **{c: c for c in STRATUM_COLUMNS},
+        event_id="event_id",
+        event_date="event_date",
+        hospital="hospital",
+        expected=ibis.null("float64"),
+        member_months="member_months",
+        paid_amount="paid_amount",
     )

@@ -12,14 +12,19 @@ matched (column `codelist`), computed once and shared by every measure of the ru
   (`start_date` null: since an unknown date; `end_date` null: still going).
 * `services`: encounters, procedures and claim lines (CPT/HCPCS, ICD-10-PCS), `start_date` to
   `end_date`, with the clinician and organization NPIs and discharge disposition.
-* `results`: laboratory results and observations, with `value`, `value_code` and `kind`.
-* `medications`: orders, `start_date` to `end_date` (prescribing date plus days supply).
+* `results`: laboratory results and observations, with `value`, `value_code`, `value_text` (the
+  result as reported, e.g. a boolean's "true") and `kind`.
+* `medications`: orders, `start_date` to `end_date` (prescribing date plus days supply), with
+  `status`, `intent` and `reason_code`.
+* `immunizations`: vaccines given (status completed), on `date`.
+* `not_done`: observations and orders recorded as not done (QI-Core ObservationNotDone,
+  MedicationNotRequested), `kind` observation or medication, on `date`, with `reason_code`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -33,6 +38,11 @@ from commontable.warehouse import Warehouse
 # corrected; procedures when completed. A source that sends no status is taken as done.
 RESULT_DONE = ("final", "amended", "corrected")
 PROCEDURE_DONE = ("completed",)
+# Status.cql isImmunizationAdministered: completed.
+IMMUNIZATION_DONE = ("completed",)
+# Negation (QI-Core 4.1.1): ObservationNotDone has status cancelled; the FHIR reader gives a
+# MedicationRequest with doNotPerform the status not-done.
+OBSERVATION_NOT_DONE, MEDICATION_NOT_DONE = "cancelled", "not-done"
 # QICoreCommon.prevalenceInterval (CMS eCQM 2025): these clinical statuses keep a condition open
 # to its abatement (or for ever); others end at the abatement, or are known only at onset.
 CONDITION_OPEN = ("active", "recurrence", "relapse")
@@ -71,12 +81,29 @@ class Records:
     services: ir.Table
     results: ir.Table
     medications: ir.Table
+    immunizations: ir.Table
+    not_done: ir.Table
     encounters: ir.Table
     claims: ir.Table
     coverage: ir.Table
     roster: ir.Table
     practitioners: ir.Table
     places: ir.Table
+    # Claims as sent, keyed (not coded): diagnoses and ICD-10-PCS procedures with their claim's
+    # id and sequence, and pharmacy claims; read by the claims-based measures.
+    claim_diagnoses: ir.Table | None = None
+    claim_procedures: ir.Table | None = None
+    pharmacy_claims: ir.Table | None = None
+    # How a table shared by several measures is kept once per run (the engine's `computed`).
+    keep: Callable[[ir.Table, str], ir.Table] | None = field(default=None, repr=False)
+    _shared: dict[str, ir.Table] = field(default_factory=dict, repr=False)
+
+    def shared(self, name: str, build: Callable[[Records], ir.Table]) -> ir.Table:
+        """A table several measures read (e.g. inpatient stays), built once per run."""
+        if name not in self._shared:
+            table = build(self)
+            self._shared[name] = self.keep(table, name) if self.keep else table
+        return self._shared[name]
 
     def conditions_in(self, *lists: CodeList) -> ir.Table:
         return _in(self.conditions, lists)
@@ -89,6 +116,12 @@ class Records:
 
     def medications_in(self, *lists: CodeList) -> ir.Table:
         return _in(self.medications, lists)
+
+    def immunizations_in(self, *lists: CodeList) -> ir.Table:
+        return _in(self.immunizations, lists)
+
+    def not_done_in(self, *lists: CodeList) -> ir.Table:
+        return _in(self.not_done, lists)
 
 
 def _in(table: ir.Table, lists: tuple[CodeList, ...]) -> ir.Table:
@@ -254,6 +287,7 @@ def _results(warehouse: Warehouse, concepts: ir.Table, crosswalk: ir.Table) -> i
         date=lab.collection_date.fill_null(lab.result_date),
         value=lab.result_numeric.cast("float64"),
         value_code=ibis.null("string"),
+        value_text=lab.result,
         kind=ibis.literal("laboratory"),
         status=lab.status,
     )
@@ -267,6 +301,7 @@ def _results(warehouse: Warehouse, concepts: ir.Table, crosswalk: ir.Table) -> i
         date=obs.observation_date,
         value=obs.result_numeric.cast("float64"),
         value_code=obs.result_code,
+        value_text=obs.result,
         kind=obs.observation_type,
         status=obs.status,
     )
@@ -291,7 +326,50 @@ def _medications(warehouse: Warehouse, concepts: ir.Table, crosswalk: ir.Table) 
             start,
         ),
         status=med.status.lower(),
+        intent=med.intent.lower(),
+        reason_code=med.reason_code,
     )
+    return keyed(_coded(rows, concepts), crosswalk)
+
+
+def _immunizations(warehouse: Warehouse, concepts: ir.Table, crosswalk: ir.Table) -> ir.Table:
+    shot = warehouse.table("immunization")
+    given = shot.filter(shot.status.isnull() | shot.status.lower().isin(IMMUNIZATION_DONE))
+    rows = given.select(
+        "data_source",
+        "person_id",
+        system=given.source_code_type,
+        code=given.source_code,
+        date=given.occurrence_date,
+    )
+    return keyed(_coded(rows, concepts), crosswalk)
+
+
+def _not_done(warehouse: Warehouse, concepts: ir.Table, crosswalk: ir.Table) -> ir.Table:
+    obs = warehouse.table("observation")
+    obs = obs.filter(obs.status.lower() == OBSERVATION_NOT_DONE)
+    observations = obs.select(
+        "data_source",
+        "person_id",
+        system=obs.source_code_type,
+        code=obs.source_code,
+        kind=ibis.literal("observation"),
+        date=obs.observation_date,
+        reason_code=obs.reason_code,
+    )
+    med = warehouse.table("medication")
+    med = med.filter(med.status.lower() == MEDICATION_NOT_DONE)
+    by_rxnorm = med.rxnorm_code.notnull()
+    orders = med.select(
+        "data_source",
+        "person_id",
+        system=ibis.ifelse(by_rxnorm, "rxnorm", med.source_code_type),
+        code=ibis.ifelse(by_rxnorm, med.rxnorm_code, med.source_code),
+        kind=ibis.literal("medication"),
+        date=med.prescribing_date,
+        reason_code=med.reason_code,
+    )
+    rows = ibis.union(observations, orders)
     return keyed(_coded(rows, concepts), crosswalk)
 
 
@@ -315,6 +393,8 @@ def read_records(
         ("services", _services),
         ("results", _results),
         ("medications", _medications),
+        ("immunizations", _immunizations),
+        ("not_done", _not_done),
     ):
         say(f"reading {name}")
         tables[name] = computed(warehouse, build(warehouse, concepts, crosswalk), f"reading {name}")
@@ -327,6 +407,10 @@ def read_records(
         roster=warehouse.table("organization"),
         practitioners=warehouse.table("practitioner"),
         places=_places(warehouse),
+        claim_diagnoses=keyed(warehouse.table("claim_diagnosis"), crosswalk),
+        claim_procedures=keyed(warehouse.table("claim_procedure"), crosswalk),
+        pharmacy_claims=keyed(warehouse.table("pharmacy_claim"), crosswalk),
+        keep=lambda table, name: computed(warehouse, table, name),
         **tables,
     )
 

@@ -129,6 +129,18 @@ OWN_ORGANIZATION_OF_SUBMISSION = Rule(
     about=About.SUBMISSION,
 )
 
+# Votes and Delphi ratings. Governance then enforces one organization, one vote: only for the
+# member organization the person represents, and only if it is not recused.
+REPRESENTATIVES = Rule("a member representative", anywhere=frozenset({Role.MEMBER_REPRESENTATIVE}))
+
+# A commitment's status: the committed organization's representatives report it; staff too.
+COMMITMENT_REPORTERS = Rule(
+    "the organization's member representatives, staff or admin",
+    anywhere=frozenset({Role.STAFF}),
+    own_organization=frozenset({Role.MEMBER_REPRESENTATIVE}),
+    about=About.ORGANIZATION,
+)
+
 # Every route, by name. Quarantined rows are patient-level: only the submitting organization's
 # data submitters, and the collaborative's staff, see them.
 POLICY: dict[str, Rule] = {
@@ -172,6 +184,56 @@ POLICY: dict[str, Rule] = {
     "results.scorecard": SIGNED_IN,
     "api.results": SIGNED_IN.for_systems(),
     "api.results_catalog": SIGNED_IN.for_systems(),
+    # the public report: a static site of published aggregates only (suppressed, checked)
+    "report.site": ANYONE,
+    # governance: decisions (representatives vote; staff put, open and close motions)
+    "decisions.motions": SIGNED_IN,
+    "decisions.motion": SIGNED_IN,
+    "decisions.log": SIGNED_IN,
+    "decisions.create": STAFF,
+    "decisions.open": STAFF,
+    "decisions.close": STAFF,
+    "decisions.link": STAFF,
+    "decisions.settings": STAFF,
+    "decisions.vote": REPRESENTATIVES,
+    "decisions.conflict": REPRESENTATIVES,
+    "api.motions": SIGNED_IN,
+    "api.motion": SIGNED_IN,
+    "api.decisions": SIGNED_IN,
+    "api.vote": REPRESENTATIVES,
+    # governance: Delphi studies (panelists rate; staff run the study; results are aggregates)
+    "delphi.studies": SIGNED_IN,
+    "delphi.study": SIGNED_IN,
+    "delphi.results": SIGNED_IN,
+    "delphi.create": STAFF,
+    "delphi.add_item": STAFF,
+    "delphi.add_panelist": STAFF,
+    "delphi.open_round": STAFF,
+    "delphi.close_round": STAFF,
+    "delphi.rate_form": REPRESENTATIVES,
+    "delphi.rate": REPRESENTATIVES,
+    "api.delphi_studies": SIGNED_IN,
+    "api.delphi_study": SIGNED_IN,
+    "api.delphi_results": SIGNED_IN,
+    "api.delphi_rate": REPRESENTATIVES,
+    # plans: the action plan (members look; staff plan; representatives report commitments)
+    "plans.list": SIGNED_IN,
+    "plans.plan": SIGNED_IN,
+    "plans.goal": SIGNED_IN,
+    "plans.initiative": SIGNED_IN,
+    "plans.of_organization": SIGNED_IN,
+    "plans.create": STAFF,
+    "plans.set_status": STAFF,
+    "plans.add_area": STAFF,
+    "plans.add_goal": STAFF,
+    "plans.enter_value": STAFF,
+    "plans.add_initiative": STAFF,
+    "plans.add_commitment": STAFF,
+    "plans.add_cycle": STAFF,
+    "plans.update_cycle": STAFF,
+    "plans.commitment_status": COMMITMENT_REPORTERS,
+    "api.plans": SIGNED_IN.for_systems(),
+    "api.plan": SIGNED_IN.for_systems(),
 }
 
 

@@ -39,6 +39,16 @@ STRATUM_TYPES = {
     "sdoh_risk": "Social risk",
 }
 SUPPRESSED = "suppressed"  # what a blanked cell's status reads
+# Figures of risk-adjusted and cost measures, blanked like the others when suppressed.
+ADJUSTED = (
+    "expected",
+    "oe_ratio",
+    "oe_low",
+    "oe_high",
+    "risk_standardised_rate",
+    "member_months",
+    "paid_amount",
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,13 @@ class Cell:
     status: str
     comparison: str | None
     suppression: str | None  # why it is suppressed in public; None: it is not
+    expected: float | None = None  # risk-adjusted measures
+    oe_ratio: float | None = None
+    oe_low: float | None = None
+    oe_high: float | None = None
+    risk_standardised_rate: float | None = None
+    member_months: float | None = None  # cost measures
+    paid_amount: float | None = None
 
     @property
     def blank(self) -> bool:
@@ -155,6 +172,7 @@ def _as_seen(row: PublishedResult, principal: Principal | None, family: frozense
         "ci_low": row.ci_low,
         "ci_high": row.ci_high,
         "reliability": row.reliability,
+        **{name: getattr(row, name) for name in ADJUSTED},
     }
     if not shown:
         figures = dict.fromkeys(figures)
@@ -269,3 +287,20 @@ def scorecard(
             )
         )
     return period, lines
+
+
+def headlines(
+    session: Session, principal: Principal | None
+) -> tuple[int | None, list[tuple[PublishedMeasure, Cell]]]:
+    """The whole collaborative's result of every measure in the latest published period."""
+    period = next(iter(periods(session)), None)
+    if period is None:
+        return None, []
+    found = []
+    for measure in measures(session):
+        whole = collaborative_cell(
+            session, Selection(measure.measure_id, period, "", ""), principal
+        )
+        if whole is not None:
+            found.append((measure, whole))
+    return period, found

@@ -84,6 +84,15 @@ class PublishedResult(Base):
     ci_low: Mapped[float | None] = mapped_column(Float)
     ci_high: Mapped[float | None] = mapped_column(Float)
     reliability: Mapped[float | None] = mapped_column(Float)
+    # Risk-adjusted measures (indirect standardisation): expected events, O/E with its 95%
+    # interval, and the risk-standardised rate; cost measures: member-months and paid dollars.
+    expected: Mapped[float | None] = mapped_column(Float)
+    oe_ratio: Mapped[float | None] = mapped_column(Float)
+    oe_low: Mapped[float | None] = mapped_column(Float)
+    oe_high: Mapped[float | None] = mapped_column(Float)
+    risk_standardised_rate: Mapped[float | None] = mapped_column(Float)
+    member_months: Mapped[float | None] = mapped_column(Float)
+    paid_amount: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20))  # reported | too few
     comparison: Mapped[str | None] = mapped_column(String(20))  # better | worse | average
     suppression: Mapped[str | None] = mapped_column(String(20))

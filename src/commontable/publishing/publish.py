@@ -38,6 +38,13 @@ COLUMNS = (
     "ci_low",
     "ci_high",
     "reliability",
+    "expected",
+    "oe_ratio",
+    "oe_low",
+    "oe_high",
+    "risk_standardised_rate",
+    "member_months",
+    "paid_amount",
     "status",
     "comparison",
 )

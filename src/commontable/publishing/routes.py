@@ -19,6 +19,7 @@ from commontable.publishing import explorer
 from commontable.publishing.explorer import Cell, Selection
 from commontable.publishing.models import PublishedMeasure
 from commontable.reports.charts import Point, interval_chart
+from commontable.reports.formatting import interval_text, rate_text
 
 pages = APIRouter(include_in_schema=False)
 bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
@@ -33,16 +34,6 @@ StratumType = Annotated[
     str | None, Query(max_length=40, description=f"one of: {', '.join(explorer.STRATUM_TYPES)}")
 ]
 PROPORTION = "proportion"
-
-
-def rate_text(measure: PublishedMeasure, rate: float | None) -> str:
-    """A rate as people read it: 71.0% for a proportion, 575.0 per 1,000 for a rate."""
-    if rate is None:
-        return ""
-    if measure.type == PROPORTION:
-        return f"{rate:.1%}"
-    unit = measure.type.removeprefix("rate ")
-    return f"{rate:,.1f} {unit}" if unit != measure.type else f"{rate:,.2f}"
 
 
 def chart(
@@ -108,8 +99,10 @@ def explore(
         stratum_types=explorer.STRATUM_TYPES,
         selection=selection,
         cells=found,
+        adjusted=any(cell.oe_ratio is not None for cell in found),
         whole=whole,
         rate_text=lambda rate: rate_text(described, rate),
+        interval_text=lambda low, high: interval_text(described, low, high),
         chart=chart(described, selection, found, whole),
         query=(
             f"measure={selection.measure_id}&period={selection.period}"
@@ -129,6 +122,7 @@ def scorecard(context: Context, organization_id: int) -> HTMLResponse:
         period=period,
         lines=lines,
         rate_text=rate_text,
+        interval_text=interval_text,
     )
 
 
@@ -202,6 +196,13 @@ class CellOut(BaseModel):
     status: str
     comparison: str | None
     suppression: str | None
+    expected: float | None
+    oe_ratio: float | None
+    oe_low: float | None
+    oe_high: float | None
+    risk_standardised_rate: float | None
+    member_months: float | None
+    paid_amount: float | None
 
 
 class ResultsOut(BaseModel):

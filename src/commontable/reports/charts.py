@@ -13,12 +13,19 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+# Marks need 3:1 contrast on white (WCAG 2.2, 1.4.11): Okabe-Ito blue rather than sky blue, a
+# darker grey than #999999.
 COMPARISON_COLOURS = {
-    "better": "#009E73",  # bluish green
-    "average": "#56B4E9",  # sky blue
-    "worse": "#D55E00",  # vermillion
-    "not compared": "#999999",  # grey: too few, or no comparison
+    "better": "#009E73",  # bluish green, 3.4:1
+    "average": "#0072B2",  # blue, 5.2:1
+    "worse": "#D55E00",  # vermillion, 3.9:1
+    "not compared": "#767676",  # grey: too few, unreliable or no comparison, 4.5:1
 }
+
+
+# Text is measured (by vl-convert) and drawn (by browsers, WeasyPrint) in the same font, so
+# labels fit in print too; DejaVu Sans ships with most Linux systems.
+FONT = "DejaVu Sans"
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ def interval_chart(
         "comparison:N",
         title="Compared with the collaborative",
         scale=alt.Scale(domain=list(COMPARISON_COLOURS), range=list(COMPARISON_COLOURS.values())),
+        legend=alt.Legend(titleLimit=300),
     )
     tooltip = [
         alt.Tooltip("label:N", title="who"),
@@ -85,6 +93,41 @@ def interval_chart(
             .mark_rule(strokeDash=[4, 3], color="#000000")
             .encode(x="reference:Q", tooltip=[alt.Tooltip("what:N", title="line")])
         )
-    chart = alt.layer(*layers).properties(title=title, width=520, height=max(60, 22 * len(points)))
+    chart = (
+        alt.layer(*layers)
+        .properties(title=title, width=520, height=max(60, 22 * len(points)))
+        .configure(font=FONT)
+    )
+    svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
+    return svg
+
+
+TREND_COLOUR = "#0072B2"  # Okabe-Ito blue
+
+
+def trend_chart(points: Sequence[Point], *, title: str, axis_title: str, percent: bool) -> str:
+    """One result over the published periods (labels), as a line with each period's 95%
+    interval; an SVG document."""
+    data = pd.DataFrame(
+        {
+            "period": [p.label for p in points],
+            "rate": [p.rate for p in points],
+            "low": [p.rate if p.ci_low is None else p.ci_low for p in points],
+            "high": [p.rate if p.ci_high is None else p.ci_high for p in points],
+        }
+    )
+    number = ".0%" if percent else ",.1f"
+    x = alt.X("period:O", title="Period", sort=list(data["period"]), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("rate:Q", title=axis_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=number))
+    base = alt.Chart(data)
+    chart = (
+        alt.layer(
+            base.mark_rule(strokeWidth=2, color=TREND_COLOUR).encode(x=x, y="low:Q", y2="high:Q"),
+            base.mark_line(color=TREND_COLOUR).encode(x=x, y=y),
+            base.mark_point(filled=True, size=70, color=TREND_COLOUR).encode(x=x, y=y),
+        )
+        .properties(title=title, width=max(160, 90 * len(points)), height=200)
+        .configure(font=FONT)
+    )
     svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
     return svg

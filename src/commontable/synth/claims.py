@@ -169,7 +169,15 @@ def institutional_claims(
         admission_date=stays["start"],
         discharge_date=stays["end"],
         admit_type_code=np.where(stays["via_ed"], "1", "3"),
-        admit_source_code=np.where(stays["via_ed"], "1", "2"),
+        admit_source_code=np.where(
+            stays["transfer_in"], codes.TRANSFER_IN, np.where(stays["via_ed"], "1", "2")
+        ),
+        procedure_code_1=np.array([codes.DRG_PROCEDURE.get(int(f), "") for f in stays["family"]]),
+        procedure_date_1=np.where(
+            np.isin(stays["family"], list(codes.DRG_PROCEDURE)),
+            stays["start"],
+            np.datetime64("NaT"),
+        ).astype("datetime64[D]"),
         discharge_disposition_code=stays["disposition"],
         facility_npi=npi["hospital"][stays["hospital"]],
         billing_npi=npi["hospital"][stays["hospital"]],
@@ -214,8 +222,15 @@ COLUMNS = (
     "admit_source_code",
     "discharge_disposition_code",
     *(f"diagnosis_poa_{s + 1}" for s in range(DX_SLOTS)),
+    "procedure_code_1",
 )
-DATES = ("claim_line_start_date", "claim_line_end_date", "admission_date", "discharge_date")
+DATES = (
+    "claim_line_start_date",
+    "claim_line_end_date",
+    "admission_date",
+    "discharge_date",
+    "procedure_date_1",
+)
 
 
 def _complete(frame: Frame) -> Frame:

@@ -56,6 +56,8 @@ PRICE = {
     "36415": 3,
     "96127": 5,
     "G0444": 18,
+    "99495": 201,  # transitional care management, moderate complexity (14 days)
+    "99496": 272,  # transitional care management, high complexity (7 days)
 }
 # Facility prices: ED facility visit by level (HCUP/CMS OPPS 2024 APC 5021-5025 rates, rounded).
 ED_FACILITY_PRICE = {"99281": 85, "99282": 160, "99283": 285, "99284": 470, "99285": 680}
@@ -93,17 +95,49 @@ DRG_FAMILIES = (
     ("joint replacement", "M17.11", ("469", "470", "470"), (3.07, 1.91, 1.91), (3.9, 1.9, 1.9)),
     ("psychosis", "F20.9", ("885", "885", "885"), (1.34, 1.34, 1.34), (5.4, 5.4, 5.4)),
     ("stroke", "I63.9", ("064", "065", "066"), (1.85, 1.03, 0.74), (4.3, 3.1, 2.2)),
+    # Ambulatory care sensitive conditions the AHRQ PQIs count, and planned chemotherapy.
+    ("hypertension", "I16.0", ("304", "305", "305"), (1.05, 0.68, 0.68), (2.9, 1.9, 1.9)),
+    ("asthma", "J45.901", ("202", "202", "203"), (0.87, 0.87, 0.62), (2.9, 2.9, 2.2)),
+    ("diabetic ketoacidosis", "E11.10", ("637", "638", "639"), (1.38, 0.85, 0.58), (3.7, 2.7, 2.0)),
+    ("chemotherapy", "Z51.11", ("846", "847", "848"), (2.30, 1.10, 0.90), (4.6, 3.0, 2.5)),
 )
-DRG_BASE_WEIGHTS = np.array([0.5, 0.4, 1.4, 1.2, 0.4, 1.0, 0.8, 0.8, 0.7, 0.6, 0.7, 0.5, 0.6])
-DRG_CONDITION_BOOST = {"heart failure": 0, "copd": 1, "diabetes": 4}
+# Each family's weight for anyone admitted; the families of a chronic condition are mostly its
+# patients' (their weight is boosted below), so the AHRQ PQI rates land near national ones
+# (HCUP/AHRQ national PQI rates per 100,000 adults: heart failure ~330, COPD or asthma 40+
+# ~350, pneumonia ~250, diabetes short-term complications ~75, uncontrolled diabetes ~40,
+# hypertension ~55, asthma 18-39 ~20).
+DRG_BASE_WEIGHTS = np.array(
+    [0.05, 0.05, 0.35, 1.2, 0.02, 1.0, 0.8, 0.8, 0.7, 0.6, 0.7, 0.5, 0.6, 0.02, 0.02, 0.02, 0.15]
+)
+# (family index, added weight) for people with a chronic condition.
+DRG_CONDITION_BOOST = {
+    "heart failure": ((0, 4.0),),
+    "copd": ((1, 1.2),),
+    "diabetes": ((4, 0.25), (15, 0.4)),
+    "hypertension": ((13, 0.15),),
+    "asthma": ((14, 0.8),),
+}
+# ICD-10-PCS procedure billed with a family's stays: a total knee replacement (right knee
+# joint, synthetic substitute, cemented, open) for joint replacement.
+DRG_PROCEDURE = {10: "0SRC0J9"}
 # 30-day all-cause readmission rate after a discharge (CMS Hospital Readmissions Reduction
-# Program: heart failure ~21%, COPD ~19%, all-cause hospital-wide ~15%).
+# Program: heart failure ~21%, COPD ~19%, all-cause hospital-wide ~15%); chemotherapy cycles
+# bring most of its patients back within the month.
 READMIT_RATE = np.array(
     [0.22, 0.20, 0.16, 0.17, 0.15, 0.10, 0.12, 0.13, 0.16, 0.11, 0.05, 0.18, 0.12]
+    + [0.10, 0.12, 0.15, 0.45]
 )
+CHEMOTHERAPY = 16  # its readmissions are its next cycle
 # NUBC discharge status mix for live discharges (HCUP NIS 2020, rounded): home, home health,
-# SNF, inpatient rehab, left against advice.
-DISPOSITIONS = np.array(["01", "06", "03", "62", "07"])
-DISPOSITION_WEIGHTS = np.array([0.66, 0.17, 0.12, 0.03, 0.02])
+# SNF, inpatient rehab, left against advice, and transferred to another acute hospital (02).
+DISPOSITIONS = np.array(["01", "06", "03", "62", "07", "02"])
+DISPOSITION_WEIGHTS = np.array([0.64, 0.17, 0.12, 0.03, 0.02, 0.02])
+TRANSFERRED = "02"
+TRANSFER_IN = "4"  # NUBC point of origin: transfer from a hospital
+# Follow-up after a discharge home (01, 06): a primary care visit within 7 days for 45% and on
+# days 8-14 for another 15%; 40% of the early ones billed as transitional care management. An
+# assumption, of the order of NCQA's published 7-day follow-up rates (HEDIS FUH, 30-45%).
+FOLLOW_UP_WITHIN_7, FOLLOW_UP_8_TO_14 = 0.45, 0.15
+TCM_SHARE = 0.4
 EXPIRED = "20"
 IN_HOSPITAL_DEATH_SHARE = 0.30  # CDC NCHS: about 30% of US deaths occur in hospital inpatient

@@ -62,6 +62,8 @@ CLAIM_COLUMNS = [
     "diagnosis_code_type",
     *DX,
     *POA,
+    "procedure_code_1",
+    "procedure_date_1",
 ]
 
 

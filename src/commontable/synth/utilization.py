@@ -139,6 +139,7 @@ def ed_and_inpatient(
         favourite[stays["person"]],
         rng.integers(0, hospitals, len(stays["person"])),
     )
+    stays = concat([stays, _transfers(rng, stays, conditions, death, hospitals)])
     ed["hospital"] = np.where(
         rng.random(len(ed["person"])) < HOSPITAL_LOYALTY,
         favourite[ed["person"]],
@@ -150,8 +151,10 @@ def ed_and_inpatient(
 
 def _family_weights(conditions: Frame, person: np.ndarray) -> np.ndarray:
     weights = np.tile(codes.DRG_BASE_WEIGHTS, (len(person), 1))
-    for name, family in codes.DRG_CONDITION_BOOST.items():
-        weights[:, family] += np.where(conditions[name][person], 4.0, 0.0)
+    for name, boosts in codes.DRG_CONDITION_BOOST.items():
+        has = conditions[name][person]
+        for family, boost in boosts:
+            weights[:, family] += np.where(has, boost, 0.0)
     return weights
 
 
@@ -182,9 +185,11 @@ def _stays(
         "weight": np.array([f[3] for f in codes.DRG_FAMILIES])[family, severity],
         "dx": np.array([f[1] for f in codes.DRG_FAMILIES])[family],
         "disposition": codes.DISPOSITIONS[weighted(rng, codes.DISPOSITION_WEIGHTS, n)],
-        "via_ed": (rng.random(n) < VIA_ED_SHARE) & (family != 10),
+        "via_ed": (rng.random(n) < VIA_ED_SHARE) & (family != 10) & (family != codes.CHEMOTHERAPY),
         "readmission": np.zeros(n, bool),
+        "transfer_in": np.zeros(n, bool),
     }
+    out.update({k: v for k, v in stays.items() if k.startswith("_")})  # carried along
     return {k: v[alive] for k, v in out.items()}
 
 
@@ -200,7 +205,8 @@ def _with_readmissions(
         )
         gap = 1 + np.minimum(rng.exponential(8.0, n).astype(np.int64), 28)
         again = {"person": index["person"][back], "start": index["end"][back] + gap[back]}
-        same = rng.random(len(again["person"])) < 0.5
+        chemotherapy = index["family"][back] == codes.CHEMOTHERAPY  # the next cycle
+        same = (rng.random(len(again["person"])) < 0.5) | chemotherapy
         family = np.where(
             same,
             index["family"][back],
@@ -210,6 +216,28 @@ def _with_readmissions(
         index["readmission"][:] = True
         frames.append(index)
     return concat(frames)
+
+
+def _transfers(
+    rng: np.random.Generator, stays: Frame, conditions: Frame, death: np.ndarray, hospitals: int
+) -> Frame:
+    """Stays discharged to another acute hospital (status 02) go on there the same day."""
+    moved = stays["disposition"] == codes.TRANSFERRED
+    again = {
+        "person": stays["person"][moved],
+        "start": stays["end"][moved],
+        "_origin": stays["hospital"][moved],
+        "_readmission": stays["readmission"][moved],
+    }
+    kept = _stays(rng, again, conditions, death, stays["family"][moved])
+    kept["transfer_in"][:] = True
+    kept["via_ed"][:] = False
+    kept["readmission"] = kept.pop("_readmission")
+    kept["disposition"] = np.where(
+        kept["disposition"] == codes.TRANSFERRED, "01", kept["disposition"]
+    )
+    kept["hospital"] = (kept.pop("_origin") + 1) % max(hospitals, 1)
+    return kept
 
 
 def _terminal_stays(
@@ -257,3 +285,40 @@ def diagnoses(
     stacked[:, 1:] = np.where(dup, "", stacked[:, 1:])
     pack = np.argsort(stacked == "", axis=1, kind="stable")
     return np.take_along_axis(stacked, pack, axis=1)[:, :slots]
+
+
+def follow_up_visits(
+    rng: np.random.Generator,
+    stays: Frame,
+    death: np.ndarray,
+    clinic: np.ndarray,
+    practitioner: np.ndarray,
+    years: range,
+) -> Frame:
+    """Primary care visits after discharges home (01, 06), at the person's clinic of that year:
+    within 7 days, or on days 8-14, with the planted shares (codes.FOLLOW_UP_*)."""
+    home = np.isin(stays["disposition"], ["01", "06"])
+    person, end = stays["person"][home], stays["end"][home]
+    year = end.astype("datetime64[Y]").astype(int) + 1970 - years[0]
+    inside = (year >= 0) & (year < len(years))
+    person, end, year = person[inside], end[inside], year[inside]
+    n = len(person)
+    draw = rng.random(n)
+    early = draw < codes.FOLLOW_UP_WITHIN_7
+    late = ~early & (draw < codes.FOLLOW_UP_WITHIN_7 + codes.FOLLOW_UP_8_TO_14)
+    start = end + np.where(early, rng.integers(1, 8, n), rng.integers(8, 15, n))
+    last_day = np.datetime64(f"{years[-1]}-12-31")
+    alive = np.isnat(death[person]) | (start < death[person])
+    keep = (early | late) & (clinic[person, year] >= 0) & alive & (start <= last_day)
+    tcm = early & (rng.random(n) < codes.TCM_SHARE)
+    office = codes.ESTABLISHED_EM[weighted(rng, codes.ESTABLISHED_EM_WEIGHTS, n)]
+    visits = {
+        "person": person,
+        "start": start,
+        "kind": np.full(n, "office"),
+        "cpt": np.where(tcm, "99496", office),
+        "clinic": clinic[person, year],
+        "practitioner": practitioner[person, year],
+        "end": start,
+    }
+    return {k: v[keep] for k, v in visits.items()}

@@ -99,6 +99,10 @@ def simulate(
     ed, stays = utilization.ed_and_inpatient(
         rng, roster, people, death, conditions, chronic, coverage, years
     )
+    follow_up = utilization.follow_up_visits(
+        stream("follow-up"), stays, death, clinic, practitioner, years
+    )
+    visits = concat([visits, follow_up])
     person_codes = utilization.chronic_codes(stream("codes"), conditions)
     onset = np.column_stack([conditions[c.name + "_onset"] for c in CONDITIONS])
     rng = stream("diagnoses")

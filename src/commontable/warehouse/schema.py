@@ -118,13 +118,20 @@ MEASURE_PATIENT = ibis.schema(
         "race": dt.string,
         "ethnicity": dt.string,
         "payer_type": dt.string,
+        # Added with the claims measures (issue 4); older warehouses get them as nulls.
+        "event_id": dt.string,  # the counted event (an index stay) of a per-event measure
+        "event_date": dt.date,  # its date (the discharge of a stay)
+        "hospital": dt.string,  # the event's hospital (organization_id of the roster)
+        "expected": dt.float64,  # modelled probability of the numerator (risk-adjusted measures)
+        "member_months": dt.float64,  # exposure of a cost measure
+        "paid_amount": dt.float64,  # paid in the period (cost measures)
     }
 )
 MEASURE_RESULT = ibis.schema(
     {
         "measure_id": dt.string,
         "period": dt.int64,
-        "entity_type": dt.string,  # collaborative | clinic | medical_group | health_plan | county
+        "entity_type": dt.string,  # collaborative, clinic, medical_group, health_plan, county...
         "entity_id": dt.string,
         "entity_name": dt.string,
         "stratum_type": dt.string,  # all | age_band | sex | race | ethnicity | payer_type | county
@@ -135,12 +142,20 @@ MEASURE_RESULT = ibis.schema(
         "denominator": dt.int64,  # after exclusions and exceptions
         "numerator": dt.int64,  # patients meeting it, or events of a rate measure
         "member_years": dt.float64,  # exposure of a rate measure
-        "rate": dt.float64,  # a proportion (0-1), or events per 1,000 member-years
+        "rate": dt.float64,  # proportion (0-1), events per 1,000 / 100,000 member-years, or $ PMPM
         "ci_low": dt.float64,  # 95% interval: Wilson for proportions, exact Poisson for rates
         "ci_high": dt.float64,
         "reliability": dt.float64,
         "status": dt.string,  # reported | too few
         "comparison": dt.string,  # better | worse | average | null
+        # Added with the claims measures (issue 4); older warehouses get them as nulls.
+        "expected": dt.float64,  # expected events from the risk model (indirect standardisation)
+        "oe_ratio": dt.float64,  # observed / expected
+        "oe_low": dt.float64,  # exact Poisson 95% interval of O/E
+        "oe_high": dt.float64,
+        "risk_standardised_rate": dt.float64,  # O/E x the collaborative's observed rate
+        "member_months": dt.float64,  # exposure of a cost measure (rate: paid per member-month)
+        "paid_amount": dt.float64,  # total paid of a cost measure
     }
 )
 MATCH_DECISION = ibis.schema(

@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import psutil
 import pyarrow as pa
+from ibis.backends.sql.datatypes import DuckDBType
 
 from commontable.errors import ConfigError, Conflict, NotFound
 from commontable.warehouse.schema import DERIVED_TABLES, storage_schemas
@@ -51,16 +52,26 @@ class Warehouse:
         self._scratch: list[str] = []
 
     def table(self, name: str) -> ir.Table:
-        """A stored table, in its declared column order (empty when nothing was loaded yet)."""
+        """A stored table, in its declared column order (empty when nothing was loaded yet).
+
+        Columns a later version added are read as nulls from a warehouse written before it.
+        """
         if name not in self.schemas:
             raise NotFound(f"the warehouse has no table '{name}'")
-        return self._read(name).select(*self.schemas[name].names)
+        stored = self._read(name)
+        schema = self.schemas[name]
+        missing = {c: ibis.null(t) for c, t in schema.items() if c not in stored.columns}
+        return (stored.mutate(**missing) if missing else stored).select(*schema.names)
 
     def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
         """Put in-memory rows into the engine as a temporary table (dropped by `release`)."""
         name = f"_{prefix}_{next(_temp_names)}"
         self._scratch.append(name)
         return self.con.create_table(name, rows, temp=True)
+
+    def scan(self, rows: pa.Table, prefix: str = "scan") -> ir.Table:
+        """In-memory rows for the engine to read in place (dropped by `release`); here a copy."""
+        return self.stage(rows, prefix)
 
     def reference(self, name: str, rows: Callable[[], pa.Table]) -> ir.Table:
         """A reference list staged once per connection (code lists used by many batches)."""
@@ -136,6 +147,7 @@ class DuckDBWarehouse(Warehouse):
                 f"file is not a DuckDB database ({error})"
             ) from error
         super().__init__(con, f"duckdb://{path}")
+        self._views: list[str] = []
         # Leave room for the Arrow chunks outside DuckDB, and spill beside the file, not in RAM.
         limit = max(1, int(psutil.virtual_memory().total * MEMORY_SHARE / 2**30))
         self.con.raw_sql(f"SET memory_limit = '{limit}GB'")
@@ -147,9 +159,32 @@ class DuckDBWarehouse(Warehouse):
         for name, schema in self.schemas.items():
             if name not in existing:
                 self.con.create_table(name, schema=schema)
+            else:
+                self._add_missing_columns(name, schema)
+
+    def _add_missing_columns(self, name: str, schema: ibis.Schema) -> None:
+        """Columns a later version added to a table, added (null) to a file written before it."""
+        have = set(self.con.table(name).columns)
+        for column, kind in schema.items():
+            if column not in have:
+                sql_type = DuckDBType.to_string(kind)
+                self.con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {sql_type}')
 
     def _read(self, name: str) -> ir.Table:
         return self.con.table(name)
+
+    def scan(self, rows: pa.Table, prefix: str = "scan") -> ir.Table:
+        """The Arrow rows registered as a view: DuckDB scans them in place, nothing is copied."""
+        name = f"_{prefix}_{next(_temp_names)}"
+        self.con.con.register(name, rows)
+        self._views.append(name)
+        return self.con.table(name)
+
+    def release(self) -> None:
+        for name in self._views:
+            self.con.con.unregister(name)
+        self._views.clear()
+        super().release()
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:

@@ -13,9 +13,13 @@ from starlette.routing import Mount
 import commontable
 from commontable.appdb import create_engine, require_current
 from commontable.config import Settings
+from commontable.governance.decisions import routes as decisions_routes
+from commontable.governance.delphi import routes as delphi_routes
 from commontable.identity import routes as identity_routes
 from commontable.members import routes as members_routes
+from commontable.plans import routes as plans_routes
 from commontable.publishing import routes as publishing_routes
+from commontable.reports import routes as reports_routes
 from commontable.warehouse import routes as warehouse_routes
 from commontable.web import errors, home, sign_in
 from commontable.web.gate import WebState, gate
@@ -67,6 +71,13 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         identity_routes.api,
         publishing_routes.pages,
         publishing_routes.api,
+        plans_routes.pages,
+        plans_routes.api,
+        decisions_routes.pages,
+        decisions_routes.api,
+        delphi_routes.pages,
+        delphi_routes.api,
+        reports_routes.pages,
     ):
         app.include_router(router)
     upload_limit = options.max_upload_mb << 20

@@ -18,6 +18,8 @@ from commontable.members import (
 )
 from commontable.members.memberships import covering
 from commontable.privacy.requests import Context
+from commontable.publishing import explorer
+from commontable.reports.formatting import interval_text, rate_text
 from commontable.warehouse.routes import Submission, recent_submissions
 
 router = APIRouter(include_in_schema=False)
@@ -42,8 +44,13 @@ def home(context: Context) -> HTMLResponse:
         recent = recent_submissions(context, organization)
     except UserError as error:  # the warehouse is busy (a command is loading) or not set up
         unavailable = str(error)
+    period, headlines = explorer.headlines(session, context.principal)
     return context.page(
         "home.html",
+        period=period,
+        headlines=headlines,
+        rate_text=rate_text,
+        interval_text=interval_text,
         organization=organization,
         organizations=session.scalar(select(func.count()).select_from(Organization)) or 0,
         members=session.scalar(seated) or 0,

@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+import commontable.governance
 import commontable.members
+import commontable.plans
 import commontable.publishing
 from commontable.privacy.requests import Renderer
 
@@ -20,6 +22,8 @@ WEB = Path(__file__).parent
 TEMPLATE_FOLDERS = [
     WEB / "templates",  # the layout, sign-in, home, errors and the submission pages
     Path(commontable.members.__file__).parent / "templates",
+    Path(commontable.plans.__file__).parent / "templates",
+    Path(commontable.governance.__file__).parent / "templates",
     Path(commontable.publishing.__file__).parent / "templates",
 ]
 

@@ -1,17 +1,24 @@
-"""The measure library: one small module per measure, registered here by id."""
+"""The measure library: one small module per measure (or measure family: PQIs, costs), by id."""
 
 from __future__ import annotations
 
 from commontable.errors import UserError
 from commontable.measures.definition import Measure
 from commontable.measures.library import (
+    cms2,
+    cms117,
     cms122,
     cms124,
     cms125,
     cms130,
     cms165,
+    cms347,
+    cost_of_care,
     ed_visits,
+    follow_up,
     inpatient_admissions,
+    pqi,
+    readmission,
 )
 
 MEASURES: dict[str, Measure] = {
@@ -22,8 +29,15 @@ MEASURES: dict[str, Measure] = {
         cms165.MEASURE,
         cms130.MEASURE,
         cms124.MEASURE,
+        cms2.MEASURE,
+        cms347.MEASURE,
+        cms117.MEASURE,
         ed_visits.MEASURE,
         inpatient_admissions.MEASURE,
+        readmission.MEASURE,
+        *pqi.MEASURES,
+        follow_up.MEASURE,
+        *cost_of_care.MEASURES,
     )
 }
 

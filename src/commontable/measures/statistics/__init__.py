@@ -15,6 +15,7 @@ from commontable.measures.statistics.entities import entity_rates
 from commontable.measures.statistics.intervals import (
     Interval,
     poisson_ratio_interval,
+    ratio_interval,
     wilson_interval,
     z_score,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "fit_risk_model",
     "observed_expected",
     "poisson_ratio_interval",
+    "ratio_interval",
     "reliability",
     "reporting_status",
     "wilson_interval",

@@ -79,3 +79,37 @@ def poisson_ratio_interval(
         high = stats.gamma.ppf(1 - alpha / 2, o + 1) / e
     empty = ~(e > 0)
     return Interval(np.where(empty, np.nan, low), np.where(empty, np.nan, high))
+
+
+def ratio_interval(
+    total: Column,
+    exposure: Column,
+    total_squares: Column,
+    cross_products: Column,
+    exposure_squares: Column,
+    count: Column,
+    *,
+    confidence: float = 0.95,
+) -> Interval:
+    """Normal-approximation interval of a ratio of sums, R = Σy / Σx, across n members.
+
+    For costs per member-month: y a member's paid amount, x their member-months. Takes the sums
+    Σy, Σx, Σy², Σxy, Σx² and n, so the engine can add them up per entity; NaN where Σx is 0
+    or n < 2. The lower limit is kept at 0 (a cost is never negative).
+    """
+    y, x, yy, xy, xx, n = np.broadcast_arrays(
+        *(floats(v) for v in (total, exposure, total_squares, cross_products, exposure_squares)),
+        floats(count),
+    )
+    z = z_score(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = y / x
+        # Ratio estimator variance (delta method; Cochran 1977, Sampling Techniques, 3rd ed.,
+        # section 6.3): var(R) = Σ(y_i - R x_i)² / (n (n - 1) x̄²), the sum expanded in the
+        # sums: Σy² - 2R Σxy + R² Σx².
+        residual = np.maximum(yy - 2 * ratio * xy + ratio**2 * xx, 0.0)
+        error = np.sqrt(residual / (n * (n - 1))) / (x / n)
+        low = np.maximum(ratio - z * error, 0.0)
+        high = ratio + z * error
+    empty = ~(x > 0) | ~(n > 1)
+    return Interval(np.where(empty, np.nan, low), np.where(empty, np.nan, high))

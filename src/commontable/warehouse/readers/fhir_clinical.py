@@ -26,7 +26,7 @@ CONDITION_COLUMNS = (
 OBSERVATION_COLUMNS = (
     "observation_id", "person_id", "encounter_id", "panel_id", "observation_date",
     "observation_type", *_CODE, "result", "result_numeric", "result_code", "source_units",
-    "status", ROW_REF,
+    "status", "reason_code", ROW_REF,
 )  # fmt: skip
 LAB_RESULT_COLUMNS = (
     "lab_result_id", "person_id", "encounter_id", *_CODE, "status", "result", "result_numeric",
@@ -39,7 +39,8 @@ PROCEDURE_COLUMNS = (
 )  # fmt: skip
 MEDICATION_COLUMNS = (
     "medication_id", "person_id", "encounter_id", "prescribing_date", *_CODE, "ndc_code",
-    "rxnorm_code", "status", "quantity", "days_supply", "practitioner_id", ROW_REF,
+    "rxnorm_code", "status", "intent", "reason_code", "quantity", "days_supply", "practitioner_id",
+    ROW_REF,
 )  # fmt: skip
 IMMUNIZATION_COLUMNS = (
     "immunization_id", "person_id", "encounter_id", *_CODE, "status", "occurrence_date",
@@ -75,6 +76,11 @@ VALUE_KEYS = frozenset(
 )
 # UCUM units of expectedSupplyDuration -> days
 DAYS_PER_UNIT = {"d": 1, "wk": 7}
+# QI-Core 4.1.1 negation: ObservationNotDone's reason extension; a MedicationRequest with
+# doNotPerform (MedicationNotRequested) is kept with status NOT_DONE, as FHIR words it for
+# Procedure and Immunization, so no reader of the table takes it for an order.
+NOT_DONE_REASON_URL = "http://hl7.org/fhir/us/qicore/StructureDefinition/qicore-notDoneReason"
+NOT_DONE = "not-done"
 
 
 def condition(res: Resource, sink: Sink) -> None:
@@ -138,6 +144,14 @@ def _has_value(holder: Resource) -> bool:
     return not VALUE_KEYS.isdisjoint(holder)
 
 
+def _not_done_reason(res: Resource) -> str | None:
+    """The code of a QI-Core notDoneReason extension (an Observation recorded as not done)."""
+    for extension in res.get("extension") or ():
+        if extension.get("url") == NOT_DONE_REASON_URL:
+            return code_of(extension.get("valueCodeableConcept"))
+    return None
+
+
 def observation(res: Resource, sink: Sink) -> None:
     aliases = sink.aliases
     categories = [code_of(c) for c in res.get("category") or ()]
@@ -181,6 +195,7 @@ def observation(res: Resource, sink: Sink) -> None:
             row["panel_id"] = res["id"] if part is not res else None
             row["observation_date"] = effective or issued
             row["observation_type"] = categories[0] if categories else None
+            row["reason_code"] = _not_done_reason(res)
             rows.append(row)
         table = sink.table("observation", OBSERVATION_COLUMNS)
     for row in rows:  # added only once the whole resource was read
@@ -216,12 +231,15 @@ def medication_request(res: Resource, sink: Sink) -> None:
     duration = supply.get("expectedSupplyDuration") or {}
     per_unit = DAYS_PER_UNIT.get(duration.get("code") or "d")
     days = duration.get("value")
+    reasons = res.get("reasonCode")
     row: Row = {
         "medication_id": res["id"],
         "person_id": ref_id(res.get("subject"), aliases),
         "encounter_id": ref_id(res.get("encounter"), aliases),
         "prescribing_date": day(res.get("authoredOn")),
-        "status": res.get("status"),
+        "status": NOT_DONE if res.get("doNotPerform") is True else res.get("status"),
+        "intent": res.get("intent"),
+        "reason_code": code_of(reasons[0]) if reasons else None,
         "quantity": number((supply.get("quantity") or {}).get("value")),
         "days_supply": number(days * per_unit) if days is not None and per_unit else None,
         "practitioner_id": clinician(res.get("requester"), aliases),

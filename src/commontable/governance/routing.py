@@ -1,0 +1,45 @@
+"""What governance's routes share: the signed-in person, form fields with names made from
+ids (a rating per item, a rank per option), and times typed into a form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from commontable.errors import UserError
+from commontable.members.models import Person
+from commontable.members.people import get_person
+from commontable.privacy.requests import RouteContext
+
+# A row id in a path: the app DB's integer ids fit 32 bits; larger numbers are refused (422)
+# before they reach the database, whose drivers fail on integers past 64 bits.
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """Every text field of the posted form (Starlette parses the form once per request)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+
+
+def signed_in_person(context: RouteContext) -> Person:
+    """The person signed in (governance's routes are for people, not API tokens)."""
+    person_id = context.signed_in.person_id
+    if person_id is None:
+        raise UserError("only a signed-in person may do this")
+    return get_person(context.session, person_id)
+
+
+def utc_time(value: str, what: str) -> datetime:
+    """A time typed into a form (2025-03-10T17:00, as datetime-local sends it), read as UTC."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"{what} '{value}' is not a date and time like 2025-03-10T17:00") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
