@@ -1,144 +1,105 @@
-"""The action plan through the report's own reader: nothing while the plans tables do not
-exist; goals with progress worked out from published results, commitments on scorecards,
-drafts never public."""
+"""The action plan in the report, read through the plans part: no goals while there are none;
+goals with the plans' own progress and verdict from published results, commitments on
+scorecards, drafts never public."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from commontable.appdb import Base
-from commontable.members.models import Organization
-from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from commontable.members import (
+    CollaborativeType,
+    Organization,
+    add_collaborative,
+    add_membership,
+)
+from commontable.plans import PlanStatus, TrackStatus
+from commontable.plans.commitments import add_commitment
+from commontable.plans.goals import GoalSpec, add_goal
+from commontable.plans.models import Plan
+from commontable.plans.planning import create_plan
 from commontable.reports import ReportOptions, build_report, commitments, goals
-from commontable.reports.goals import Goal, progress
+from tests.plans.results import publish_measure, publish_rate
 from tests.reports.conftest import AS_OF
 from tests.reports.region import PERIOD, publish_region
-from tests.reports.test_impact import ADMISSIONS, region, whole
 
-PLANS = sa.MetaData()
-sa.Table(
-    "plans", PLANS, sa.Column("id", sa.Integer, primary_key=True), sa.Column("status", sa.String)
-)
-sa.Table(
-    "plan_goals", PLANS,
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan_id", sa.Integer),
-    sa.Column("title", sa.String), sa.Column("measure_id", sa.String),
-    sa.Column("measure_title", sa.String), sa.Column("entity_type", sa.String),
-    sa.Column("entity_id", sa.String), sa.Column("stratum_type", sa.String),
-    sa.Column("stratum", sa.String), sa.Column("baseline_period", sa.Integer),
-    sa.Column("baseline_value", sa.Float), sa.Column("target_value", sa.Float),
-    sa.Column("target_date", sa.Date),
-)  # fmt: skip
-sa.Table(
-    "plan_commitments", PLANS,
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan_id", sa.Integer),
-    sa.Column("organization_id", sa.Integer), sa.Column("goal_id", sa.Integer),
-    sa.Column("description", sa.String), sa.Column("due_date", sa.Date),
-    sa.Column("status", sa.String),
-)  # fmt: skip
-PUBLISHED = [Organization.__table__, Publication.__table__, PublishedMeasure.__table__,
-             PublishedResult.__table__]  # fmt: skip
+SCREENING = GoalSpec("More women screened", 2023, 0.75, date(2027, 12, 31), "CMS125")
 
 
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    """An app DB holding the published region's tables and none of the plans'."""
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    Base.metadata.create_all(engine, tables=PUBLISHED)
-    with Session(engine) as found:
-        yield found
-    engine.dispose()
-
-
-def add_plan(session: Session, organization_id: int) -> None:
-    """An active plan with two goals and a commitment, and a draft plan with one of each."""
-    PLANS.create_all(session.connection())
-    tables = PLANS.tables
-    session.execute(tables["plans"].insert(), [{"id": 1, "status": "active"},
-                                               {"id": 2, "status": "draft"}])  # fmt: skip
-    goal = {"entity_type": "collaborative", "entity_id": "collaborative", "stratum_type": "all",
-            "stratum": "all", "baseline_period": 2024, "baseline_value": None,
-            "target_date": date(2027, 12, 31)}  # fmt: skip
-    session.execute(
-        tables["plan_goals"].insert(),
-        [
-            {**goal, "id": 1, "plan_id": 1, "title": "More women screened",
-             "measure_id": "CMS125", "measure_title": "Breast Cancer Screening",
-             "target_value": 0.75},
-            {**goal, "id": 2, "plan_id": 1, "title": "Fewer admissions",
-             "measure_id": "IP-ADMISSIONS", "measure_title": "Admissions", "target_value": 85.0},
-            {**goal, "id": 3, "plan_id": 2, "title": "A draft goal", "measure_id": "CMS125",
-             "measure_title": "Breast Cancer Screening", "target_value": 0.9},
-        ],
-    )  # fmt: skip
-    session.execute(
-        tables["plan_commitments"].insert(),
-        [
-            {"id": 1, "plan_id": 1, "organization_id": organization_id, "goal_id": 1,
-             "description": "Evening mammography clinics", "due_date": date(2026, 6, 30),
-             "status": "in_progress"},
-            {"id": 2, "plan_id": 2, "organization_id": organization_id, "goal_id": 3,
-             "description": "A draft promise", "due_date": date(2026, 6, 30),
-             "status": "planned"},
-        ],
-    )  # fmt: skip
-
-
-def test_without_the_plans_tables_there_are_no_goals_or_commitments(session: Session) -> None:
-    assert goals(session) == []
-    assert commitments(session) == []
-
-
-def test_goals_and_commitments_are_read_and_drafts_left_out(session: Session) -> None:
-    add_plan(session, organization_id=5)
-    assert [g.title for g in goals(session)] == ["More women screened", "Fewer admissions"]
-    assert goals(session)[0].target == 0.75
-    [promised] = commitments(session)
-    assert promised.description == "Evening mammography clinics"
-    assert promised.goal_title == "More women screened"
-    assert promised.status == "in progress"
-
-
-def goal(measure_id: str | None, target: float, baseline: float | None = None) -> Goal:
-    return Goal(1, "A goal", measure_id, None, "collaborative", "collaborative", "all", "all",
-                baseline, 2024, target, None)  # fmt: skip
-
-
-def test_progress_is_worked_out_from_published_results() -> None:
-    found = region(whole(ADMISSIONS, 2024, 90, 9_000), whole(ADMISSIONS, 2025, 80, 10_000))
-    halfway = progress(goal("IP-ADMISSIONS", 70.0), found)
-    assert (halfway.baseline, halfway.current, halfway.status) == (90, 80, "improving, not yet met")
-    assert halfway.share == pytest.approx(0.5)
-    assert progress(goal("IP-ADMISSIONS", 85.0), found).status == "target met"
-    assert (
-        progress(goal("IP-ADMISSIONS", 95.0, baseline=75.0), found).baseline == 90
-    )  # published wins
-    custom = progress(goal(None, 1.0), found)
-    assert custom.status == "custom measure: its values are not published"
-
-
-def test_a_suppressed_result_shows_no_progress() -> None:
-    found = region(
-        whole(ADMISSIONS, 2024, 90, 9_000), whole(ADMISSIONS, 2025, 80, 10_000, suppressed=True)
+def add_plans(db: Session, member: Organization | None = None) -> tuple[Plan, Plan]:
+    """An active plan with a screening goal and a draft plan with a goal of its own, each with
+    a commitment of `member` if one is given."""
+    network = add_collaborative(db, "Riverbend Health Network", CollaborativeType.NETWORK)
+    active = create_plan(
+        db, network, "Healthier Riverbend", start_year=2024, end_year=2027, status=PlanStatus.ACTIVE
     )
-    assert progress(goal("IP-ADMISSIONS", 70.0), found).status == "no public result this period"
+    draft = create_plan(db, network, "Next steps", start_year=2026, end_year=2028)
+    screening = add_goal(db, active, SCREENING)
+    drafted = add_goal(db, draft, GoalSpec("A draft goal", 2023, 0.9, date(2028, 12, 31), "CMS125"))
+    if member is not None:
+        add_membership(db, network, member, start=date(2024, 1, 1))
+        due = date(2026, 6, 30)
+        add_commitment(
+            db, active, member, "Evening mammography clinics", due_date=due, goal=screening
+        )
+        add_commitment(db, draft, member, "A draft promise", due_date=due, goal=drafted)
+    return active, draft
 
 
-def test_the_index_shows_goals_and_a_scorecard_its_commitments(
-    session: Session, tmp_path: Path
-) -> None:
-    birch = publish_region(session)["Birch Clinic"]
-    add_plan(session, organization_id=birch.id)
-    built = build_report(session, tmp_path / "site", ReportOptions(PERIOD, AS_OF, pdf=False))
+def test_without_plans_there_are_no_goals_or_commitments(db: Session) -> None:
+    assert goals(db) == []
+    assert commitments(db, 1) == []
+
+
+def test_drafts_are_never_public(db: Session) -> None:
+    member = publish_region(db)["Birch Clinic"]
+    add_plans(db, member)
+    assert [g.title for g in goals(db)] == ["More women screened"]
+    [promised] = commitments(db, member.id, today=date(2026, 1, 1))
+    assert (promised.description, promised.goal_title) == (
+        "Evening mammography clinics",
+        "More women screened",
+    )
+    assert promised.status == "planned"
+    assert commitments(db, member.id, today=date(2026, 7, 1))[0].status == "overdue"
+
+
+def test_progress_comes_from_published_results_by_the_plans_rule(db: Session) -> None:
+    publish_measure(db)
+    for period, rate in ((2023, 0.60), (2024, 0.64), (2025, 0.68)):
+        publish_rate(db, period, rate)
+    add_plans(db)
+    [found] = goals(db)
+    assert (found.baseline, found.latest, found.latest_period) == (0.60, 0.68, 2025)
+    assert found.percent_of_way == pytest.approx(8 / 15)
+    assert found.status is TrackStatus.ON_TRACK
+
+
+def test_a_suppressed_result_gives_no_progress(db: Session) -> None:
+    publish_measure(db)
+    publish_rate(db, 2023, 0.60)
+    publish_rate(db, 2025, 0.80, suppression="primary")
+    add_plans(db)
+    [found] = goals(db)
+    assert found.latest is None
+    assert found.percent_of_way is None
+    assert found.status is TrackStatus.NOT_MEASURED
+
+
+def test_the_index_shows_goals_and_a_scorecard_its_commitments(db: Session, tmp_path: Path) -> None:
+    birch = publish_region(db)["Birch Clinic"]
+    active, _ = add_plans(db, birch)
+    # From the region's 2024 screening rate (68.0%) to 75% by 2027: 71.0% in 2025 is on track.
+    add_goal(db, active, GoalSpec("Screening since 2024", 2024, 0.75, date(2027, 12, 31), "CMS125"))
+    built = build_report(db, tmp_path / "site", ReportOptions(PERIOD, AS_OF, pdf=False))
     index = (built.site / "index.html").read_text()
     assert "Our goals and progress" in index
-    assert "More women screened" in index
+    assert "Screening since 2024" in index
+    assert "on track (43% of the way)" in index
+    assert "not measured" in index  # nothing published for 2023, the first goal's baseline
     assert "A draft goal" not in index
     card = (built.site / f"scorecards/{birch.id}-birch-clinic.html").read_text()
     assert "Evening mammography clinics" in card

@@ -1,10 +1,11 @@
 """Reports: charts of published results, the public report and member scorecards.
 
 Other parts use `build_report` (with `ReportOptions`), `sharing_rule`, `record_latest` and
-`latest_site`; the report reads the action plan through `goals` and `commitments`.
+`latest_site`; the report reads the action plan through `goals` and `commitments`, which go
+through the plans part's own progress and commitments.
 """
 
-from commontable.reports.goals import Commitment, Goal, commitments, goals
+from commontable.reports.goals import Commitment, commitments, goals
 from commontable.reports.latest import latest_site, record_latest
 from commontable.reports.safety_zone import RULES, SharingRule, sharing_rule
 from commontable.reports.site import BuiltReport, ReportOptions, build_report
@@ -13,7 +14,6 @@ __all__ = [
     "RULES",
     "BuiltReport",
     "Commitment",
-    "Goal",
     "ReportOptions",
     "SharingRule",
     "build_report",

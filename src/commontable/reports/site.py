@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
 from commontable.publishing.explorer import ENTITY_TYPES
-from commontable.reports.goals import commitments, goals, progress
+from commontable.reports.goals import commitments, goals
 from commontable.reports.impact import impact
 from commontable.reports.pages import Chart, glance, measure_page, reported_measures
 from commontable.reports.pdf import write_pdf
@@ -151,7 +151,6 @@ def _write_site(
     judge = Judge(options.min_reliability, withheld)
     links = scorecard_paths(published)
     measures = reported_measures(published)
-    plan = [progress(goal, published) for goal in goals(session)]
     in_pdf = [
         writer.page(
             "index.html",
@@ -159,7 +158,7 @@ def _write_site(
             "Results",
             current="index",
             glance=glance(published, measures, judge),
-            goals=goal_lines(published, plan),
+            goals=goal_lines(published, goals(session)),
         )
     ]
     for measure in measures:
@@ -192,9 +191,8 @@ def _write_site(
             min_denominator=MIN_DENOMINATOR,
         )
     )
-    promised = commitments(session)
     cards = [
-        scorecard(published, published.members[i], judge, path, promised)
+        scorecard(published, published.members[i], judge, path, commitments(session, i))
         for i, path in links.items()
     ]
     for card in cards:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from commontable.plans import GoalProgress
+from commontable.plans.figures import share_text, value_text
+from commontable.plans.tracking import TrackStatus
 from commontable.reports.formatting import count_text, money, rate_text
-from commontable.reports.goals import Progress
 from commontable.reports.impact import Avoided
 from commontable.reports.pages import measure_path
 from commontable.reports.published import Published
@@ -39,28 +41,32 @@ class ImpactLine:
     note: str
 
 
-def goal_lines(published: Published, plan: Sequence[Progress]) -> list[GoalLine]:
-    """Each goal with its baseline, current result and target on the measure's scale."""
+def goal_lines(published: Published, plan: Sequence[GoalProgress]) -> list[GoalLine]:
+    """Each goal with its baseline, latest result and target, and the plans' verdict on it
+    (met, on track, off track, not measured) with how far along it is."""
     lines = []
     for found in plan:
-        goal = found.goal
-        measure = published.measures.get(goal.measure_id or "")
-        if measure is None:
-            what = goal.measure_title or goal.measure_id or "custom measure"
-            lines.append(GoalLine(goal.title, what, None, "", "", "", "", found.status, ""))
-            continue
-        share = "" if found.share is None or found.status == "target met" else f"{found.share:.0%}"
+        measure = found.measure_title
+        if found.scope.label != "Whole collaborative":
+            measure = f"{measure}: {found.scope.label}"
+        published_measure = found.measure_id is not None and found.measure_id in published.measures
+        current = value_text(found.unit, found.latest)
+        if current and found.latest_period != published.period:
+            current = f"{current} ({found.latest_period})"
+        met = found.status is TrackStatus.MET
         lines.append(
             GoalLine(
-                title=goal.title,
-                measure=measure.title,
-                path=measure_path(measure.measure_id),
-                baseline=rate_text(measure, found.baseline),
-                current=rate_text(measure, found.current),
-                target=rate_text(measure, goal.target),
-                target_date="" if goal.target_date is None else goal.target_date.isoformat(),
-                status=found.status,
-                share=share,
+                title=found.title,
+                measure=measure,
+                path=measure_path(found.measure_id)
+                if published_measure and found.measure_id
+                else None,
+                baseline=value_text(found.unit, found.baseline),
+                current=current,
+                target=value_text(found.unit, found.target),
+                target_date=found.target_date.isoformat(),
+                status=found.status.value,
+                share="" if met else share_text(found.percent_of_way),
             )
         )
     return lines
