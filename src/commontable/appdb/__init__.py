@@ -4,7 +4,7 @@ Every part declares its tables on `Base`; the schema is changed only by the Alem
 shipped in `migrations/versions/` and applied by `upgrade` (`commontable db upgrade`).
 """
 
-from commontable.appdb.base import Base, UTCDateTime, utcnow
+from commontable.appdb.base import Base, UTCDateTime, choice, utcnow
 from commontable.appdb.engine import create_engine, database_url, describe
 from commontable.appdb.migrate import (
     current_revision,
@@ -18,6 +18,7 @@ from commontable.appdb.sessions import session_factory, transaction
 __all__ = [
     "Base",
     "UTCDateTime",
+    "choice",
     "create_engine",
     "current_revision",
     "database_url",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy import DateTime, Dialect, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -23,6 +24,19 @@ class Base(DeclarativeBase):
     """Base of every app DB table; one MetaData, so Alembic sees the whole schema."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def choice(kind: type[StrEnum], name: str) -> Enum:
+    """A VARCHAR with a CHECK on the allowed values: identical on SQLite and PostgreSQL."""
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,  # room for new values without widening the column
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     String,
     UniqueConstraint,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from commontable.appdb import Base, UTCDateTime, utcnow
+from commontable.appdb import Base, UTCDateTime, choice, utcnow
 from commontable.members.identifiers import DATA_SOURCE_LENGTH, data_source_from_name
 
 
@@ -96,19 +95,6 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-def _choice(kind: type[StrEnum], name: str) -> Enum:
-    """A VARCHAR with a CHECK on the allowed values: identical on SQLite and PostgreSQL."""
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,  # room for new values without widening the column
-        validate_strings=True,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 def _data_source_of_new_organization(context: DefaultExecutionContext) -> str:
     values: dict[str, object] = context.get_current_parameters()  # type: ignore[no-untyped-call, unused-ignore]
     return data_source_from_name(str(values["name"]))
@@ -125,7 +111,7 @@ class Organization(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    type: Mapped[OrganizationType] = mapped_column(_choice(OrganizationType, "type"))
+    type: Mapped[OrganizationType] = mapped_column(choice(OrganizationType, "type"))
     npi: Mapped[str | None] = mapped_column(String(10), unique=True)
     tin: Mapped[str | None] = mapped_column(String(9))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -167,7 +153,7 @@ class Site(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[SiteType] = mapped_column(_choice(SiteType, "type"))
+    type: Mapped[SiteType] = mapped_column(choice(SiteType, "type"))
     address: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(2))
@@ -186,7 +172,7 @@ class Collaborative(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[CollaborativeType] = mapped_column(_choice(CollaborativeType, "type"))
+    type: Mapped[CollaborativeType] = mapped_column(choice(CollaborativeType, "type"))
     description: Mapped[str] = mapped_column(String(2000), default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("collaboratives.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -212,7 +198,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     collaborative_id: Mapped[int] = mapped_column(ForeignKey("collaboratives.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    role: Mapped[MembershipRole] = mapped_column(_choice(MembershipRole, "role"))
+    role: Mapped[MembershipRole] = mapped_column(choice(MembershipRole, "role"))
     seat: Mapped[str] = mapped_column(String(200), default="")
     start_date: Mapped[date]
     end_date: Mapped[date | None]  # the last day of the membership; None while it lasts
@@ -258,7 +244,7 @@ class RoleGrant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(_choice(Role, "role"))
+    role: Mapped[Role] = mapped_column(choice(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="role_grants")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from commontable.appdb import Base, UTCDateTime, utcnow
+from commontable.appdb import Base, UTCDateTime, choice, utcnow
 from commontable.members.models import Collaborative, Organization
 
 COLLABORATIVE = "collaborative"  # the entity type (and id) of the whole collaborative's results
@@ -56,19 +56,6 @@ class AdoptedBy(StrEnum):
 
     DECISION = "decision"
     DELPHI_STUDY = "delphi_study"
-
-
-def choice(kind: type[StrEnum], name: str) -> Enum:
-    """A VARCHAR with a CHECK on the allowed values, as the members' and governance's tables."""
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,  # room for new values without widening the column
-        validate_strings=True,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Plan(Base):

@@ -6,13 +6,15 @@ look, and suppressed cells come blank unless `privacy.access` shows them to this
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Security
+from fastapi import APIRouter, Depends, Query, Security
 from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
+from commontable.errors import NotFound
 from commontable.members import get_organization
 from commontable.privacy.requests import Context
 from commontable.publishing import explorer
@@ -64,30 +66,46 @@ def _label(cell: Cell, selection: Selection) -> str:
     return f"{cell.entity_name}: {cell.stratum}"
 
 
+@dataclass(frozen=True)
+class Selected:
+    """The results a request asks for: the measure, the selection and the cells as seen."""
+
+    measure: PublishedMeasure
+    selection: Selection
+    cells: list[Cell]
+
+
 def _selected(
-    context: Context,
-    measure: str | None,
-    period: int | None,
-    entity_type: str | None,
-    stratum_type: str | None,
-) -> tuple[PublishedMeasure, Selection, list[Cell]]:
-    selection = explorer.choose(context.session, measure, period, entity_type, stratum_type)
-    described = context.session.get(PublishedMeasure, selection.measure_id)
-    assert described is not None  # choose() only picks published measures
-    return described, selection, explorer.cells(context.session, selection, context.principal)
-
-
-@pages.get("/results", name="results.explore")
-def explore(
     context: Context,
     measure: MeasureId = None,
     period: Period = None,
     entity_type: EntityType = None,
     stratum_type: StratumType = None,
-) -> HTMLResponse:
+) -> Selected | None:
+    """The query's selection (defaults filled in); None while nothing is published."""
     if not explorer.periods(context.session):
+        return None
+    selection = explorer.choose(context.session, measure, period, entity_type, stratum_type)
+    described = context.session.get(PublishedMeasure, selection.measure_id)
+    assert described is not None  # choose() only picks published measures
+    found = explorer.cells(context.session, selection, context.principal)
+    return Selected(described, selection, found)
+
+
+Chosen = Annotated[Selected | None, Depends(_selected)]
+
+
+def _published(chosen: Selected | None) -> Selected:
+    if chosen is None:
+        raise NotFound("nothing is published yet: run `commontable publish --period P`")
+    return chosen
+
+
+@pages.get("/results", name="results.explore")
+def explore(context: Context, chosen: Chosen) -> HTMLResponse:
+    if chosen is None:
         return context.page("results/explore.html", nothing=True)
-    described, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+    described, selection, found = chosen.measure, chosen.selection, chosen.cells
     whole = explorer.collaborative_cell(context.session, selection, context.principal)
     return context.page(
         "results/explore.html",
@@ -134,14 +152,9 @@ def _filename(selection: Selection, extension: str) -> str:
 
 
 @pages.get("/results/download.csv", name="results.csv")
-def download_csv(
-    context: Context,
-    measure: MeasureId = None,
-    period: Period = None,
-    entity_type: EntityType = None,
-    stratum_type: StratumType = None,
-) -> Response:
-    _, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+def download_csv(chosen: Chosen) -> Response:
+    published = _published(chosen)
+    selection, found = published.selection, published.cells
     return Response(
         explorer.as_csv(selection, found),
         media_type="text/csv; charset=utf-8",
@@ -150,16 +163,11 @@ def download_csv(
 
 
 @pages.get("/results/download.xlsx", name="results.xlsx")
-def download_xlsx(
-    context: Context,
-    measure: MeasureId = None,
-    period: Period = None,
-    entity_type: EntityType = None,
-    stratum_type: StratumType = None,
-) -> Response:
-    described, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+def download_xlsx(chosen: Chosen) -> Response:
+    published = _published(chosen)
+    selection = published.selection
     return Response(
-        explorer.as_xlsx(selection, found, described.title),
+        explorer.as_xlsx(selection, published.cells, published.measure.title),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_filename(selection, "xlsx")}"'},
     )
@@ -232,17 +240,12 @@ def api_catalog(context: Context) -> CatalogOut:
 
 
 @api.get("/results", name="api.results")
-def api_results(
-    context: Context,
-    measure: MeasureId = None,
-    period: Period = None,
-    entity_type: EntityType = None,
-    stratum_type: StratumType = None,
-) -> ResultsOut:
+def api_results(chosen: Chosen) -> ResultsOut:
     """Published results of one measure and period, per entity and stratum."""
-    described, selection, found = _selected(context, measure, period, entity_type, stratum_type)
+    published = _published(chosen)
+    selection, found = published.selection, published.cells
     return ResultsOut(
-        measure=_measure_out(described),
+        measure=_measure_out(published.measure),
         period=selection.period,
         entity_type=selection.entity_type,
         stratum_type=selection.stratum_type,

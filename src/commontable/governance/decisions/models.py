@@ -10,8 +10,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from commontable.appdb import Base, UTCDateTime, utcnow
-from commontable.governance.columns import choice
+from commontable.appdb import Base, UTCDateTime, choice, utcnow
 from commontable.members.models import Collaborative, Organization, Person
 
 

@@ -9,8 +9,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from commontable.appdb import Base, UTCDateTime, utcnow
-from commontable.governance.columns import choice
+from commontable.appdb import Base, UTCDateTime, choice, utcnow
 from commontable.governance.delphi.rules import Verdict
 from commontable.members.models import Collaborative, Person
 
