@@ -37,9 +37,10 @@ demo-data: $(VENV)/.installed
 	$(BIN)/commontable db upgrade --workspace $(DEMO_DIR)
 	$(BIN)/commontable org import-roster --workspace $(DEMO_DIR)
 	$(BIN)/commontable publish --period 2025 --workspace $(DEMO_DIR)
-	$(BIN)/commontable report build --period 2025 --out $(DEMO_DIR)/report --workspace $(DEMO_DIR)
 	echo "$(DEMO_PASSWORD)" | $(BIN)/commontable user add $(DEMO_ADMIN) --name "Demo Admin" \
 		--organization "Finger Lakes Common Table" --role admin --password-stdin --workspace $(DEMO_DIR)
+	echo "$(DEMO_PASSWORD)" | $(BIN)/commontable demo-table --password-stdin --workspace $(DEMO_DIR)
+	$(BIN)/commontable report build --period 2025 --out $(DEMO_DIR)/report --workspace $(DEMO_DIR)
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup

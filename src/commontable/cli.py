@@ -736,6 +736,29 @@ def publish(
 
 # --- the public report ------------------------------------------------------------------
 
+
+@app.command("demo-table")
+def demo_table(
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="read the sign-in representatives' password from standard input",
+        ),
+    ] = False,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Seed the demo's collaborative, finished Delphi study, votes and action plan (once)."""
+    from commontable.demo_table import seed
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    with _app_db(workspace) as session:
+        seeded = seed(session, password)
+    console.print(seeded.summary(), markup=False, highlight=False)
+    if not password_stdin:
+        console.print(f"their password (shown once): {seeded.password}", markup=False)
+
+
 report_app = typer.Typer(help="The public report and member scorecards.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from commontable.appdb import create_engine, transaction, upgrade
 from commontable.config import load_settings
-from commontable.members import OrganizationType, Role, add_organization, add_person
+from commontable.members import (
+    CollaborativeType,
+    OrganizationType,
+    Role,
+    add_collaborative,
+    add_membership,
+    add_organization,
+    add_person,
+)
 from commontable.warehouse import connect
 from commontable.web import create_app
 from tests.published_results import publish_sample
@@ -35,6 +44,13 @@ ARTIFACTS = (
 PASSWORD = "correct horse battery staple"
 ADMIN = "director@riverbend.example"
 SUBMITTER = "submitter@cascade.example"
+TABLE = "Riverbend Health Table"
+# The member representatives of the table's three member organizations: (email, name, org).
+REPRESENTATIVES = (
+    ("rep@cascade.example", "Casey Plan", "Cascade Health Plan"),
+    ("rep@lakeshore.example", "Lee Hospital", "Lakeshore Hospital"),
+    ("rep@northside.example", "Nia Pantry", "Northside Food Bank"),
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +72,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """A served workspace: two organizations, an admin, a data submitter, published results."""
+    """A served workspace: an admin, a data submitter, published results, and a collaborative
+    of three member organizations, each with a member representative."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
     workspace = tmp_path_factory.mktemp("live")
@@ -81,6 +98,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         publish_sample(session, plan.id)
         plan_id = plan.id
+        table = add_collaborative(session, TABLE, CollaborativeType.NETWORK)
+        members = {
+            plan.name: plan,
+            "Lakeshore Hospital": add_organization(
+                session, "Lakeshore Hospital", OrganizationType.HOSPITAL
+            ),
+            "Northside Food Bank": add_organization(
+                session, "Northside Food Bank", OrganizationType.CBO
+            ),
+        }
+        for organization in members.values():
+            add_membership(session, table, organization, start=date(2025, 1, 1))
+        for email, name, organization_name in REPRESENTATIVES:
+            add_person(
+                session,
+                email,
+                name,
+                members[organization_name],
+                roles=[Role.MEMBER_REPRESENTATIVE],
+                password=PASSWORD,
+            )
     engine.dispose()
 
     port = _free_port()
@@ -126,6 +164,11 @@ def sign_in(page: Page, site: Site, email: str) -> None:
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site.url}/")
+
+
+def sign_out(page: Page) -> None:
+    """Leave the signed-in session: the next sign-in may be someone else."""
+    page.context.clear_cookies()
 
 
 def screenshot(page: Page, name: str) -> None:
