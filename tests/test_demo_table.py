@@ -100,3 +100,14 @@ def test_demo_table_seeds_a_finished_study_an_open_vote_and_the_plan(workspace: 
         assert len(studies(session)) == 1
         assert len(top_level_collaboratives(session)) == 1
     engine.dispose()
+
+
+def test_seeding_is_audited(workspace: Path) -> None:
+    from commontable.privacy.audit import AuditAction, entries
+
+    runner.invoke(app, ["demo-table", "--password-stdin", "-w", str(workspace)], input=PASSWORD)
+    settings = load_settings(workspace)
+    engine = create_engine(settings.resolve(settings.app_db))
+    with transaction(engine) as session:
+        assert len(entries(session, action=AuditAction.SEED_DEMO_TABLE)) == 1
+    engine.dispose()

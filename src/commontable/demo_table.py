@@ -57,6 +57,7 @@ from commontable.plans import AdoptedBy, PlanStatus
 from commontable.plans.commitments import add_commitment
 from commontable.plans.goals import GoalSpec, add_goal
 from commontable.plans.planning import create_plan
+from commontable.privacy.audit import AuditAction, record
 from commontable.publishing.explorer import choose, collaborative_cell, measures
 
 NAME = "Finger Lakes Common Table"
@@ -147,6 +148,12 @@ def seed(session: Session, password: str | None = None, now: datetime | None = N
     adopted = _adopt(session, table, people, study_id, agreed, staff, now - timedelta(days=20))
     opened = _open_vote(session, table, people, staff, now)
     plan_id, goals, commitments = _plan(session, table, seated, agreed, candidates, adopted)
+    record(
+        session,
+        AuditAction.SEED_DEMO_TABLE,
+        target=NAME,
+        detail={"members": len(seated), "people": len(people), "study": study_id, "plan": plan_id},
+    )
     return DemoTable(
         collaborative_id=table.id,
         members=len(seated),

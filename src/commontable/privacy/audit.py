@@ -61,6 +61,7 @@ class AuditAction(StrEnum):
     RATE_ITEMS = "rate-delphi-items"
     PUBLISH_RESULTS = "publish-results"
     IMPORT_ROSTER = "import-roster"
+    SEED_DEMO_TABLE = "seed-demo-table"  # the demo's members, people, votes, study and plan
     # plans: the action plan (staff) and commitments' status (their representatives)
     CREATE_PLAN = "create-plan"
     CHANGE_PLAN = "change-plan"
