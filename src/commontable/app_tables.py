@@ -8,6 +8,7 @@ from commontable.appdb import Base
 from commontable.governance.decisions import models as decisions  # noqa: F401
 from commontable.governance.delphi import models as delphi  # noqa: F401
 from commontable.members import models as members  # noqa: F401
+from commontable.members import notices  # noqa: F401
 from commontable.plans import models as plans  # noqa: F401
 from commontable.privacy import audit  # noqa: F401
 from commontable.publishing import models as publishing  # noqa: F401

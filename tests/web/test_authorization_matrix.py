@@ -65,6 +65,9 @@ MATRIX: dict[str, Expect] = {
     "members.issue_token": same(STAFF),
     "members.revoke_token": same(STAFF),
     "api.organizations": same(PEOPLE | {TOKEN}),
+    "members.notices": same(PEOPLE),  # each person sees only their own
+    "members.notice_read": same(PEOPLE),
+    "api.notices": same(PEOPLE),
     "submissions.list": same(PEOPLE),
     "submissions.of_organization": Expect(PEOPLE, STAFF),
     "submissions.new": Expect(SUBMITTERS, STAFF),
@@ -194,6 +197,8 @@ def _path_for(template: str, region: Region, whose: str) -> str:
         "initiative_id": 999_999,
         "cycle_id": 999_999,
         "commitment_id": 999_999,
+        # a notice is the signed-in person's own; another's (or a missing one) answers 404
+        "notice_id": 999_999,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 

@@ -50,6 +50,7 @@ from commontable.members.models import (
     Site,
     SiteType,
 )
+from commontable.members.notices import Notice, mark_read, notices_for, notify, unread_count
 from commontable.members.organizations import (
     add_organization,
     add_site,
@@ -94,6 +95,7 @@ __all__ = [
     "LoginSession",
     "Membership",
     "MembershipRole",
+    "Notice",
     "Organization",
     "OrganizationType",
     "Person",
@@ -128,11 +130,14 @@ __all__ = [
     "hash_password",
     "issue_token",
     "list_organizations",
+    "mark_read",
     "move_collaborative",
     "normalise_data_source",
     "normalise_email",
     "normalise_npi",
     "normalise_tin",
+    "notices_for",
+    "notify",
     "npi_is_valid",
     "organization_for_data_source",
     "people_of",
@@ -147,6 +152,7 @@ __all__ = [
     "start_login_session",
     "tokens_of",
     "top_level_collaboratives",
+    "unread_count",
     "verify_password",
     "verify_token",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Form, Security
+from fastapi import APIRouter, Form, Path, Security
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from sqlalchemy import func, select
@@ -28,10 +28,11 @@ from commontable.members.models import (
     OrganizationType,
     Role,
 )
+from commontable.members.notices import mark_read, notices_for
 from commontable.members.organizations import get_organization, list_organizations
 from commontable.members.people import add_person, get_person, people_of
 from commontable.members.roles import grant_role, revoke_role
-from commontable.members.schemas import OrganizationOut
+from commontable.members.schemas import NoticeOut, OrganizationOut
 from commontable.members.tokens import issue_token, revoke_token, tokens_of
 from commontable.privacy.access import may_grant, may_see_people_of
 from commontable.privacy.audit import AuditAction
@@ -48,6 +49,9 @@ NOTICES = {
     "role-revoked": "Role revoked.",
     "token-revoked": "API token revoked.",
 }
+
+# A notice's id in a path: ids fit 32 bits; larger numbers are refused (422) before the database.
+NoticeId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 Choice = TypeVar("Choice", OrganizationType, Role)
@@ -282,6 +286,33 @@ def revoke_token_of(context: Context, token_id: int) -> RedirectResponse:
     return _back_to(token.organization_id, "token-revoked", "tokens")
 
 
+# --- the signed-in person's own notices (every query is by their person id) ----------------
+
+
+def _own_person_id(context: RouteContext) -> int:
+    person_id = context.signed_in.person_id
+    if person_id is None:
+        raise Forbidden("notices are for people signed in, not for API tokens")
+    return person_id
+
+
+@pages.get("/notices", name="members.notices")
+def notices_page(context: Context, notice: str = "") -> HTMLResponse:
+    notices = notices_for(context.session, _own_person_id(context))
+    return context.page(
+        "members/notices.html",
+        notices=notices,
+        unread_notices=sum(1 for n in notices if n.read_at is None),
+        notice="Marked read." if notice == "read" else "",
+    )
+
+
+@pages.post("/notices/{notice_id}/read", name="members.notice_read")
+def notice_read(context: Context, notice_id: NoticeId) -> RedirectResponse:
+    mark_read(context.session, _own_person_id(context), notice_id)
+    return RedirectResponse("/notices?notice=read", status_code=303)
+
+
 # --- JSON API -------------------------------------------------------------------------------
 
 
@@ -291,3 +322,10 @@ def api_organizations(
 ) -> list[OrganizationOut]:
     """The organizations at the table, by name, optionally of one type."""
     return [OrganizationOut.model_validate(o) for o in list_organizations(context.session, type)]
+
+
+@api.get("/notices", name="api.notices")
+def api_notices(context: Context, unread: bool = False) -> list[NoticeOut]:
+    """Your own notices, newest first; only the unread ones with ?unread=true."""
+    notices = notices_for(context.session, _own_person_id(context), unread_only=unread)
+    return [NoticeOut.model_validate(n) for n in notices]

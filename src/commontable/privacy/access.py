@@ -162,6 +162,10 @@ POLICY: dict[str, Rule] = {
     "members.issue_token": STAFF,
     "members.revoke_token": STAFF,
     "api.organizations": SIGNED_IN.for_systems(),
+    # a person's own notices (the routes query by the signed-in person's id)
+    "members.notices": SIGNED_IN,
+    "members.notice_read": SIGNED_IN,
+    "api.notices": SIGNED_IN,
     # data submissions
     "submissions.list": SIGNED_IN,
     "submissions.of_organization": OWN_ORGANIZATION,

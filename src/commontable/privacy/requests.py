@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from commontable.config import Settings
 from commontable.errors import Forbidden, NotAuthenticated
 from commontable.members.login_sessions import SIGN_IN_AGAIN
+from commontable.members.notices import unread_count
 from commontable.privacy.access import Principal, may
 from commontable.privacy.audit import AuditAction, record
 
@@ -59,9 +60,16 @@ class RouteContext:
         return may(route, self.principal, organization_id)
 
     def page(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-        """The HTML page `template`, with the layout's values (principal, CSRF token) added."""
+        """The HTML page `template`, with the layout's values (principal, CSRF token, how many
+        unread notices the person has; not counted on an error page) added."""
         values = {"principal": self.principal, "csrf_token": self.csrf_token, **values}
         values["may"] = self.may
+        person_id = self.principal.person_id if self.principal else None
+        if "unread_notices" not in values:
+            counted = person_id is not None and status_code < 400  # none on an error page
+            values["unread_notices"] = (
+                unread_count(self.session, person_id) if person_id is not None and counted else 0
+            )
         return self.render(self.request, template, values, status_code)
 
     def audit(

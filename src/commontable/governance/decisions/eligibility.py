@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from commontable.errors import Forbidden
 from commontable.governance.decisions.models import ConflictOfInterest, Motion
 from commontable.members.memberships import current_members
-from commontable.members.models import MembershipRole, Organization, Person, Role
+from commontable.members.models import MembershipRole, Organization, Person, Role, RoleGrant
 
 VOTING_ROLES = frozenset({MembershipRole.MEMBER, MembershipRole.CONVENER})
 
@@ -26,6 +26,25 @@ def voting_members(session: Session, motion: Motion, on: date) -> list[Organizat
     seats = current_members(session, motion.collaborative, on)
     voting = {m.organization_id: m.organization for m in seats if m.role in VOTING_ROLES}
     return sorted(voting.values(), key=lambda organization: organization.name)
+
+
+def representatives(session: Session, motion: Motion, on: date) -> list[Person]:
+    """The people who may vote on the motion: the active member representatives of every
+    voting member organization (the recused included, who still hear the outcome), by email."""
+    organizations = [o.id for o in voting_members(session, motion, on)]
+    if not organizations:
+        return []
+    query = (
+        select(Person)
+        .join(Person.role_grants)
+        .where(
+            Person.organization_id.in_(organizations),
+            Person.active.is_(True),
+            RoleGrant.role == Role.MEMBER_REPRESENTATIVE,
+        )
+        .order_by(Person.email)
+    )
+    return list(session.scalars(query))
 
 
 def recused(session: Session, motion: Motion) -> set[int]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from commontable.appdb import utcnow
 from commontable.errors import Conflict, NotFound, UserError
 from commontable.governance.decisions.counting import IF_NEED_BE, NO, YES
-from commontable.governance.decisions.eligibility import eligible_organizations
+from commontable.governance.decisions.eligibility import eligible_organizations, representatives
 from commontable.governance.decisions.models import (
     DecisionLink,
     DecisionRecord,
@@ -27,6 +27,7 @@ from commontable.governance.decisions.models import (
 from commontable.governance.decisions.outcome import Ballot, Outcome, Rules, decide
 from commontable.governance.decisions.settings import rules_of
 from commontable.members.models import Collaborative, Person
+from commontable.members.notices import notify
 
 MAX_OPTIONS = 50
 AVAILABILITY = {YES: "yes", IF_NEED_BE: "if need be", NO: "no"}
@@ -132,8 +133,9 @@ def taking_votes(motion: Motion, now: datetime) -> bool:
 def close_motion(
     session: Session, motion: Motion, closed_by: Person | None = None, now: datetime | None = None
 ) -> DecisionRecord:
-    """Stop the vote, count it among the organizations eligible today, and record the outcome
-    with its tally in the decision log."""
+    """Stop the vote, count it among the organizations eligible today, record the outcome
+    with its tally in the decision log, and leave a notice of it for the member
+    representatives of every voting member organization."""
     now = now or utcnow()
     if motion.status is not MotionStatus.OPEN:
         raise Conflict(f"only an open motion can be closed; this one is {motion.status.value}")
@@ -165,6 +167,14 @@ def close_motion(
     )
     session.add(record)
     session.flush()
+    notify(
+        session,
+        representatives(session, motion, now.date()),
+        f"Vote closed: {motion.title}",
+        f"{motion.collaborative.name}: {record.outcome}",
+        f"/motions/{motion.id}",
+        now=now,
+    )
     return record
 
 
