@@ -21,6 +21,16 @@ EARLIEST, LATEST = "1900-01-01", "2100-12-31"
 
 
 @dataclass(frozen=True)
+class Refused:
+    """Values of a column already refused on the batch's distinct values, once per batch:
+    missing from a reference list too large to inline, or failing a check digit."""
+
+    unknown: list[str] | None = None
+    # None: not checked beforehand, so the check digit rule runs on every row
+    wrong_check_digit: list[str] | None = None
+
+
+@dataclass(frozen=True)
 class Checked:
     """A column after checking: the typed value to store and the reason it was refused, if any."""
 
@@ -33,7 +43,7 @@ def _reason(*cases: tuple[ir.BooleanValue, str | ir.StringValue]) -> ir.StringVa
 
 
 def _text(raw: ir.StringValue) -> ir.StringValue:
-    return raw.nullif("")  # surrounding white space was trimmed in Arrow before staging
+    return raw.nullif("")  # surrounding white space was trimmed in Arrow by `read_files`
 
 
 def _normalise_code(text: ir.StringValue, system: CodeSystem) -> ir.StringValue:
@@ -44,23 +54,26 @@ def _normalise_code(text: ir.StringValue, system: CodeSystem) -> ir.StringValue:
 
 
 def npi_check_digit_ok(npi: ir.StringValue) -> ir.BooleanValue:
-    """CMS NPI check digit: Luhn over the 9 digits with the constant 24 for the prefix 80840."""
+    """CMS NPI check digit: Luhn over the 9 digits with the constant 24 for the prefix 80840.
+
+    For a value of 10 ASCII digits (the NPI pattern, checked first); its digits are taken by
+    integer arithmetic, which costs a fraction of cutting the text ten times.
+    """
+    number = npi.try_cast("int64")
     total: ir.IntegerValue = ibis.literal(24)
     for position in range(9):
-        digit = npi.substr(position, 1).try_cast("int64")
+        digit = (number // 10 ** (9 - position)) % 10
         if position % 2 == 0:  # from the right of the 9-digit base, every other digit doubles
             doubled = digit * 2
             digit = doubled - ibis.cases((doubled > 9, 9), else_=0)
         total = total + digit
-    check = npi.substr(9, 1).try_cast("int64")
-    return ((10 - total % 10) % 10) == check
+    return ((10 - total % 10) % 10) == number % 10
 
 
-def check_column(raw: ir.StringValue, column: Column, unknown: list[str] | None = None) -> Checked:
+def check_column(raw: ir.StringValue, column: Column, refused: Refused | None = None) -> Checked:
     """Check one text column against its contract rule.
 
-    `unknown` lists normalised values already found missing from the code system's reference
-    list (computed once per batch, since the list is too large to inline).
+    `refused` holds normalised values already found wrong on the batch's distinct values.
     """
     text = _text(raw)
     missing = (text.isnull(), "required value is missing") if column.required else None
@@ -70,13 +83,18 @@ def check_column(raw: ir.StringValue, column: Column, unknown: list[str] | None 
         + text.length().cast("string")
         + f" characters; the limit is {column.max_length}",
     )
-    value, problems = _typed(text, column, unknown)
+    value, problems = _typed(text, column, refused or Refused())
     cases = [c for c in (missing, too_long) if c is not None] + problems
     return Checked(value=value, error=_reason(*cases))
 
 
+def typed_value(raw: ir.StringValue, column: Column) -> ir.Value:
+    """A column's clean typed value alone, as a good row stores it."""
+    return _typed(_text(raw), column, Refused())[0]
+
+
 def _typed(
-    text: ir.StringValue, column: Column, unknown: list[str] | None
+    text: ir.StringValue, column: Column, refused: Refused
 ) -> tuple[ir.Value, list[tuple[ir.BooleanValue, str | ir.StringValue]]]:
     present = text.notnull()
     kind = column.type
@@ -108,11 +126,11 @@ def _typed(
         word = text.lower()
         value = ibis.cases((present, word.isin(TRUE_WORDS)), else_=ibis.null(bool))
         return value, [(present & ~word.isin(BOOLEAN_WORDS), "not true or false")]
-    return _string(text, column, unknown)
+    return _string(text, column, refused)
 
 
 def _string(
-    text: ir.StringValue, column: Column, unknown: list[str] | None
+    text: ir.StringValue, column: Column, refused: Refused
 ) -> tuple[ir.Value, list[tuple[ir.BooleanValue, str | ir.StringValue]]]:
     present = text.notnull()
     problems: list[tuple[ir.BooleanValue, str | ir.StringValue]] = []
@@ -133,7 +151,11 @@ def _string(
         if system.codes:
             problems.append((present & ~value.isin(sorted(system.codes)), f"unknown {label}"))
         if system.check == "npi_luhn":
-            problems.append((present & ~npi_check_digit_ok(value), "NPI check digit is wrong"))
-        if unknown:
-            problems.append((value.isin(unknown), f"unknown {label}"))
+            wrong = refused.wrong_check_digit
+            if wrong is None:
+                problems.append((present & ~npi_check_digit_ok(value), "NPI check digit is wrong"))
+            elif wrong:
+                problems.append((present & value.isin(wrong), "NPI check digit is wrong"))
+        if refused.unknown:
+            problems.append((value.isin(refused.unknown), f"unknown {label}"))
     return value, problems

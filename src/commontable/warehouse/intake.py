@@ -15,9 +15,10 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from commontable.errors import InvalidSubmission
-from commontable.warehouse.contracts import CONTRACTS, Contract
+from commontable.warehouse.contracts import CONTRACTS, Column, Contract
 from commontable.warehouse.readers import Reading, RowProblem, read_files, submission_files
-from commontable.warehouse.schema import LINEAGE, QUARANTINE
+from commontable.warehouse.readers.ahead import read_ahead
+from commontable.warehouse.schema import LINEAGE, QUARANTINE, TYPES
 from commontable.warehouse.store import Warehouse, Writer
 from commontable.warehouse.validate import Lineage, Validated, validate
 
@@ -104,7 +105,7 @@ def load_submission(
     lineage = Lineage(source, submission_id, began)
     try:
         with warehouse.transaction() as writer:
-            for reading in read_files(paths):
+            for reading in read_ahead(read_files(paths)):
                 _write(warehouse, writer, reading, lineage, result, progress)
                 warehouse.release()
             writer.log(lambda: _log_row(result, content, began, started))
@@ -153,16 +154,25 @@ def _write(
 
 
 def split_repeating(contract: Contract, good: ir.Table, sent: Sequence[str]) -> dict[str, ir.Table]:
-    """The table's own columns, plus one long table per repeating group (diagnosis_code_1..25)."""
+    """The table's own columns, plus one long table per repeating group (diagnosis_code_1..25).
+
+    `good` carries the wide columns that were sent; a field of a slot not sent is empty.
+    """
     lineage = list(LINEAGE)
     outputs = {contract.name: good.select(*[c.name for c in contract.columns], *lineage)}
+
+    def field(column: Column, slot: int) -> ir.Value:
+        name = f"{column.name}_{slot}"
+        value = good[name] if name in good.columns else ibis.null(TYPES[column.type])
+        return value.name(column.name)
+
     for group in contract.repeating:
         first = group.prefix_fields[0].name
         parts = [
             good.filter(good[f"{first}_{i}"].notnull()).select(
                 *group.key,
                 ibis.literal(i, type="int64").name(group.sequence_column),
-                *[good[f"{f.name}_{i}"].name(f.name) for f in group.prefix_fields],
+                *[field(f, i) for f in group.prefix_fields],
                 *lineage,
             )
             for i in range(1, group.count + 1)

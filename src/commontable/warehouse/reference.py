@@ -49,4 +49,4 @@ def unknown_codes(warehouse: Warehouse, values: ir.Table, reference_list: str) -
     reference = warehouse.reference(reference_list, LISTS[reference_list])
     distinct = values.filter(values.code.notnull()).distinct()
     missing = distinct.anti_join(reference, "code")
-    return sorted(missing.code.to_pyarrow().to_pylist())
+    return sorted(warehouse.fetch(missing.select("code")).column("code").to_pylist())

@@ -21,9 +21,10 @@ import pyarrow.parquet as pq
 
 from commontable.errors import MissingExtra
 from commontable.warehouse.schema import DERIVED_TABLES
-from commontable.warehouse.store import Rows, Warehouse, Writer, _temp_names
+from commontable.warehouse.store import Rows, Warehouse, Writer
 
 PARTITION = "submission_id"
+CONSTRAINT_PROPAGATION = "spark.sql.constraintPropagation.enabled"
 
 
 def _similarity_functions() -> str:
@@ -95,12 +96,20 @@ class SparkWarehouse(Warehouse):
         return ibis.memtable(rows)
 
     def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
-        name = f"_{prefix}_{next(_temp_names)}"
+        name = self.scratch_name(prefix)
         self._scratch.append(name)
         self.con._run_pre_execute_hooks(expr)
         # A local checkpoint keeps the rows and cuts the plan: later queries over this view
         # do not carry (and re-optimise) everything that produced it.
-        frame = self.con._session.sql(self.con.compile(expr)).localCheckpoint(eager=True)
+        # A checkpoint records its plan's constraints; over intake's wide rule expressions that
+        # derivation grows without bound (Java heap), and a checkpoint needs none of them.
+        conf = self.con._session.conf
+        previous = conf.get(CONSTRAINT_PROPAGATION, "true")
+        conf.set(CONSTRAINT_PROPAGATION, "false")
+        try:
+            frame = self.con._session.sql(self.con.compile(expr)).localCheckpoint(eager=True)
+        finally:
+            conf.set(CONSTRAINT_PROPAGATION, previous)
         frame.createOrReplaceTempView(name)
         return self.con.table(name)
 

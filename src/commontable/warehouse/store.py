@@ -18,8 +18,9 @@ from ibis.backends.sql.datatypes import DuckDBType
 from commontable.errors import ConfigError, Conflict, NotFound
 from commontable.warehouse.schema import DERIVED_TABLES, storage_schemas
 
-_temp_names = itertools.count()
 MEMORY_SHARE = 0.5  # of the machine's memory, for DuckDB's own buffers
+COMPILED_KEPT = 256  # compiled statements kept for reuse
+SCAN_ROWS = 262_144  # rows per Arrow batch DuckDB scans (at most; batches are read in parallel)
 LogRow = Callable[[], Mapping[str, Any]]
 Rows: TypeAlias = ir.Table | pa.Table
 
@@ -50,6 +51,12 @@ class Warehouse:
         self.schemas = storage_schemas()
         self._references: dict[str, ir.Table] = {}
         self._scratch: list[str] = []
+        self._names = itertools.count()
+
+    def scratch_name(self, prefix: str) -> str:
+        """A name for temporary work; numbering starts again after `release`, so the same work
+        on the next chunk gets the same names (and the same compiled SQL)."""
+        return f"_{prefix}_{next(self._names)}"
 
     def table(self, name: str) -> ir.Table:
         """A stored table, in its declared column order (empty when nothing was loaded yet).
@@ -65,7 +72,7 @@ class Warehouse:
 
     def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
         """Put in-memory rows into the engine as a temporary table (dropped by `release`)."""
-        name = f"_{prefix}_{next(_temp_names)}"
+        name = self.scratch_name(prefix)
         self._scratch.append(name)
         return self.con.create_table(name, rows, temp=True)
 
@@ -84,15 +91,20 @@ class Warehouse:
 
     def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
         """Compute an expression once into a temporary table, so later steps reuse it."""
-        name = f"_{prefix}_{next(_temp_names)}"
+        name = self.scratch_name(prefix)
         self._scratch.append(name)
         return self.con.create_table(name, expr, temp=True)
+
+    def fetch(self, expr: ir.Table) -> pa.Table:
+        """The rows of an expression, in memory (small results: lists of codes, counts)."""
+        return expr.to_pyarrow()
 
     def release(self) -> None:
         """Drop the temporary tables of the work done so far, to free their memory."""
         for name in self._scratch:
             self.con.drop_table(name, force=True)
         self._scratch.clear()
+        self._names = itertools.count()
 
     def transaction(self) -> AbstractContextManager[Writer]:
         """Everything appended inside lands together with its submission log row, or nothing."""
@@ -148,6 +160,7 @@ class DuckDBWarehouse(Warehouse):
             ) from error
         super().__init__(con, f"duckdb://{path}")
         self._views: list[str] = []
+        self._compiled: dict[object, str] = {}
         # Leave room for the Arrow chunks outside DuckDB, and spill beside the file, not in RAM.
         limit = max(1, int(psutil.virtual_memory().total * MEMORY_SHARE / 2**30))
         self.con.raw_sql(f"SET memory_limit = '{limit}GB'")
@@ -175,10 +188,43 @@ class DuckDBWarehouse(Warehouse):
 
     def scan(self, rows: pa.Table, prefix: str = "scan") -> ir.Table:
         """The Arrow rows registered as a view: DuckDB scans them in place, nothing is copied."""
-        name = f"_{prefix}_{next(_temp_names)}"
+        name = self.scratch_name(prefix)
+        # in slices (zero-copy): DuckDB reads an Arrow table's batches in parallel, not one batch
+        rows = pa.Table.from_batches(rows.to_batches(max_chunksize=SCAN_ROWS), rows.schema)
         self.con.con.register(name, rows)
         self._views.append(name)
         return self.con.table(name)
+
+    def _sql(self, expr: ir.Table) -> str:
+        """The expression's SQL, compiled once: the next chunk of a file builds the same
+        expression (same names, literals and code lists), so it is not compiled again."""
+        key = expr.op()
+        sql = self._compiled.get(key)
+        if sql is None:
+            if len(self._compiled) >= COMPILED_KEPT:
+                self._compiled.clear()
+            sql = self._compiled[key] = str(self.con.compile(expr))
+        self.con._run_pre_execute_hooks(expr)  # registers the in-memory tables it reads
+        return sql
+
+    def _insert(self, name: str, expr: ir.Table) -> None:
+        columns = ", ".join(_quoted(c) for c in expr.columns)
+        self.con.raw_sql(f"INSERT INTO {_quoted(name)} ({columns}) {self._sql(expr)}")
+
+    def materialize(self, expr: ir.Table, prefix: str = "step") -> ir.Table:
+        schema = expr.schema()
+        if schema.null_fields:  # Ibis refuses these with a clear message
+            return super().materialize(expr, prefix)
+        name = self.scratch_name(prefix)
+        self._scratch.append(name)
+        columns = ", ".join(f"{_quoted(c)} {DuckDBType.to_string(t)}" for c, t in schema.items())
+        self.con.raw_sql(f"CREATE TEMPORARY TABLE {_quoted(name)} ({columns})")
+        self._insert(name, expr)
+        return self.con.table(name)
+
+    def fetch(self, expr: ir.Table) -> pa.Table:
+        table: pa.Table = self.con.raw_sql(self._sql(expr)).fetch_arrow_table()
+        return table
 
     def release(self) -> None:
         for name in self._views:
@@ -206,11 +252,15 @@ class DuckDBWarehouse(Warehouse):
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
-        writer = Writer(lambda name, expr: self.con.insert(name, self.conform(name, expr)))
+        writer = Writer(lambda name, expr: self._insert(name, self.conform(name, expr)))
         with self._atomic():
             yield writer
             log = ibis.memtable([dict(writer.log_row())], schema=self.schemas["submission"])
             self.con.insert("submission", log)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS
-from commontable.warehouse.readers.base import ROW_REF, Batch, Reading, RowProblem
+from commontable.warehouse.readers.base import ROW_REF, Batch, Reading, RowProblem, trimmed
 from commontable.warehouse.readers.tabular import read_csv, read_parquet
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".psv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -65,8 +65,16 @@ def submission_files(path: Path) -> list[Path]:
 
 
 def read_files(files: Sequence[Path]) -> Iterator[Reading]:
-    """Read a submission's files, a chunk at a time; FHIR files are read together, as their
-    resources refer to each other."""
+    """Read a submission's files, a chunk at a time, every value trimmed of white space; FHIR
+    files are read together, as their resources refer to each other (what needs another file
+    comes last)."""
+    for reading in _read(files):
+        for batch in reading.batches:
+            batch.rows = trimmed(batch.rows)
+        yield reading
+
+
+def _read(files: Sequence[Path]) -> Iterator[Reading]:
     by_format: dict[str, list[Path]] = {}
     for path in files:
         by_format.setdefault(file_format(path), []).append(path)
@@ -75,9 +83,9 @@ def read_files(files: Sequence[Path]) -> Iterator[Reading]:
     for path in by_format.get("parquet", []):
         yield from read_parquet(path, table_for(path))
     if "fhir" in by_format:
-        from commontable.warehouse.readers.fhir import read_fhir
+        from commontable.warehouse.readers.fhir import read_fhir_files
 
-        yield read_fhir(by_format["fhir"])
+        yield from read_fhir_files(by_format["fhir"])
     if "hl7" in by_format:
         from commontable.warehouse.readers.hl7v2 import read_hl7
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # Column every batch carries: where the row came from, as the submitter would find it
 # (CSV line number, FHIR resource id, HL7 message control id).
@@ -50,3 +51,12 @@ class Reading:
 def text_table(columns: dict[str, list[str | None]]) -> pa.Table:
     """An Arrow table of string columns from plain lists (readers build rows column by column)."""
     return pa.table({name: pa.array(values, type=pa.string()) for name, values in columns.items()})
+
+
+def trimmed(rows: pa.Table) -> pa.Table:
+    """Every text value without surrounding white space, trimmed once in Arrow for all backends."""
+    columns = [
+        pc.utf8_trim_whitespace(rows[name]) if name != ROW_REF else rows[name]
+        for name in rows.column_names
+    ]
+    return pa.table(columns, names=rows.column_names)

@@ -16,7 +16,7 @@ What is refused where:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import orjson
@@ -76,17 +76,40 @@ MAPPERS: dict[str, Callable[[Resource, Sink], None]] = {
 def read_fhir(paths: Sequence[Path]) -> Reading:
     """Read the FHIR files of one submission together (a Coverage takes its Patient's demographics
     from any file); one batch per file and table, every value as text."""
+    reading = Reading()
+    for part in read_fhir_files(paths):
+        reading.extend(part)
+    return reading
+
+
+def read_fhir_files(paths: Sequence[Path]) -> Iterator[Reading]:
+    """`read_fhir` a file at a time: each file's tables once it is read, so the engine can check
+    them while the next file is read; last, the rows that needed every file, and the problems."""
     sink = Sink()
-    for path in paths:
+    for position, path in enumerate(paths):
         sink.file_name = path.name
         _read_file(path, sink)
+        if all(later.name != path.name for later in paths[position + 1 :]):  # rows keyed by name
+            yield _file_done(sink, path.name)
     finish_coverages(sink)
     finish_medication_requests(sink)
     for (file_name, kind), count in sink.skipped.items():
         reason = f"resource type {kind} is not read; {count} resource(s) skipped"
         sink.problems.append(RowProblem(file_name, kind, reason))
     batches = [Batch(table, name, rows.table()) for (name, table), rows in sink.tables.items()]
-    return Reading(batches=batches, problems=sink.problems)
+    yield Reading(batches=batches, problems=sink.problems)
+
+
+def _file_done(sink: Sink, file_name: str) -> Reading:
+    """A read file's tables; its medications wait when some of its requests name a Medication
+    another file may hold (a table's rows stay one batch). Problems all come last, together."""
+    waiting = (
+        {"medication"} if any(f == file_name for f, _, _ in sink.medication_requests) else set()
+    )
+    done = [key for key in sink.tables if key[0] == file_name and key[1] not in waiting]
+    return Reading(
+        [Batch(table, name, sink.tables.pop((name, table)).table()) for name, table in done]
+    )
 
 
 def _first_byte(path: Path) -> bytes:

@@ -71,12 +71,17 @@ class Segments:
     def well_formed(self) -> np.ndarray:
         """Segments named like `[A-Z][A-Z0-9]{2}`, then '|' or nothing (`hl7v2._check_segments`)."""
         offsets, data = byte_view(self.text)
-        upper = (ord("A") <= data) & (data <= ord("Z"))
-        alnum = upper | ((ord("0") <= data) & (data <= ord("9")))
         starts, length, last = offsets[:-1], np.diff(offsets), max(len(data) - 1, 0)
-        bytes_ok = [upper, alnum, alnum, data == ord("|")]
-        ok = [kind[np.minimum(starts + at, last)] for at, kind in enumerate(bytes_ok)]
-        return (length >= 3) & ok[0] & ok[1] & ok[2] & ((length == 3) | ok[3])
+        # only each segment's first four bytes are looked at, not the whole text
+        head = (
+            [data[np.minimum(starts + at, last)] for at in range(4)] if len(data) else [starts] * 4
+        )
+        upper = [(ord("A") <= byte) & (byte <= ord("Z")) for byte in head[:3]]
+        alnum = [
+            u | ((ord("0") <= b) & (b <= ord("9"))) for u, b in zip(upper, head[:3], strict=True)
+        ]
+        bar = head[3] == ord("|")
+        return (length >= 3) & upper[0] & alnum[1] & alnum[2] & ((length == 3) | bar)
 
     def first(self, name: str) -> pa.Array:
         """Each message's first segment whose text starts with `name` (null where none)."""
