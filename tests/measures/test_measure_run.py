@@ -10,6 +10,7 @@ import pytest
 from commontable.errors import UserError
 from commontable.measures import MEASURES, run_measures
 from commontable.measures.records import MeasureStepError, Records
+from commontable.measures.strata import STRATA
 from commontable.warehouse import Warehouse
 from tests.measures.tiny_region import Outcome, TinyRegion, evaluate
 
@@ -64,7 +65,7 @@ def test_results_exist_for_each_entity_type_a_measure_reports(deck: Outcome) -> 
 
 def test_strata_add_up_to_the_whole(deck: Outcome) -> None:
     whole = deck.result(CMS125)["denominator"]
-    for stratum_type in ("age_band", "sex", "race", "ethnicity", "payer_type", "county"):
+    for stratum_type in STRATA:
         parts = [
             r["denominator"]
             for r in deck.results

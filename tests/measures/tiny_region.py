@@ -415,6 +415,21 @@ class TinyRegion:
             }
         )
 
+    def screening(self, name: str, when: str, domain: str, positive: bool) -> None:
+        """One answered social needs screening item, in the chart (AHC HRSN)."""
+        self.rows["sdoh_screening"].append(
+            {
+                "screening_id": self._next("S"),
+                "person_id": chart_id(name),
+                "screening_date": day(when),
+                "instrument": "AHC HRSN",
+                "question_code": self._next("Q"),
+                "domain": domain,
+                "positive_flag": positive,
+                "data_source": CHART,
+            }
+        )
+
     def write(self, warehouse: Warehouse) -> None:
         """Append the source rows (one submission) and replace the identity tables.
 

@@ -16,10 +16,10 @@ import ibis.expr.types as ir
 from commontable.measures.attribution import attribution, hospital_of_npi
 from commontable.measures.definition import Measure
 from commontable.measures.records import Records
-from commontable.measures.strata import demographics, text
+from commontable.measures.strata import NOT_SCREENED, demographics, sdoh_risk, text
 
 ENTITY_COLUMNS = ("clinic", "medical_group", "health_plan", "county", "zip_code")
-STRATUM_COLUMNS = ("age_band", "sex", "race", "ethnicity", "payer_type")
+STRATUM_COLUMNS = ("age_band", "sex", "race", "ethnicity", "payer_type", "sdoh_risk")
 EVENT_COLUMNS = ("event_id", "event_date", "facility_npi")
 # The flags every measure's rows carry, whatever its type.
 FLAG_COLUMNS = (
@@ -36,7 +36,9 @@ def people(records: Records) -> ir.Table:
     """Every person with attributed entities and strata (county is both)."""
     attributed = attribution(records)
     strata = demographics(records.persons).rename(_person="person_id")
+    risk = sdoh_risk(records.screenings, records.period).rename(_screened="person_id")
     joined = attributed.join(strata, attributed.person_id == strata._person)
+    joined = joined.left_join(risk, joined.person_id == risk._screened)
     return joined.select(
         "person_id",
         *ENTITY_COLUMNS,
@@ -45,6 +47,7 @@ def people(records: Records) -> ir.Table:
         "race",
         "ethnicity",
         payer_type=text(joined.payer_type),
+        sdoh_risk=joined.sdoh_risk.fill_null(NOT_SCREENED),
     )
 
 

@@ -89,6 +89,7 @@ class Records:
     roster: ir.Table
     practitioners: ir.Table
     places: ir.Table
+    screenings: ir.Table  # social needs screening answers (sdoh_screening), keyed
     # Claims as sent, keyed (not coded): diagnoses and ICD-10-PCS procedures with their claim's
     # id and sequence, and pharmacy claims; read by the claims-based measures.
     claim_diagnoses: ir.Table | None = None
@@ -407,6 +408,7 @@ def read_records(
         roster=warehouse.table("organization"),
         practitioners=warehouse.table("practitioner"),
         places=_places(warehouse),
+        screenings=keyed(warehouse.table("sdoh_screening"), crosswalk),
         claim_diagnoses=keyed(warehouse.table("claim_diagnosis"), crosswalk),
         claim_procedures=keyed(warehouse.table("claim_procedure"), crosswalk),
         pharmacy_claims=keyed(warehouse.table("pharmacy_claim"), crosswalk),

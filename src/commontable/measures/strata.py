@@ -1,18 +1,23 @@
-"""Strata results are broken down by: age band, sex, race, ethnicity, payer type, county.
+"""Strata results are broken down by: age band, sex, race, ethnicity, payer type, county, SDOH risk.
 
 Age band, sex, race and ethnicity come from the person's demographics (`person` table); payer
-type and county from attribution. A missing value is its own stratum, "unknown", so the strata
-of a result always add up to the whole. SDOH risk is not a stratum yet (see issue 4).
+type and county from attribution; SDOH risk from members' social needs screenings. A missing
+value is its own stratum ("unknown", or "not screened"), so the strata of a result always add
+up to the whole.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
 
+from commontable.measures.period import Period
+
 UNKNOWN = "unknown"
 ALL = "all"
-STRATA = ("age_band", "sex", "race", "ethnicity", "payer_type", "county")
+STRATA = ("age_band", "sex", "race", "ethnicity", "payer_type", "county", "sdoh_risk")
 # Age groups of AHRQ HCUP statistics (HCUPnet: <18, 18-44, 45-64, 65-84, 85+), by age on the
 # last day of the period.
 AGE_BANDS = ((0, 17, "0-17"), (18, 44, "18-44"), (45, 64, "45-64"), (65, 84, "65-84"))
@@ -41,3 +46,27 @@ def demographics(persons: ir.Table) -> ir.Table:
         race=text(persons.race),
         ethnicity=text(persons.ethnicity),
     )
+
+
+# SDOH risk: how many social needs (distinct screening domains answered positive, as in CMS's
+# Screen Positive Rate for Social Drivers of Health, SDOH-2, FY 2023 IPPS final rule) the
+# person's screenings found in the period or the year before. Collaborative conventions, not a
+# published standard: the one-year look-back (the AHC HRSN screening is yearly) and the bands.
+SDOH_LOOKBACK_YEARS = 1
+NOT_SCREENED = "not screened"
+SDOH_BANDS = ((0, "no social needs"), (1, "1 social need"))
+MOST_NEEDS = "2+ social needs"
+
+
+def sdoh_risk(screenings: ir.Table, period: Period) -> ir.Table:
+    """person_id, sdoh_risk for every person screened in the look-back (others: "not screened")."""
+    since = date(period.year - SDOH_LOOKBACK_YEARS, 1, 1)
+    window = screenings.filter(screenings.screening_date.between(since, period.end))
+    screened = window.select("person_id").distinct()
+    positive = window.filter(window.positive_flag.fill_null(False))
+    need = positive.domain.fill_null(positive.question_code)  # an answer with no domain: its item
+    needs = positive.group_by(_person=positive.person_id).aggregate(needs=need.nunique())
+    joined = screened.left_join(needs, screened.person_id == needs._person)
+    count = joined.needs.fill_null(0)
+    bands = [(count == low, label) for low, label in SDOH_BANDS]
+    return joined.select("person_id", sdoh_risk=ibis.cases(*bands, else_=MOST_NEEDS))

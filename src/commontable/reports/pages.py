@@ -20,7 +20,7 @@ from commontable.reports.safety_zone import is_cost
 
 # Whom the public report compares (issue 7), and the equity views of the collaborative.
 COMPARED = ("clinic", "medical_group", "hospital", "health_plan")
-EQUITY = ("race", "ethnicity", "payer_type", "county")
+EQUITY = ("race", "ethnicity", "payer_type", "county", "sdoh_risk")
 UNKNOWN = "unknown"
 
 
@@ -168,7 +168,8 @@ def comparison(
 def equity(
     published: Published, measure: PublicMeasure, stratum_type: str, judge: Judge
 ) -> Section | None:
-    """The collaborative's result for groups of people (race, ethnicity, payer type, county)."""
+    """The collaborative's result for groups of people (race, ethnicity, payer type, county,
+    social risk)."""
     cells = published.of(measure.measure_id, COLLABORATIVE, stratum_type)
     if not cells:
         return None

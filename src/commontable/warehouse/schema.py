@@ -125,6 +125,7 @@ MEASURE_PATIENT = ibis.schema(
         "expected": dt.float64,  # modelled probability of the numerator (risk-adjusted measures)
         "member_months": dt.float64,  # exposure of a cost measure
         "paid_amount": dt.float64,  # paid in the period (cost measures)
+        "sdoh_risk": dt.string,  # stratum by social needs screened positive (measures/strata.py)
     }
 )
 MEASURE_RESULT = ibis.schema(
@@ -134,7 +135,7 @@ MEASURE_RESULT = ibis.schema(
         "entity_type": dt.string,  # collaborative, clinic, medical_group, health_plan, county...
         "entity_id": dt.string,
         "entity_name": dt.string,
-        "stratum_type": dt.string,  # all | age_band | sex | race | ethnicity | payer_type | county
+        "stratum_type": dt.string,  # all | age_band | sex | race | ethnicity | payer_type | county | sdoh_risk
         "stratum": dt.string,
         "initial_population": dt.int64,
         "denominator_exclusion": dt.int64,
