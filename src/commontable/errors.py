@@ -1,5 +1,7 @@
 """The one family of errors a user can cause; the CLI and the web map them to messages."""
 
+from __future__ import annotations
+
 
 class UserError(Exception):
     """Something the user can fix; the message says what to do."""
@@ -32,6 +34,10 @@ class InvalidSubmission(UserError):
         self.file_name = file_name
         self.reason = message
         super().__init__(f"{file_name}: {message}")
+
+    def __reduce__(self) -> tuple[type[InvalidSubmission], tuple[str, str]]:
+        """Pickled with both arguments, so a reader's worker process can raise it here."""
+        return (InvalidSubmission, (self.file_name, self.reason))
 
 
 class MissingExtra(UserError):

@@ -60,5 +60,6 @@ def test_results_are_broken_down_by_sdoh_risk_and_add_up_to_the_whole(deck: Outc
         if (r["measure_id"], r["entity_type"], r["stratum_type"])
         == (CMS125, "collaborative", "sdoh_risk")
     }
-    assert parts == {"not screened": 3, "no social needs": 1, "1 social need": 1, "2+ social needs": 1}
+    expected = {"not screened": 3, "no social needs": 1, "1 social need": 1, "2+ social needs": 1}
+    assert parts == expected
     assert sum(parts.values()) == deck.result(CMS125)["initial_population"]

@@ -135,7 +135,7 @@ MEASURE_RESULT = ibis.schema(
         "entity_type": dt.string,  # collaborative, clinic, medical_group, health_plan, county...
         "entity_id": dt.string,
         "entity_name": dt.string,
-        "stratum_type": dt.string,  # all | age_band | sex | race | ethnicity | payer_type | county | sdoh_risk
+        "stratum_type": dt.string,  # all, or one of measures.strata.STRATA (age_band, sex, ...)
         "stratum": dt.string,
         "initial_population": dt.int64,
         "denominator_exclusion": dt.int64,

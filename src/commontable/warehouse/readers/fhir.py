@@ -16,10 +16,15 @@ What is refused where:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import orjson
+import pyarrow as pa
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.readers.base import Batch, Reading, RowProblem
@@ -44,6 +49,10 @@ WHITESPACE = b" \t\r\n"
 # A broken first line may mean a pretty-printed JSON document; files up to this size are retried.
 DOCUMENT_RETRY_BYTES = 256 << 20
 SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+# Submissions this large are parsed by worker processes, a file each (parsing is Python work);
+# below, starting the processes costs more than it saves.
+PARALLEL_BYTES = 256 << 20
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 def _organization(res: Resource, sink: Sink) -> None:
@@ -82,15 +91,24 @@ def read_fhir(paths: Sequence[Path]) -> Reading:
     return reading
 
 
-def read_fhir_files(paths: Sequence[Path]) -> Iterator[Reading]:
+def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterator[Reading]:
     """`read_fhir` a file at a time: each file's tables once it is read, so the engine can check
-    them while the next file is read; last, the rows that needed every file, and the problems."""
+    them while the next file is read; last, the rows that needed every file, and the problems.
+
+    A large submission's files are parsed by `workers` processes side by side (by default two
+    when it holds PARALLEL_BYTES or more); the rows and problems are the same either way.
+    """
+    groups = _same_name_groups(paths)
+    if workers is None:
+        large = sum(p.stat().st_size for p in paths) >= PARALLEL_BYTES
+        workers = min(WORKERS, len(groups)) if large else 1
     sink = Sink()
-    for position, path in enumerate(paths):
-        sink.file_name = path.name
-        _read_file(path, sink)
-        if all(later.name != path.name for later in paths[position + 1 :]):  # rows keyed by name
-            yield _file_done(sink, path.name)
+    patients: list[pa.Table] = []
+    parts = map(_read_group, groups) if workers <= 1 else _in_workers(groups, workers)
+    for part in parts:
+        yield _take_part(sink, part, patients)
+    if sink.coverages:  # eligibility takes the member's demographics from any file's Patient
+        sink.people = {row["person_id"]: row for t in patients for row in t.to_pylist()}
     finish_coverages(sink)
     finish_medication_requests(sink)
     for (file_name, kind), count in sink.skipped.items():
@@ -100,16 +118,64 @@ def read_fhir_files(paths: Sequence[Path]) -> Iterator[Reading]:
     yield Reading(batches=batches, problems=sink.problems)
 
 
-def _file_done(sink: Sink, file_name: str) -> Reading:
+def _same_name_groups(paths: Sequence[Path]) -> list[list[Path]]:
+    """The files in order, those of the same name together (their rows are keyed by name)."""
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(path.name, []).append(path)
+    return list(groups.values())
+
+
+def _read_group(paths: list[Path]) -> Sink:
+    """Everything read from files of one name, on its own: the rows of each table as Arrow, and
+    what waits for the other files (Patient demographics are taken from the tables later)."""
+    sink = Sink(file_name=paths[0].name)
+    for path in paths:
+        _read_file(path, sink)
+    for rows in sink.tables.values():
+        rows.flush()
+    sink.people = {}
+    return sink
+
+
+def _in_workers(groups: list[list[Path]], workers: int) -> Iterator[Sink]:
+    """`_read_group` of each group in worker processes, the largest first (the longest parse
+    starts at once), each yielded as soon as it is read; at most `workers` groups are read or
+    waiting at a time, so memory holds a bounded number of read files."""
+    queue = deque(sorted(groups, key=lambda g: -sum(p.stat().st_size for p in g)))
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        running = {
+            pool.submit(_read_group, queue.popleft()) for _ in range(min(workers, len(queue)))
+        }
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                if queue:
+                    running.add(pool.submit(_read_group, queue.popleft()))
+                yield future.result()
+
+
+def _take_part(sink: Sink, part: Sink, patients: list[pa.Table]) -> Reading:
     """A read file's tables; its medications wait when some of its requests name a Medication
     another file may hold (a table's rows stay one batch). Problems all come last, together."""
-    waiting = (
-        {"medication"} if any(f == file_name for f, _, _ in sink.medication_requests) else set()
-    )
-    done = [key for key in sink.tables if key[0] == file_name and key[1] not in waiting]
-    return Reading(
-        [Batch(table, name, sink.tables.pop((name, table)).table()) for name, table in done]
-    )
+    sink.problems += part.problems
+    sink.skipped.update(part.skipped)
+    sink.organizations.update(part.organizations)
+    sink.medications.update(part.medications)
+    sink.coverages += part.coverages
+    sink.medication_requests += part.medication_requests
+    waiting = {"medication"} if part.medication_requests else set()
+    batches = []
+    for (name, table), rows in part.tables.items():
+        if table in waiting:
+            sink.tables[(name, table)] = rows
+            continue
+        batch = Batch(table, name, rows.table())
+        if table == "patient":
+            patients.append(batch.rows)
+        batches.append(batch)
+    return Reading(batches)
 
 
 def _first_byte(path: Path) -> bytes:

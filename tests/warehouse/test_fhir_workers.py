@@ -1,0 +1,70 @@
+"""FHIR files of a large submission parsed by worker processes: the same rows and problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from commontable.errors import InvalidSubmission
+from commontable.warehouse.readers.base import Reading
+from commontable.warehouse.readers.fhir import read_fhir_files
+
+DATA = Path(__file__).parent.parent / "data" / "fhir"
+RESOURCES = [orjson.loads(line) for line in (DATA / "region.ndjson").read_bytes().splitlines()]
+
+
+def _by_type(folder: Path) -> list[Path]:
+    """The fixture region as a Bulk Data export: one NDJSON file per resource type, plus a
+    resource no table takes and a line that is not JSON."""
+    files: dict[str, list[bytes]] = {}
+    for resource in RESOURCES:
+        files.setdefault(resource["resourceType"], []).append(orjson.dumps(resource))
+    files.setdefault("Observation", []).append(b"{not json")
+    files["Provenance"] = [orjson.dumps({"resourceType": "Provenance", "id": "pv"})]
+    paths = []
+    for kind, lines in files.items():
+        path = folder / f"{kind}.ndjson"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        paths.append(path)
+    return sorted(paths)
+
+
+def _collected(paths: list[Path], workers: int) -> tuple[dict[Any, list[Any]], list[str]]:
+    reading = Reading()
+    for part in read_fhir_files(paths, workers=workers):
+        reading.extend(part)
+    batches: dict[Any, list[Any]] = {}
+    for batch in reading.batches:
+        batches.setdefault((batch.table, batch.file_name), []).extend(batch.rows.to_pylist())
+    return batches, sorted(repr(p) for p in reading.problems)
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return _by_type(tmp_path_factory.mktemp("export"))
+
+
+def test_workers_read_the_same_rows_and_problems_as_one_process(export: list[Path]) -> None:
+    alone = _collected(export, workers=1)
+    assert _collected(export, workers=2) == alone
+    assert alone[1]  # the bad line and the skipped type are reported either way
+
+
+def test_workers_resolve_coverages_and_medications_across_files(export: list[Path]) -> None:
+    batches, _ = _collected(export, workers=2)
+    spans = {row["member_id"]: row for row in batches[("eligibility", "Coverage.ndjson")]}
+    assert spans["M0001"]["birth_date"] == "1980-01-15"  # from Patient.ndjson
+    orders = {r["medication_id"]: r for r in batches[("medication", "MedicationRequest.ndjson")]}
+    assert orders["mr2"]["rxnorm_code"] == "197361"  # from a Medication resource
+
+
+def test_a_file_refused_in_a_worker_refuses_the_submission(tmp_path: Path) -> None:
+    good = tmp_path / "Patient.ndjson"
+    good.write_bytes(orjson.dumps(RESOURCES[0]) + b"\n")
+    cut = tmp_path / "Observation.ndjson"
+    cut.write_bytes(b'{"resourceType": "Observation", "id": "o1"')
+    with pytest.raises(InvalidSubmission, match="Observation.ndjson: the file ends in the middle"):
+        list(read_fhir_files([good, cut], workers=2))
