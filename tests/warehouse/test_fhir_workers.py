@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from commontable.errors import InvalidSubmission
+from commontable.warehouse.readers import fhir
 from commontable.warehouse.readers.base import Reading
 from commontable.warehouse.readers.fhir import read_fhir_files
 
@@ -22,7 +23,8 @@ def _by_type(folder: Path) -> list[Path]:
     files: dict[str, list[bytes]] = {}
     for resource in RESOURCES:
         files.setdefault(resource["resourceType"], []).append(orjson.dumps(resource))
-    files.setdefault("Observation", []).append(b"{not json")
+    files["Observation"][1:1] = [b"{not json", b"[]"]
+    files["Observation"].append(b"{not json either")
     files["Provenance"] = [orjson.dumps({"resourceType": "Provenance", "id": "pv"})]
     paths = []
     for kind, lines in files.items():
@@ -33,13 +35,17 @@ def _by_type(folder: Path) -> list[Path]:
 
 
 def _collected(paths: list[Path], workers: int) -> tuple[dict[Any, list[Any]], list[str]]:
+    """Each table's rows per file (in no particular order: pieces arrive as they are read; a
+    wide slot no row of a piece fills is not a column of its batch) and the problems."""
     reading = Reading()
     for part in read_fhir_files(paths, workers=workers):
         reading.extend(part)
     batches: dict[Any, list[Any]] = {}
     for batch in reading.batches:
-        batches.setdefault((batch.table, batch.file_name), []).extend(batch.rows.to_pylist())
-    return batches, sorted(repr(p) for p in reading.problems)
+        filled = [{k: v for k, v in row.items() if v is not None} for row in batch.rows.to_pylist()]
+        batches.setdefault((batch.table, batch.file_name), []).extend(filled)
+    rows = {key: sorted(found, key=repr) for key, found in batches.items()}
+    return rows, [repr(p) for p in reading.problems]
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +74,34 @@ def test_a_file_refused_in_a_worker_refuses_the_submission(tmp_path: Path) -> No
     cut.write_bytes(b'{"resourceType": "Observation", "id": "o1"')
     with pytest.raises(InvalidSubmission, match="Observation.ndjson: the file ends in the middle"):
         list(read_fhir_files([good, cut], workers=2))
+
+
+def test_files_cut_in_pieces_give_the_same_rows_and_line_numbers(
+    export: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _collected(export, workers=1)
+    monkeypatch.setattr(fhir, "PIECE_BYTES", 300)  # every few lines a piece
+    assert len(fhir._pieces(next(p for p in export if p.name == "Observation.ndjson"))) > 2
+    assert _collected(export, workers=2) == alone
+
+
+def test_pieces_start_on_line_starts_and_cover_the_file(
+    export: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fhir, "PIECE_BYTES", 100)
+    path = next(p for p in export if p.name == "Observation.ndjson")
+    content = path.read_bytes()
+    pieces = fhir._pieces(path)
+    assert (pieces[0].start, pieces[-1].end) == (0, None)
+    assert all(content[p.start - 1 : p.start] == b"\n" for p in pieces[1:])
+    assert [p.end for p in pieces[:-1]] == [p.start for p in pieces[1:]]
+
+
+def test_a_truncated_last_piece_names_the_line_of_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "Patient.ndjson"
+    path.write_bytes(b"".join(orjson.dumps(RESOURCES[0]) + b"\n" for _ in range(20)) + b'{"res')
+    monkeypatch.setattr(fhir, "PIECE_BYTES", 200)
+    with pytest.raises(InvalidSubmission, match="at line 21; it looks truncated"):
+        list(read_fhir_files([path], workers=2))

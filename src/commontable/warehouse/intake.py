@@ -168,18 +168,29 @@ def split_repeating(contract: Contract, good: ir.Table, sent: Sequence[str]) -> 
 
     for group in contract.repeating:
         first = group.prefix_fields[0].name
-        parts = [
-            good.filter(good[f"{first}_{i}"].notnull()).select(
-                *group.key,
-                ibis.literal(i, type="int64").name(group.sequence_column),
-                *[field(f, i) for f in group.prefix_fields],
-                *lineage,
-            )
-            for i in range(1, group.count + 1)
-            if f"{first}_{i}" in sent
-        ]
-        if parts:
-            outputs[group.stored_as] = ibis.union(*parts, distinct=True)
+        slots = [i for i in range(1, group.count + 1) if f"{first}_{i}" in sent]
+        if not slots:
+            continue
+        # one pass over the rows: each row's filled slots unnested, not one scan per slot
+        entries = ibis.array(
+            [
+                ibis.struct(
+                    {
+                        group.sequence_column: ibis.literal(i, type="int64"),
+                        **{f.name: field(f, i) for f in group.prefix_fields},
+                    }
+                )
+                for i in slots
+            ]
+        )
+        long = good.select(*group.key, *lineage, _slot=entries.unnest())
+        long = long.filter(long._slot[first].notnull())
+        outputs[group.stored_as] = long.select(
+            *group.key,
+            long._slot[group.sequence_column].name(group.sequence_column),
+            *[long._slot[f.name].name(f.name) for f in group.prefix_fields],
+            *lineage,
+        ).distinct()
     return outputs
 
 

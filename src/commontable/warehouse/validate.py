@@ -122,8 +122,10 @@ def _refused_values(
             by_system.setdefault(system, []).append(name)
     refused: dict[str, Refused] = {}
     for system, names in by_system.items():
-        normalised = [check_column(raw[n], contract.column(n)).value.name("code") for n in names]
-        values = ibis.union(*[raw.select(v) for v in normalised])
+        # a value's check depends on its text alone: each distinct text is normalised once
+        texts = [(raw.select(code=raw[n]).distinct(), contract.column(n)) for n in names]
+        normalised = [t.select(code=check_column(t.code, c).value) for t, c in texts]
+        values = ibis.union(*normalised, distinct=True)
         values = values.filter(values.code.re_search(system.pattern))
         unknown = None
         if system.reference_list:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
@@ -41,7 +43,7 @@ from commontable.warehouse.readers.fhir_clinical import (
     observation,
     procedure,
 )
-from commontable.warehouse.readers.fhir_common import Resource, Sink
+from commontable.warehouse.readers.fhir_common import Resource, Sink, TableRows
 from commontable.warehouse.readers.fhir_people import encounter, location, patient, practitioner
 
 BOM = b"\xef\xbb\xbf"
@@ -52,6 +54,10 @@ SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 # Submissions this large are parsed by worker processes, a file each (parsing is Python work);
 # below, starting the processes costs more than it saves.
 PARALLEL_BYTES = 256 << 20
+PIECE_BYTES = 256 << 20  # of an NDJSON file, parsed by one worker at a time
+LINE = re.compile(
+    r"\bline (\d+)"
+)  # how a problem names its line ("line 4", "Observation at line 4")
 WORKERS = min(2, os.cpu_count() or 1)
 
 
@@ -95,18 +101,24 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
     """`read_fhir` a file at a time: each file's tables once it is read, so the engine can check
     them while the next file is read; last, the rows that needed every file, and the problems.
 
-    A large submission's files are parsed by `workers` processes side by side (by default two
-    when it holds PARALLEL_BYTES or more); the rows and problems are the same either way.
+    A large submission is parsed by `workers` processes side by side (by default two when it
+    holds PARALLEL_BYTES or more), in pieces of up to PIECE_BYTES of whole lines, each handed on
+    as soon as it is read; the rows and problems are the same either way.
     """
-    groups = _same_name_groups(paths)
     if workers is None:
         large = sum(p.stat().st_size for p in paths) >= PARALLEL_BYTES
-        workers = min(WORKERS, len(groups)) if large else 1
+        workers = WORKERS if large else 1
     sink = Sink()
     patients: list[pa.Table] = []
-    parts = map(_read_group, groups) if workers <= 1 else _in_workers(groups, workers)
+    read: list[Part] = []
+    if workers <= 1:
+        parts: Iterator[Part] = map(_read_piece, (Piece(p) for p in paths))
+    else:
+        parts = _in_workers([piece for p in paths for piece in _pieces(p)], workers)
     for part in parts:
+        read.append(part)
         yield _take_part(sink, part, patients)
+    sink.problems = _numbered_problems(read, list(paths))
     if sink.coverages:  # eligibility takes the member's demographics from any file's Patient
         sink.people = {row["person_id"]: row for t in patients for row in t.to_pylist()}
     finish_coverages(sink)
@@ -118,64 +130,107 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
     yield Reading(batches=batches, problems=sink.problems)
 
 
-def _same_name_groups(paths: Sequence[Path]) -> list[list[Path]]:
-    """The files in order, those of the same name together (their rows are keyed by name)."""
-    groups: dict[str, list[Path]] = {}
-    for path in paths:
-        groups.setdefault(path.name, []).append(path)
-    return list(groups.values())
+@dataclass(frozen=True)
+class Piece:
+    """Whole lines of one file, from byte `start` to `end` (None: the end of the file)."""
+
+    path: Path
+    start: int = 0
+    end: int | None = None
 
 
-def _read_group(paths: list[Path]) -> Sink:
-    """Everything read from files of one name, on its own: the rows of each table as Arrow, and
-    what waits for the other files (Patient demographics are taken from the tables later)."""
-    sink = Sink(file_name=paths[0].name)
-    for path in paths:
-        _read_file(path, sink)
+@dataclass
+class Part:
+    """What one piece gave: its rows and what waits for the other files (in `sink`), and how
+    many lines it held, so the problems of the next piece of the file are numbered on."""
+
+    piece: Piece
+    sink: Sink
+    lines: int
+
+
+def _pieces(path: Path) -> list[Piece]:
+    """A Bulk NDJSON file cut at line starts into pieces of about PIECE_BYTES."""
+    size = path.stat().st_size
+    if path.suffix.lower() == ".json" or size <= PIECE_BYTES:
+        return [Piece(path)]
+    starts = [0]
+    with path.open("rb") as handle:
+        for at in range(PIECE_BYTES, size, PIECE_BYTES):
+            handle.seek(at - 1)
+            handle.readline()  # to the start of the next line (`at` itself, if one starts there)
+            if starts[-1] < handle.tell() < size:
+                starts.append(handle.tell())
+    return [Piece(path, a, b) for a, b in zip(starts, [*starts[1:], None], strict=True)]
+
+
+def _read_piece(piece: Piece) -> Part:
+    """Everything read from one piece, on its own: the rows of each table as Arrow, and what
+    waits for the other files (Patient demographics are taken from the tables later)."""
+    sink = Sink(file_name=piece.path.name)
+    lines = _read_file(piece, sink)
     for rows in sink.tables.values():
         rows.flush()
     sink.people = {}
-    return sink
+    return Part(piece, sink, lines)
 
 
-def _in_workers(groups: list[list[Path]], workers: int) -> Iterator[Sink]:
-    """`_read_group` of each group in worker processes, the largest first (the longest parse
-    starts at once), each yielded as soon as it is read; at most `workers` groups are read or
-    waiting at a time, so memory holds a bounded number of read files."""
-    queue = deque(sorted(groups, key=lambda g: -sum(p.stat().st_size for p in g)))
+def _in_workers(pieces: list[Piece], workers: int) -> Iterator[Part]:
+    """`_read_piece` of each piece in worker processes, each yielded as soon as it is read; at
+    most `workers` pieces are read or waiting at a time, so memory stays bounded."""
+    queue = deque(pieces)
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         running = {
-            pool.submit(_read_group, queue.popleft()) for _ in range(min(workers, len(queue)))
+            pool.submit(_read_piece, queue.popleft()) for _ in range(min(workers, len(queue)))
         }
         while running:
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 if queue:
-                    running.add(pool.submit(_read_group, queue.popleft()))
+                    running.add(pool.submit(_read_piece, queue.popleft()))
                 yield future.result()
 
 
-def _take_part(sink: Sink, part: Sink, patients: list[pa.Table]) -> Reading:
-    """A read file's tables; its medications wait when some of its requests name a Medication
-    another file may hold (a table's rows stay one batch). Problems all come last, together."""
-    sink.problems += part.problems
-    sink.skipped.update(part.skipped)
-    sink.organizations.update(part.organizations)
-    sink.medications.update(part.medications)
-    sink.coverages += part.coverages
-    sink.medication_requests += part.medication_requests
-    waiting = {"medication"} if part.medication_requests else set()
+def _take_part(sink: Sink, part: Part, patients: list[pa.Table]) -> Reading:
+    """A read piece's tables; its medications wait when some of its requests name a Medication
+    another file may hold. Problems all come last, together."""
+    read = part.sink
+    for key, count in read.skipped.items():
+        sink.skipped[key] = sink.skipped.get(key, 0) + count
+    sink.organizations.update(read.organizations)
+    sink.medications.update(read.medications)
+    sink.coverages += read.coverages
+    sink.medication_requests += read.medication_requests
+    waiting = {"medication"} if read.medication_requests else set()
     batches = []
-    for (name, table), rows in part.tables.items():
+    for (name, table), rows in read.tables.items():
         if table in waiting:
-            sink.tables[(name, table)] = rows
+            kept = sink.tables.setdefault((name, table), TableRows(rows.names))
+            kept.chunks += rows.chunks
             continue
         batch = Batch(table, name, rows.table())
         if table == "patient":
             patients.append(batch.rows)
         batches.append(batch)
     return Reading(batches)
+
+
+def _numbered_problems(parts: list[Part], paths: list[Path]) -> list[RowProblem]:
+    """Every piece's problems in file and line order, their line numbers counted from the start
+    of the file (a piece numbers its own lines from 1)."""
+    order = sorted(parts, key=lambda p: (paths.index(p.piece.path), p.piece.start))
+    problems: list[RowProblem] = []
+    before: dict[Path, int] = {}
+    for part in order:
+        offset = before.get(part.piece.path, 0)
+        before[part.piece.path] = offset + part.lines
+        problems += [replace(p, row_ref=_renumbered(p.row_ref, offset)) for p in part.sink.problems]
+    return problems
+
+
+def _renumbered(ref: str, offset: int) -> str:
+    return LINE.sub(lambda found: f"line {int(found[1]) + offset}", ref) if offset else ref
 
 
 def _first_byte(path: Path) -> bytes:
@@ -191,22 +246,27 @@ def _first_byte(path: Path) -> bytes:
     return b""
 
 
-def _read_file(path: Path, sink: Sink) -> None:
-    first = _first_byte(path)
-    if not first:
-        raise InvalidSubmission(path.name, "the file is empty: export the FHIR resources again")
-    if first == b"\x1f":
-        raise InvalidSubmission(path.name, "the file is compressed (gzip): unzip it and send it")
-    if first != b"{":
-        raise InvalidSubmission(
-            path.name,
-            "is not FHIR JSON: send NDJSON (one resource per line) or a JSON Bundle, "
-            "each resource starting with '{'",
-        )
+def _read_file(piece: Piece, sink: Sink) -> int:
+    """Read a piece of a file (its first piece checks what the file is); the lines read."""
+    path = piece.path
+    if piece.start == 0:
+        first = _first_byte(path)
+        if not first:
+            raise InvalidSubmission(path.name, "the file is empty: export the FHIR resources again")
+        if first == b"\x1f":
+            raise InvalidSubmission(
+                path.name, "the file is compressed (gzip): unzip it and send it"
+            )
+        if first != b"{":
+            raise InvalidSubmission(
+                path.name,
+                "is not FHIR JSON: send NDJSON (one resource per line) or a JSON Bundle, "
+                "each resource starting with '{'",
+            )
     if path.suffix.lower() == ".json":
         _read_document(path, sink)
-    else:
-        _read_ndjson(path, sink)
+        return 0
+    return _read_ndjson(piece, sink)
 
 
 def _read_document(path: Path, sink: Sink) -> None:
@@ -222,27 +282,35 @@ def _read_document(path: Path, sink: Sink) -> None:
     _take(document, sink, "the file")
 
 
-def _read_ndjson(path: Path, sink: Sink) -> None:
-    """Bulk Data NDJSON: one resource per line; a bad line is reported and skipped."""
-    read_any = False
+def _read_ndjson(piece: Piece, sink: Sink) -> int:
+    """Bulk Data NDJSON: one resource per line; a bad line is reported and skipped. Lines are
+    numbered from the piece's start; the number of lines read is returned."""
+    path, read_any, number = piece.path, False, 0
     with path.open("rb") as handle:
-        if handle.read(len(BOM)) != BOM:
+        if piece.start == 0 and handle.read(len(BOM)) != BOM:
             handle.seek(0)
+        handle.seek(max(piece.start, handle.tell()))
+        left = None if piece.end is None else piece.end - handle.tell()
         for number, line in enumerate(handle, start=1):
+            if left is not None:
+                if left <= 0:
+                    return number - 1
+                left -= len(line)
             try:
                 resource = orjson.loads(line)
             except orjson.JSONDecodeError as error:
                 if not line.strip(WHITESPACE):
                     continue
                 if not line.endswith(b"\n"):
+                    at = number + _lines_before(path, piece.start)
                     raise InvalidSubmission(
                         path.name,
-                        f"the file ends in the middle of a resource at line {number}; "
+                        f"the file ends in the middle of a resource at line {at}; "
                         "it looks truncated — export it again",
                     ) from error
-                if not read_any and _is_document(path):
+                if not read_any and piece.start == 0 and _is_document(path):
                     _read_document(path, sink)
-                    return
+                    return 0
                 reason = f"not valid JSON ({error})"
                 sink.problems.append(RowProblem(sink.file_name, f"line {number}", reason))
                 read_any = True
@@ -253,6 +321,13 @@ def _read_ndjson(path: Path, sink: Sink) -> None:
                 sink.problems.append(RowProblem(sink.file_name, f"line {number}", reason))
                 continue
             _take(resource, sink, number)
+    return number
+
+
+def _lines_before(path: Path, offset: int) -> int:
+    """How many lines a file holds before a byte offset (to name a line in a message)."""
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n")
 
 
 def _is_document(path: Path) -> bool:
