@@ -64,7 +64,7 @@ def test_spark_gives_the_same_patient_rows_and_results_as_duckdb(tmp_path: Path)
             run_measures(warehouse, 2025)
             outputs.append(
                 (
-                    _rows(warehouse, "measure_patient", ["measure_id", "person_id"]),
+                    _rows(warehouse, "measure_patient", ["measure_id", "person_id", "event_id"]),
                     _rows(
                         warehouse,
                         "measure_result",
