@@ -52,6 +52,23 @@ def test_changed_content_is_a_new_submission(warehouse: Warehouse, submission: W
     assert load_submission(warehouse, changed, "acme").submission_id == 2
 
 
+def test_content_of_another_size_is_loaded_and_logged_with_its_hash(
+    warehouse: Warehouse, submission: Write
+) -> None:
+    load_submission(
+        warehouse, submission("eligibility.csv", ELIGIBILITY_HEADER + GOOD_SPAN), "acme"
+    )
+    longer = GOOD_SPAN + GOOD_SPAN.replace("p1", "p2")
+    result = load_submission(
+        warehouse, submission("eligibility.csv", ELIGIBILITY_HEADER + longer), "acme"
+    )
+    assert result.submission_id == 2
+    logged = warehouse.table("submission").to_pyarrow().to_pylist()
+    first, second = (json.loads(log["files"])[0]["sha256"] for log in logged)
+    assert len(second) == 64
+    assert second != first
+
+
 def test_one_bad_file_rejects_the_whole_submission(warehouse: Warehouse, submission: Write) -> None:
     submission("patient.csv", PATIENTS)
     folder = submission("eligibility.csv", "person_id\np1\n")

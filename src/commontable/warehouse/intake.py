@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,32 +91,69 @@ def load_submission(
     began = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     paths = submission_files(path)
     root = path if path.is_dir() else path.parent
-    files: list[dict[str, object]] = [
-        {"name": str(p.relative_to(root)), "sha256": file_sha256(p), "bytes": p.stat().st_size}
-        for p in paths
-    ]
-    content = _content_hash(files)
-    earlier = _already_loaded(warehouse, source, content)
-    if earlier is not None:
-        message = f"unchanged: identical to submission {earlier}, nothing loaded"
-        return SubmissionResult(None, source, "unchanged", files, message=message)
+    sizes = [{"name": str(p.relative_to(root)), "bytes": p.stat().st_size} for p in paths]
+    # The files are hashed beside the load; only content that may repeat an earlier
+    # submission (the same file names and sizes) waits for its hashes before loading.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="commontable-sha256") as hasher:
+        hashing = hasher.submit(_described, paths, sizes)
+        if _may_repeat(warehouse, source, sizes):
+            files = hashing.result()
+            earlier = _already_loaded(warehouse, source, _content_hash(files))
+            if earlier is not None:
+                message = f"unchanged: identical to submission {earlier}, nothing loaded"
+                return SubmissionResult(None, source, "unchanged", files, message=message)
+        return _load(warehouse, paths, source, hashing, began, started, progress)
 
+
+def _load(
+    warehouse: Warehouse,
+    paths: list[Path],
+    source: str,
+    hashing: Future[list[dict[str, object]]],
+    began: datetime,
+    started: float,
+    progress: Progress | None,
+) -> SubmissionResult:
     submission_id = warehouse.next_submission_id()
-    result = SubmissionResult(submission_id, source, "loaded", files)
+    result = SubmissionResult(submission_id, source, "loaded")
     lineage = Lineage(source, submission_id, began)
+
+    def log_row() -> dict[str, object]:
+        result.files = hashing.result()
+        return _log_row(result, _content_hash(result.files), began, started)
+
     try:
         with warehouse.transaction() as writer:
             for reading in read_ahead(read_files(paths)):
                 _write(warehouse, writer, reading, lineage, result, progress)
                 warehouse.release()
-            writer.log(lambda: _log_row(result, content, began, started))
+            writer.log(log_row)
     except InvalidSubmission as error:
         warehouse.release()
         result.status, result.message = "rejected", str(error)
         with warehouse.transaction() as writer:
-            writer.log(lambda: _log_row(result, content, began, started))
+            writer.log(log_row)
         raise
     return result
+
+
+def _described(paths: list[Path], sizes: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each file as the log records it: name, sha256 and size."""
+    return [
+        {"name": s["name"], "sha256": file_sha256(p), "bytes": s["bytes"]}
+        for s, p in zip(sizes, paths, strict=True)
+    ]
+
+
+def _may_repeat(warehouse: Warehouse, source: str, sizes: list[dict[str, object]]) -> bool:
+    """Whether a submission the member loaded before had files of the same names and sizes."""
+    log = warehouse.table("submission")
+    loaded = log.filter((log.data_source == source) & (log.status == "loaded")).select("files")
+    shape = sorted((str(f["name"]), f["bytes"]) for f in sizes)
+    for files in warehouse.fetch(loaded).column("files").to_pylist():
+        if sorted((str(f["name"]), f.get("bytes")) for f in json.loads(files or "[]")) == shape:
+            return True
+    return False
 
 
 def _notify(progress: Progress | None, step: str, done: int, total: int) -> None:

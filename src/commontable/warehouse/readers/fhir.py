@@ -110,15 +110,15 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
         workers = WORKERS if large else 1
     sink = Sink()
     patients: list[pa.Table] = []
-    read: list[Part] = []
+    problems: list[Problems] = []
     if workers <= 1:
         parts: Iterator[Part] = map(_read_piece, (Piece(p) for p in paths))
     else:
         parts = _in_workers([piece for p in paths for piece in _pieces(p)], workers)
     for part in parts:
-        read.append(part)
-        yield _take_part(sink, part, patients)
-    sink.problems = _numbered_problems(read, list(paths))
+        problems.append(Problems(part.piece, part.lines, part.sink.problems))
+        yield _take_part(sink, part, patients)  # its rows are not kept here
+    sink.problems = _numbered_problems(problems, list(paths))
     if sink.coverages:  # eligibility takes the member's demographics from any file's Patient
         sink.people = {row["person_id"]: row for t in patients for row in t.to_pylist()}
     finish_coverages(sink)
@@ -147,6 +147,15 @@ class Part:
     piece: Piece
     sink: Sink
     lines: int
+
+
+@dataclass(frozen=True)
+class Problems:
+    """A piece's problems, kept until every piece is read to number their lines."""
+
+    piece: Piece
+    lines: int
+    found: list[RowProblem]
 
 
 def _pieces(path: Path) -> list[Piece]:
@@ -216,17 +225,17 @@ def _take_part(sink: Sink, part: Part, patients: list[pa.Table]) -> Reading:
     return Reading(batches)
 
 
-def _numbered_problems(parts: list[Part], paths: list[Path]) -> list[RowProblem]:
+def _numbered_problems(pieces: list[Problems], paths: list[Path]) -> list[RowProblem]:
     """Every piece's problems in file and line order, their line numbers counted from the start
     of the file (a piece numbers its own lines from 1)."""
-    order = sorted(parts, key=lambda p: (paths.index(p.piece.path), p.piece.start))
-    problems: list[RowProblem] = []
+    order = sorted(pieces, key=lambda p: (paths.index(p.piece.path), p.piece.start))
+    numbered: list[RowProblem] = []
     before: dict[Path, int] = {}
-    for part in order:
-        offset = before.get(part.piece.path, 0)
-        before[part.piece.path] = offset + part.lines
-        problems += [replace(p, row_ref=_renumbered(p.row_ref, offset)) for p in part.sink.problems]
-    return problems
+    for piece in order:
+        offset = before.get(piece.piece.path, 0)
+        before[piece.piece.path] = offset + piece.lines
+        numbered += [replace(p, row_ref=_renumbered(p.row_ref, offset)) for p in piece.found]
+    return numbered
 
 
 def _renumbered(ref: str, offset: int) -> str:
