@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,30 @@ def test_workers_resolve_coverages_and_medications_across_files(export: list[Pat
     assert spans["M0001"]["birth_date"] == "1980-01-15"  # from Patient.ndjson
     orders = {r["medication_id"]: r for r in batches[("medication", "MedicationRequest.ndjson")]}
     assert orders["mr2"]["rxnorm_code"] == "197361"  # from a Medication resource
+
+
+class _BrokenPool:
+    """A process pool whose workers died at start (as under a script without a main guard)."""
+
+    def __init__(self, **_: Any) -> None:
+        pass
+
+    def __enter__(self) -> _BrokenPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def submit(self, *_: object) -> None:
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+
+def test_pieces_are_read_here_when_workers_cannot_start(
+    export: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _collected(export, workers=1)
+    monkeypatch.setattr(fhir, "ProcessPoolExecutor", _BrokenPool)
+    assert _collected(export, workers=2) == alone
 
 
 def test_a_file_refused_in_a_worker_refuses_the_submission(tmp_path: Path) -> None:

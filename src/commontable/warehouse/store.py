@@ -20,6 +20,7 @@ from commontable.warehouse.schema import DERIVED_TABLES, storage_schemas
 
 MEMORY_SHARE = 0.5  # of the machine's memory, for DuckDB's own buffers
 COMPILED_KEPT = 256  # compiled statements kept for reuse
+CHECKPOINT_AFTER = "4GB"  # of write-ahead log before DuckDB checkpoints (its default: 16 MB)
 SCAN_ROWS = 262_144  # rows per Arrow batch DuckDB scans (at most; batches are read in parallel)
 LogRow = Callable[[], Mapping[str, Any]]
 Rows: TypeAlias = ir.Table | pa.Table
@@ -166,6 +167,9 @@ class DuckDBWarehouse(Warehouse):
         self.con.raw_sql(f"SET memory_limit = '{limit}GB'")
         self.con.raw_sql("SET preserve_insertion_order = false")
         self.con.raw_sql("SET enable_progress_bar = false")  # the CLI draws its own
+        # Checkpoint once the log holds CHECKPOINT_AFTER (DuckDB's default is 16 MB): each
+        # submission's commit then does not rewrite the file; closing checkpoints the rest.
+        self.con.raw_sql(f"SET checkpoint_threshold = '{CHECKPOINT_AFTER}'")
         if path != ":memory:":
             self.con.raw_sql(f"SET temp_directory = '{path}.tmp'")
         existing = set(self.con.list_tables())

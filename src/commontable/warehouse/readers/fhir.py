@@ -22,6 +22,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -186,19 +187,29 @@ def _read_piece(piece: Piece) -> Part:
 
 def _in_workers(pieces: list[Piece], workers: int) -> Iterator[Part]:
     """`_read_piece` of each piece in worker processes, each yielded as soon as it is read; at
-    most `workers` pieces are read or waiting at a time, so memory stays bounded."""
-    queue = deque(pieces)
+    most `workers` pieces are read or waiting at a time, so memory stays bounded.
+
+    Workers start by importing the program's main module (Python's rule for processes); where
+    that fails (a script without an `if __name__ == "__main__":` guard), the pieces not yet
+    read are read here instead.
+    """
+    queue, left = deque(pieces), list(pieces)
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running = {
-            pool.submit(_read_piece, queue.popleft()) for _ in range(min(workers, len(queue)))
-        }
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                if queue:
-                    running.add(pool.submit(_read_piece, queue.popleft()))
-                yield future.result()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            running = {
+                pool.submit(_read_piece, queue.popleft()) for _ in range(min(workers, len(queue)))
+            }
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if queue:
+                        running.add(pool.submit(_read_piece, queue.popleft()))
+                    part = future.result()
+                    left.remove(part.piece)
+                    yield part
+    except BrokenProcessPool:
+        yield from map(_read_piece, left)
 
 
 def _take_part(sink: Sink, part: Part, patients: list[pa.Table]) -> Reading:
