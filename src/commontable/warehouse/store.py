@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import psutil
 import pyarrow as pa
+import sqlglot as sg
 from ibis.backends.sql.datatypes import DuckDBType
 
 from commontable.errors import ConfigError, Conflict, NotFound
@@ -264,7 +265,7 @@ class DuckDBWarehouse(Warehouse):
 
 
 def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return sg.to_identifier(name, quoted=True).sql("duckdb")
 
 
 def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:
