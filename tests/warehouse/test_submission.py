@@ -44,6 +44,17 @@ def test_resending_identical_content_is_a_no_op(warehouse: Warehouse, submission
     assert counts(warehouse) == before
 
 
+def test_resending_content_logged_without_file_sizes_is_a_no_op(
+    warehouse: Warehouse, submission: Write
+) -> None:
+    folder = submission("eligibility.csv", ELIGIBILITY_HEADER + GOOD_SPAN)
+    load_submission(warehouse, folder, "acme")
+    [log] = warehouse.table("submission").to_pyarrow().to_pylist()
+    files = [{k: v for k, v in f.items() if k != "bytes"} for f in json.loads(log["files"])]
+    warehouse.con.raw_sql(f"UPDATE submission SET files = '{json.dumps(files)}'")
+    assert load_submission(warehouse, folder, "acme").status == "unchanged"
+
+
 def test_changed_content_is_a_new_submission(warehouse: Warehouse, submission: Write) -> None:
     load_submission(
         warehouse, submission("eligibility.csv", ELIGIBILITY_HEADER + GOOD_SPAN), "acme"

@@ -70,15 +70,6 @@ def _content_hash(files: Sequence[dict[str, object]]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
-def _already_loaded(warehouse: Warehouse, source: str, content: str) -> int | None:
-    log = warehouse.table("submission")
-    same = log.filter(
-        (log.data_source == source) & (log.content_sha256 == content) & (log.status == "loaded")
-    )
-    found = same.submission_id.min().execute()
-    return None if found is None or found != found else int(found)
-
-
 def load_submission(
     warehouse: Warehouse, path: Path, source: str, progress: Progress | None = None
 ) -> SubmissionResult:
@@ -96,12 +87,10 @@ def load_submission(
     # submission (the same file names and sizes) waits for its hashes before loading.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="commontable-sha256") as hasher:
         hashing = hasher.submit(_described, paths, sizes)
-        if _may_repeat(warehouse, source, sizes):
-            files = hashing.result()
-            earlier = _already_loaded(warehouse, source, _content_hash(files))
-            if earlier is not None:
-                message = f"unchanged: identical to submission {earlier}, nothing loaded"
-                return SubmissionResult(None, source, "unchanged", files, message=message)
+        earlier = _identical_earlier(warehouse, source, sizes, hashing)
+        if earlier is not None:
+            message = f"unchanged: identical to submission {earlier}, nothing loaded"
+            return SubmissionResult(None, source, "unchanged", hashing.result(), message=message)
         return _load(warehouse, paths, source, hashing, began, started, progress)
 
 
@@ -145,15 +134,32 @@ def _described(paths: list[Path], sizes: list[dict[str, object]]) -> list[dict[s
     ]
 
 
-def _may_repeat(warehouse: Warehouse, source: str, sizes: list[dict[str, object]]) -> bool:
-    """Whether a submission the member loaded before had files of the same names and sizes."""
+def _identical_earlier(
+    warehouse: Warehouse,
+    source: str,
+    sizes: list[dict[str, object]],
+    hashing: Future[list[dict[str, object]]],
+) -> int | None:
+    """The member's earlier loaded submission with the same content, if any. The hashes are
+    waited for only when one had files of the same names and sizes (a size not logged counts
+    as the same)."""
     log = warehouse.table("submission")
-    loaded = log.filter((log.data_source == source) & (log.status == "loaded")).select("files")
-    shape = sorted((str(f["name"]), f["bytes"]) for f in sizes)
-    for files in warehouse.fetch(loaded).column("files").to_pylist():
-        if sorted((str(f["name"]), f.get("bytes")) for f in json.loads(files or "[]")) == shape:
-            return True
-    return False
+    loaded = log.filter((log.data_source == source) & (log.status == "loaded"))
+    rows = warehouse.fetch(loaded.select("submission_id", "content_sha256", "files")).to_pylist()
+    size_of = {str(f["name"]): f["bytes"] for f in sizes}
+
+    def same_shape(files: str | None) -> bool:
+        logged = {str(f["name"]): f.get("bytes") for f in json.loads(files or "[]")}
+        return logged.keys() == size_of.keys() and all(
+            logged[name] in (None, size) for name, size in size_of.items()
+        )
+
+    candidates = [row for row in rows if same_shape(row["files"])]
+    if not candidates:
+        return None
+    content = _content_hash(hashing.result())
+    same = [int(row["submission_id"]) for row in candidates if row["content_sha256"] == content]
+    return min(same, default=None)
 
 
 def _notify(progress: Progress | None, step: str, done: int, total: int) -> None:
