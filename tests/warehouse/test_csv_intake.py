@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse import Warehouse, load_submission
+from commontable.warehouse.readers.tabular import read_parquet
 from tests.conftest import Write
 
 ELIGIBILITY_HEADER = (
@@ -179,9 +182,6 @@ def test_unknown_or_malformed_codes_are_quarantined(
 
 
 def test_parquet_file_loads_like_csv(warehouse: Warehouse, tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     folder = tmp_path / "parquet"
     folder.mkdir()
     table = pa.table(
@@ -196,6 +196,24 @@ def test_parquet_file_loads_like_csv(warehouse: Warehouse, tmp_path: Path) -> No
     load_submission(warehouse, folder, "clinic")
     row = warehouse.table("patient").to_pyarrow().to_pylist()[0]
     assert (row["birth_date"], row["death_flag"]) == (date(1970, 2, 3), False)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (pa.timestamp("ms"), "2024-05-01 13:45:07.000"),
+        (pa.timestamp("us"), "2024-05-01 13:45:07.000000"),
+        (pa.timestamp("us", tz="America/New_York"), "2024-05-01 09:45:07.000000"),
+    ],
+)
+def test_parquet_date_times_are_read_as_their_wall_clock_text(
+    tmp_path: Path, kind: pa.DataType, text: str
+) -> None:
+    moment = pa.array([datetime(2024, 5, 1, 13, 45, 7), None], pa.timestamp("s", tz="UTC"))
+    column = moment.cast(kind) if kind.tz else moment.cast(pa.timestamp("s")).cast(kind)
+    pq.write_table(pa.table({"event_datetime": column}), tmp_path / "adt_event.parquet")
+    [reading] = read_parquet(tmp_path / "adt_event.parquet", "adt_event")
+    assert reading.batches[0].rows.column("event_datetime").to_pylist() == [text, None]
 
 
 @pytest.fixture
