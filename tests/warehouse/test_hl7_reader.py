@@ -10,6 +10,7 @@ import pytest
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS
+from commontable.warehouse.readers import hl7v2
 from commontable.warehouse.readers.base import ROW_REF, Reading
 from commontable.warehouse.readers.hl7_fast import fast_rows
 from commontable.warehouse.readers.hl7_segments import split_segments
@@ -344,3 +345,41 @@ def test_fast_path_reads_generated_feeds_as_python_hl7_does(tmp_path: Path, seed
     reading = assert_same_reading(path)
     assert reading.problems  # the feed has messages only python-hl7 reads, and broken ones
     assert 0.1 < share_read_fast(path) < 0.9
+
+
+# A large file is read in pieces of whole messages, each checked while the next is read.
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_file_read_in_pieces_gives_the_same_rows_problems_and_message_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    path = write(tmp_path, generated_feed(1, 300))
+    whole = read_hl7([path], fast=fast)
+    monkeypatch.setattr(hl7v2, "PIECE_CHARS", 2_000)
+    pieces = read_hl7([path], fast=fast)
+    assert len(pieces.batches) > 10
+    assert [r for b in pieces.batches for r in b.rows.to_pylist()] == [
+        r for b in whole.batches for r in b.rows.to_pylist()
+    ]
+    assert pieces.problems == whole.problems
+    assert any(p.row_ref.startswith("message ") for p in pieces.problems)
+
+
+def test_pieces_start_at_message_starts_and_cover_the_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = generated_feed(2, 200)
+    monkeypatch.setattr(hl7v2, "PIECE_CHARS", 1_000)
+    pieces = list(hl7v2._pieces(text))
+    assert "".join(pieces) == text
+    assert all(piece.startswith("MSH") for piece in pieces[1:])
+    assert sum(len(split_segments(p).starts) - 1 for p in pieces) == split_segments(text).count
+
+
+def test_a_file_whose_first_piece_holds_no_message_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "\r\n" * 50 + message("A01", "C1"))
+    monkeypatch.setattr(hl7v2, "PIECE_CHARS", 10)
+    assert list(events(read_hl7([path]))) == ["C1"]

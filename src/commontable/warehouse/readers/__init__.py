@@ -87,9 +87,9 @@ def _read(files: Sequence[Path]) -> Iterator[Reading]:
 
         yield from read_fhir_files(by_format["fhir"])
     if "hl7" in by_format:
-        from commontable.warehouse.readers.hl7v2 import read_hl7
+        from commontable.warehouse.readers.hl7v2 import read_hl7_files
 
-        yield read_hl7(by_format["hl7"])
+        yield from read_hl7_files(by_format["hl7"])
 
 
 __all__ = [

@@ -66,8 +66,9 @@ def _phone(first: pa.Array, area: pa.Array, local: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(digits, ""), pa.scalar(None, digits.type), digits)
 
 
-def fast_rows(segments: Segments) -> tuple[np.ndarray, pa.Table]:
-    """The (0-based) messages the fast path is certain of, and their rows with `ROW_REF`.
+def fast_rows(segments: Segments, before: int = 0) -> tuple[np.ndarray, pa.Table]:
+    """The (0-based) messages the fast path is certain of, and their rows with `ROW_REF`
+    (`message N` where MSH-10 is empty, counting `before` messages earlier in the file).
 
     Reads CHUNK messages at a time, which bounds the memory of the intermediate arrays.
     """
@@ -79,7 +80,8 @@ def fast_rows(segments: Segments) -> tuple[np.ndarray, pa.Table]:
         found = np.flatnonzero(certain) + first
         rows = {name: values.filter(keep) for name, values in columns.items()}
         unnamed = rows[ROW_REF].is_null()
-        names = [f"message {n + 1}" for n in found[unnamed.to_numpy(False)].tolist()]
+        unnamed_found = found[unnamed.to_numpy(False)].tolist()
+        names = [f"message {before + n + 1}" for n in unnamed_found]
         rows[ROW_REF] = pc.replace_with_mask(rows[ROW_REF], unnamed, pa.array(names, pa.string()))
         numbers.append(found)
         tables.append(pa.table(rows))

@@ -5,13 +5,14 @@ be parsed, has a broken segment, lacks PID, is not ADT or has a trigger event ot
 A01/A02/A03/A04/A08 becomes a RowProblem (ref: MSH-10, else `message N`); the others still load.
 
 Speed: `hl7_fast` reads the regular messages column-wise; python-hl7 (`adt_row`) stays the
-reference, and reads every message the fast path is not certain of, with the same result.
+reference, and reads every message the fast path is not certain of, with the same result. A
+large file is read in pieces of whole messages, so the engine checks one while the next is read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import hl7
@@ -39,6 +40,9 @@ SEGMENT_NAME = re.compile(r"[A-Z][A-Z0-9]{2}")
 ENVELOPE = ("FHS", "BHS", "BTS", "FTS")  # batch and file header/trailer segments
 SEGMENTS_READ = ("MSH", "EVN", "PID", "PV1", "DG1")
 # HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]; the offset is dropped (local time kept)
+# A message starts at a segment named MSH: after a line break or MLLP's start block.
+MESSAGE_START = re.compile(r"[\r\n\x0b]MSH")
+PIECE_CHARS = 64 << 20  # of a file's text read at a time, cut at message starts
 HL7_TIME = re.compile(
     r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?"
 )
@@ -49,14 +53,41 @@ class MessageProblem(Exception):
 
 
 def read_hl7(paths: Sequence[Path], *, fast: bool = True) -> Reading:
-    """Read ADT messages from every file: one `adt_event` batch per file, every value as text.
+    """Read ADT messages from every file into `adt_event` batches, every value as text.
 
     `fast=False` reads every message with python-hl7: the reference the fast path is tested on.
     """
     reading = Reading()
-    for path in paths:
-        reading.extend(_read_file(path, fast))
+    for piece in read_hl7_files(paths, fast=fast):
+        reading.extend(piece)
     return reading
+
+
+def read_hl7_files(paths: Sequence[Path], *, fast: bool = True) -> Iterator[Reading]:
+    """`read_hl7` a piece of a file at a time (whole messages, about PIECE_CHARS of text): one
+    batch per piece, so the engine checks a piece while the next is read."""
+    for path in paths:
+        text = _decode(path.read_bytes())
+        if not text or text.isspace():
+            raise InvalidSubmission(path.name, "the file is empty: send the HL7 v2 ADT messages")
+        before = 0
+        for piece in _pieces(text):
+            reading, count = _read_text(path.name, piece, before, fast)
+            before += count
+            yield reading
+        _require_messages(path, before)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The text cut at message starts (a line beginning MSH) into pieces of about PIECE_CHARS."""
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        found = MESSAGE_START.search(text, start + PIECE_CHARS)
+        if found is None:
+            break
+        yield text[start : found.start() + 1]
+        start = found.start() + 1
+    yield text[start:]
 
 
 def _decode(data: bytes) -> str:
@@ -82,25 +113,26 @@ def split_messages(text: str) -> list[list[str]]:
     return messages
 
 
-def _read_file(path: Path, fast: bool) -> Reading:
-    """One file: the fast path's rows for the messages it is certain of, python-hl7 for the rest."""
-    text = _decode(path.read_bytes())
-    if not text or text.isspace():
-        raise InvalidSubmission(path.name, "the file is empty: send the HL7 v2 ADT messages")
+def _read_text(file_name: str, text: str, before: int, fast: bool) -> tuple[Reading, int]:
+    """A piece of a file (`before` messages came earlier): the fast path's rows for the messages
+    it is certain of, python-hl7 for the rest; and how many messages the piece holds."""
     if fast:
         segments = split_segments(text)
-        _require_messages(path, segments.count)
-        found, table = fast_rows(segments)
+        if not segments.count:
+            return Reading(), 0
+        found, table = fast_rows(segments, before)
         rest = np.setdiff1d(np.arange(segments.count), found, assume_unique=True)
-        numbers, rows, problems = _python_hl7_rows(path.name, rest, segments.of_message)
+        numbers, rows, problems = _python_hl7_rows(file_name, rest, segments.of_message, before)
         parts = [(found, table.select(ADT_COLUMNS).cast(ADT_SCHEMA)), (numbers, text_table(rows))]
+        count = segments.count
     else:
         messages = split_messages(text)
-        _require_messages(path, len(messages))
         every = np.arange(len(messages))
-        numbers, rows, problems = _python_hl7_rows(path.name, every, lambda n: messages[n])
+        numbers, rows, problems = _python_hl7_rows(file_name, every, messages.__getitem__, before)
         parts = [(numbers, text_table(rows))]
-    return Reading(batches=[Batch(TABLE, path.name, _in_file_order(parts))], problems=problems)
+        count = len(messages)
+    batch = Batch(TABLE, file_name, _in_file_order(parts))
+    return Reading(batches=[batch], problems=problems), count
 
 
 def _require_messages(path: Path, count: int) -> None:
@@ -113,15 +145,16 @@ def _require_messages(path: Path, count: int) -> None:
 
 
 def _python_hl7_rows(
-    file_name: str, numbers: np.ndarray, message: Callable[[int], list[str]]
+    file_name: str, numbers: np.ndarray, message: Callable[[int], list[str]], before: int = 0
 ) -> tuple[np.ndarray, dict[str, list[str | None]], list[RowProblem]]:
-    """Rows and problems of the given messages (0-based numbers), each parsed by python-hl7."""
+    """Rows and problems of the given messages (0-based numbers, `before` messages earlier in
+    the file), each parsed by python-hl7."""
     columns: dict[str, list[str | None]] = {name: [] for name in ADT_COLUMNS}
     problems: list[RowProblem] = []
     read: list[int] = []
     for number in numbers.tolist():
         segments = message(number)
-        ref = _control_id(segments[0]) or f"message {number + 1}"
+        ref = _control_id(segments[0]) or f"message {before + number + 1}"
         try:
             row = adt_row(segments)
         except MessageProblem as problem:
