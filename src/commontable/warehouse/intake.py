@@ -19,6 +19,7 @@ from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS, Column, Contract
 from commontable.warehouse.readers import Reading, RowProblem, read_files, submission_files
 from commontable.warehouse.readers.ahead import read_ahead
+from commontable.warehouse.readers.memory import reuse_freed_memory
 from commontable.warehouse.schema import LINEAGE, QUARANTINE, TYPES
 from commontable.warehouse.store import Warehouse, Writer
 from commontable.warehouse.validate import Lineage, Validated, validate
@@ -58,11 +59,8 @@ class SubmissionResult:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _content_hash(files: Sequence[dict[str, object]]) -> str:
@@ -78,6 +76,7 @@ def load_submission(
     Raises InvalidSubmission when a file cannot be accepted; the rejection is logged and
     nothing from the submission is loaded. Re-sending identical content changes nothing.
     """
+    reuse_freed_memory()
     started = time.perf_counter()
     began = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     paths = submission_files(path)

@@ -46,6 +46,7 @@ from commontable.warehouse.readers.fhir_clinical import (
 )
 from commontable.warehouse.readers.fhir_common import Resource, Sink, TableRows
 from commontable.warehouse.readers.fhir_people import encounter, location, patient, practitioner
+from commontable.warehouse.readers.memory import reuse_freed_memory
 
 BOM = b"\xef\xbb\xbf"
 WHITESPACE = b" \t\r\n"
@@ -177,6 +178,7 @@ def _pieces(path: Path) -> list[Piece]:
 def _read_piece(piece: Piece) -> Part:
     """Everything read from one piece, on its own: the rows of each table as Arrow, and what
     waits for the other files (Patient demographics are taken from the tables later)."""
+    reuse_freed_memory()  # in a worker process too
     sink = Sink(file_name=piece.path.name)
     lines = _read_file(piece, sink)
     for rows in sink.tables.values():
