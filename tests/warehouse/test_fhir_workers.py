@@ -130,3 +130,17 @@ def test_a_truncated_last_piece_names_the_line_of_the_whole_file(
     monkeypatch.setattr(fhir, "PIECE_BYTES", 200)
     with pytest.raises(InvalidSubmission, match="at line 21; it looks truncated"):
         list(read_fhir_files([path], workers=2))
+
+
+def test_pieces_rows_are_handed_on_in_batches_of_at_least_batch_rows(
+    export: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _collected(export, workers=1)
+    monkeypatch.setattr(fhir, "PIECE_BYTES", 300)
+    monkeypatch.setattr(fhir, "BATCH_ROWS", 3)
+    *early, last = read_fhir_files(export, workers=2)
+    handed_on = [batch.rows.num_rows for reading in early for batch in reading.batches]
+    assert handed_on and min(handed_on) >= 3
+    assert len(handed_on) < len(fhir._pieces(next(p for p in export if "Observation" in p.name)))
+    assert last.problems
+    assert _collected(export, workers=2) == alone

@@ -57,6 +57,7 @@ SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 # below, starting the processes costs more than it saves.
 PARALLEL_BYTES = 256 << 20
 PIECE_BYTES = 256 << 20  # of an NDJSON file, parsed by one worker at a time
+BATCH_ROWS = 1_000_000  # a table's rows gathered from pieces before they are checked and written
 LINE = re.compile(
     r"\bline (\d+)"
 )  # how a problem names its line ("line 4", "Observation at line 4")
@@ -100,8 +101,9 @@ def read_fhir(paths: Sequence[Path]) -> Reading:
 
 
 def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterator[Reading]:
-    """`read_fhir` a file at a time: each file's tables once it is read, so the engine can check
-    them while the next file is read; last, the rows that needed every file, and the problems.
+    """`read_fhir` a part at a time: a file's table once BATCH_ROWS of its rows are read, so the
+    engine checks them while more is read; last, the rest, the rows that needed every file, and
+    the problems.
 
     A large submission is parsed by `workers` processes side by side (by default two when it
     holds PARALLEL_BYTES or more), in pieces of up to PIECE_BYTES of whole lines, each handed on
@@ -117,9 +119,12 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
         parts: Iterator[Part] = map(_read_piece, (Piece(p) for p in paths))
     else:
         parts = _in_workers([piece for p in paths for piece in _pieces(p)], workers)
+    held: dict[tuple[str, str], list[Batch]] = {}
     for part in parts:
         problems.append(Problems(part.piece, part.lines, part.sink.problems))
-        yield _take_part(sink, part, patients)  # its rows are not kept here
+        ready = _gathered(held, _take_part(sink, part, patients).batches)
+        if ready:
+            yield Reading(ready)
     sink.problems = _numbered_problems(problems, list(paths))
     if sink.coverages:  # eligibility takes the member's demographics from any file's Patient
         sink.people = {row["person_id"]: row for t in patients for row in t.to_pylist()}
@@ -128,8 +133,28 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
     for (file_name, kind), count in sink.skipped.items():
         reason = f"resource type {kind} is not read; {count} resource(s) skipped"
         sink.problems.append(RowProblem(file_name, kind, reason))
-    batches = [Batch(table, name, rows.table()) for (name, table), rows in sink.tables.items()]
+    batches = [_joined(same) for same in held.values()]
+    batches += [Batch(table, name, rows.table()) for (name, table), rows in sink.tables.items()]
     yield Reading(batches=batches, problems=sink.problems)
+
+
+def _gathered(held: dict[tuple[str, str], list[Batch]], batches: list[Batch]) -> list[Batch]:
+    """Pieces' batches held per file and table until they reach BATCH_ROWS; those that did, as
+    one batch each. The engine then writes whole row groups, not many part-filled ones (whose
+    merging made the closing checkpoint of a large clinic's export take 12 s)."""
+    ready = []
+    for batch in batches:
+        key = (batch.file_name, batch.table)
+        same = held.setdefault(key, [])
+        same.append(batch)
+        if sum(b.rows.num_rows for b in same) >= BATCH_ROWS:
+            ready.append(_joined(held.pop(key)))
+    return ready
+
+
+def _joined(batches: list[Batch]) -> Batch:
+    rows = pa.concat_tables([b.rows for b in batches], promote_options="default")
+    return Batch(batches[0].table, batches[0].file_name, rows)
 
 
 @dataclass(frozen=True)
