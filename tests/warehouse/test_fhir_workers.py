@@ -140,7 +140,8 @@ def test_pieces_rows_are_handed_on_in_batches_of_at_least_batch_rows(
     monkeypatch.setattr(fhir, "BATCH_ROWS", 3)
     *early, last = read_fhir_files(export, workers=2)
     handed_on = [batch.rows.num_rows for reading in early for batch in reading.batches]
-    assert handed_on and min(handed_on) >= 3
+    assert handed_on
+    assert min(handed_on) >= 3
     assert len(handed_on) < len(fhir._pieces(next(p for p in export if "Observation" in p.name)))
     assert last.problems
     assert _collected(export, workers=2) == alone
