@@ -10,6 +10,9 @@ from sqlalchemy import DateTime, Dialect, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+# The largest row id an INTEGER column holds on PostgreSQL: the web refuses larger ids (422)
+# before they reach the database, whose drivers fail on integers past 64 bits.
+MAX_ID = 2**31 - 1
 # Named constraints, so migrations can drop and alter them by name on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -8,15 +8,13 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from commontable.appdb.base import MAX_ID
 from commontable.errors import UserError
 from commontable.members.models import Person
 from commontable.members.people import get_person
 from commontable.privacy.requests import RouteContext
 
-# A row id in a path: the app DB's integer ids fit 32 bits; larger numbers are refused (422)
-# before they reach the database, whose drivers fail on integers past 64 bits.
-MAX_ID = 2**31 - 1
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a row id in a path
 
 
 async def _form_fields(request: Request) -> dict[str, str]:

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from sqlalchemy import func, select
 
+from commontable.appdb.base import MAX_ID
 from commontable.errors import Forbidden, NotFound, UserError
 from commontable.members.collaboratives import ancestors, get_collaborative
 from commontable.members.memberships import covering, current_members, current_memberships_of
@@ -50,8 +51,7 @@ NOTICES = {
     "token-revoked": "API token revoked.",
 }
 
-# A notice's id in a path: ids fit 32 bits; larger numbers are refused (422) before the database.
-NoticeId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a notice's id in a path
 
 
 Choice = TypeVar("Choice", OrganizationType, Role)

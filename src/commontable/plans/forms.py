@@ -6,11 +6,11 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from commontable.appdb.base import MAX_ID
 from commontable.errors import UserError
 
 Choice = TypeVar("Choice", bound=StrEnum)
 HIGHER, LOWER = "higher", "lower"
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 
 
 def optional_id(value: str, what: str) -> int | None:

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from sqlalchemy import select
 
+from commontable.appdb.base import MAX_ID
 from commontable.errors import NotFound
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.memberships import current_members
@@ -63,8 +64,8 @@ Text = Annotated[str, Form(max_length=2000)]
 LongText = Annotated[str, Form(max_length=4000)]
 Choice = Annotated[str, Form(max_length=200)]
 Year = Annotated[int, Form(ge=planning.FIRST_YEAR, le=planning.LAST_YEAR)]
-RowId = Annotated[int, Path(ge=1, le=forms.MAX_ID)]
-FormId = Annotated[int, Form(ge=1, le=forms.MAX_ID)]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+FormId = Annotated[int, Form(ge=1, le=MAX_ID)]
 
 
 def _to(path: str, notice: str, anchor: str = "") -> RedirectResponse:
@@ -474,7 +475,7 @@ def commitment_status(
 @api.get("/plans", name="api.plans")
 def api_plans(
     context: Context,
-    collaborative: Annotated[int | None, Query(ge=1, le=forms.MAX_ID)] = None,
+    collaborative: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[PlanOut]:
     """The plans, newest first, optionally of one collaborative."""
     chosen = get_collaborative(context.session, collaborative) if collaborative else None

@@ -252,8 +252,8 @@ class DuckDBWarehouse(Warehouse):
         exprs = self._derived(tables)
         with self._atomic():
             for name, expr in exprs.items():
-                self.con.raw_sql(f"DELETE FROM {name}")
-                self.con.insert(name, expr)
+                self.con.raw_sql(f"DELETE FROM {_quoted(name)}")
+                self._insert(name, expr)
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
@@ -261,7 +261,7 @@ class DuckDBWarehouse(Warehouse):
         with self._atomic():
             yield writer
             log = ibis.memtable([dict(writer.log_row())], schema=self.schemas["submission"])
-            self.con.insert("submission", log)
+            self._insert("submission", log)
 
 
 def _quoted(name: str) -> str:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from commontable.appdb import utcnow
+from commontable.appdb.base import MAX_ID
 from commontable.errors import Conflict, Forbidden, NotFound, UserError
 from commontable.governance.decisions.eligibility import (
     representative_organization,
@@ -38,7 +39,7 @@ from commontable.governance.decisions.motions import (
 from commontable.governance.decisions.schemas import DecisionOut, MotionOut, VoteIn, VoteOut
 from commontable.governance.decisions.settings import rules_of, set_rules
 from commontable.governance.decisions.voting import BallotIn, cast_vote, declare_conflict
-from commontable.governance.routing import MAX_ID, FormFields, RowId, signed_in_person, utc_time
+from commontable.governance.routing import FormFields, RowId, signed_in_person, utc_time
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Person
 from commontable.privacy.audit import AuditAction

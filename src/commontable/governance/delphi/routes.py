@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from commontable.appdb import utcnow
+from commontable.appdb.base import MAX_ID
 from commontable.errors import Conflict, Forbidden, NotFound, UserError
 from commontable.governance.delphi.forms import answers_from_form
 from commontable.governance.delphi.models import DelphiStudy, StakeholderGroup, StudyRule
@@ -38,7 +39,7 @@ from commontable.governance.delphi.studies import (
     open_round,
     studies,
 )
-from commontable.governance.routing import MAX_ID, FormFields, RowId, signed_in_person, utc_time
+from commontable.governance.routing import FormFields, RowId, signed_in_person, utc_time
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Role
 from commontable.members.people import get_person
