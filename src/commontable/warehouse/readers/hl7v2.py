@@ -39,10 +39,10 @@ SEGMENT_BREAK = re.compile(r"\r\n|\r|\n")
 SEGMENT_NAME = re.compile(r"[A-Z][A-Z0-9]{2}")
 ENVELOPE = ("FHS", "BHS", "BTS", "FTS")  # batch and file header/trailer segments
 SEGMENTS_READ = ("MSH", "EVN", "PID", "PV1", "DG1")
-# HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]; the offset is dropped (local time kept)
 # A message starts at a segment named MSH: after a line break or MLLP's start block.
 MESSAGE_START = re.compile(r"[\r\n\x0b]MSH")
 PIECE_CHARS = 64 << 20  # of a file's text read at a time, cut at message starts
+# HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]; the offset is dropped (local time kept)
 HL7_TIME = re.compile(
     r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?(?:[+-]\d{4})?"
 )
