@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ from pydantic_settings import (
 from commontable.errors import ConfigError
 
 CONFIG_FILE = "commontable.toml"
+WEB_TABLE = "web"  # the file's [web] table: the web app's options (`commontable.web.options`)
 
 
 class Settings(BaseSettings):
@@ -65,7 +67,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         workspace = _workspace_from(init_settings)
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=workspace / CONFIG_FILE)
+        toml = _TopLevelToml(settings_cls, toml_file=workspace / CONFIG_FILE)
         return (init_settings, env_settings, toml)
 
     def resolve(self, path_or_url: str) -> str:
@@ -81,6 +83,27 @@ class Settings(BaseSettings):
     @property
     def identity_model_path(self) -> Path:
         return Path(self.resolve(self.identity_model))
+
+
+class _TopLevelToml(TomlConfigSettingsSource):
+    """The workspace file's top-level keys; its tables belong to the parts they name."""
+
+    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
+        return {k: v for k, v in super()._read_file(file_path).items() if k != WEB_TABLE}
+
+
+def workspace_table(workspace: Path, name: str) -> dict[str, Any]:
+    """One table of the workspace's commontable.toml (empty when the file or table is absent)."""
+    path = workspace / CONFIG_FILE
+    if not path.exists():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get(name, {})
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: '{name}' must be a table ([{name}]), not a value")
+    return table
 
 
 def _workspace_from(init_settings: PydanticBaseSettingsSource) -> Path:
@@ -110,6 +133,11 @@ def init_workspace(directory: Path) -> Path:
             "# Patient-level warehouse: a DuckDB file (relative to this folder) or spark://MASTER.\n"
             'warehouse = "warehouse.duckdb"\n\n'
             "# App database (members, decisions, published results): SQLite or a SQLAlchemy URL.\n"
-            'app_db = "commontable.db"\n'
+            'app_db = "commontable.db"\n\n'
+            "# The web app (`commontable serve`); COMMONTABLE_WEB_<KEY> variables override these.\n"
+            "# [web]\n"
+            "# session_hours = 12\n"
+            "# secure_cookies = true   # behind a proxy that terminates TLS\n"
+            "# max_upload_mb = 200\n"
         )
     return config

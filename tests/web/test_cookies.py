@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from commontable.config import Settings
+from commontable.config import CONFIG_FILE, Settings
 from commontable.members import Role, add_person
 from commontable.web import WebOptions, create_app
 from tests.web.conftest import PASSWORD, Region, csrf_of
@@ -67,3 +67,11 @@ def test_pages_are_never_cached_and_carry_security_headers(client: TestClient) -
     assert "script-src 'self'" in answer.headers["content-security-policy"]
     assert answer.headers["x-frame-options"] == "DENY"
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_cookie_is_named_as_the_workspaces_web_table_says(
+    settings: Settings, account: str
+) -> None:
+    (settings.workspace / CONFIG_FILE).write_text('[web]\ncookie_name = "ct_workspace"\n')
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        assert session_cookie(client, account).startswith("ct_workspace=cts_")

@@ -24,7 +24,7 @@ from commontable.warehouse import routes as warehouse_routes
 from commontable.web import errors, home, sign_in
 from commontable.web.gate import WebState, gate
 from commontable.web.headers import SecurityHeaders
-from commontable.web.options import WebOptions
+from commontable.web.options import WebOptions, web_options
 from commontable.web.templating import WEB, renderer, templates
 
 FORM_LIMIT = 1 << 20  # bodies of anything but an upload: 1 MiB
@@ -36,7 +36,7 @@ act as that organization's data submitter."""
 
 def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI:
     """The web application on a workspace's stores; the app DB must be up to date."""
-    options = options or WebOptions()
+    options = options or web_options(settings)
     engine = create_engine(settings.resolve(settings.app_db))
     require_current(engine)
 

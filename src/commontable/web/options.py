@@ -1,12 +1,16 @@
-"""How the web app behaves: cookie, session lifetime, upload size. Environment variables
-COMMONTABLE_WEB_<NAME> override the defaults (e.g. COMMONTABLE_WEB_SESSION_HOURS=8)."""
+"""How the web app behaves: cookie, session lifetime, upload size. Set in the workspace's
+commontable.toml, table [web]; environment variables COMMONTABLE_WEB_<NAME> override it
+(e.g. COMMONTABLE_WEB_SESSION_HOURS=8)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from commontable.config import CONFIG_FILE, WEB_TABLE, Settings, workspace_table
+from commontable.errors import ConfigError
 
 
 class WebOptions(BaseSettings):
@@ -37,3 +41,14 @@ class WebOptions(BaseSettings):
     def signin_cookie_name(self) -> str:
         """The cookie that carries the sign-in form's CSRF token before anyone is signed in."""
         return f"{self.cookie_name}_signin"
+
+
+def web_options(settings: Settings) -> WebOptions:
+    """The workspace's [web] options: COMMONTABLE_WEB_* variables, then the file, then defaults."""
+    try:
+        from_environment = WebOptions()
+        chosen = from_environment.model_dump(include=from_environment.model_fields_set)
+        return WebOptions(**{**workspace_table(settings.workspace, WEB_TABLE), **chosen})
+    except ValidationError as error:
+        where = f"{settings.workspace / CONFIG_FILE} [{WEB_TABLE}] or COMMONTABLE_WEB_*"
+        raise ConfigError(f"{where}: {error}") from error
