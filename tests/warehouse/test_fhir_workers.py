@@ -132,16 +132,21 @@ def test_a_truncated_last_piece_names_the_line_of_the_whole_file(
         list(read_fhir_files([path], workers=2))
 
 
-def test_pieces_rows_are_handed_on_in_batches_of_at_least_batch_rows(
+def test_a_files_rows_are_handed_on_in_batches_of_batch_rows_then_the_rest(
     export: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alone = _collected(export, workers=1)
     monkeypatch.setattr(fhir, "PIECE_BYTES", 300)
-    monkeypatch.setattr(fhir, "BATCH_ROWS", 3)
-    *early, last = read_fhir_files(export, workers=2)
-    handed_on = [batch.rows.num_rows for reading in early for batch in reading.batches]
-    assert handed_on
-    assert min(handed_on) >= 3
-    assert len(handed_on) < len(fhir._pieces(next(p for p in export if "Observation" in p.name)))
-    assert last.problems
+    monkeypatch.setattr(fhir, "BATCH_ROWS", 2)
+    *early, _last = read_fhir_files(export, workers=2)  # last: rows that needed every file
+    sizes: dict[tuple[str, str], list[int]] = {}
+    for reading in early:
+        for batch in reading.batches:
+            sizes.setdefault((batch.file_name, batch.table), []).append(batch.rows.num_rows)
+    observations = sizes[("Observation.ndjson", "observation")]
+    assert len(observations) > 1
+    assert all(size >= 2 for batches in sizes.values() for size in batches[:-1])
+    assert sizes[("Immunization.ndjson", "immunization")] == [1]  # once its file is read
+    pieces = fhir._pieces(next(p for p in export if p.name == "Observation.ndjson"))
+    assert len(observations) < len(pieces)
     assert _collected(export, workers=2) == alone

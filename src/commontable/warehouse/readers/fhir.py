@@ -19,7 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -101,9 +101,9 @@ def read_fhir(paths: Sequence[Path]) -> Reading:
 
 
 def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterator[Reading]:
-    """`read_fhir` a part at a time: a file's table once BATCH_ROWS of its rows are read, so the
-    engine checks them while more is read; last, the rest, the rows that needed every file, and
-    the problems.
+    """`read_fhir` a part at a time: a file's table once BATCH_ROWS of its rows are read, and the
+    rest once the file is, so the engine checks them while more is read; last, the rows that
+    needed every file, and the problems.
 
     A large submission is parsed by `workers` processes side by side (by default two when it
     holds PARALLEL_BYTES or more), in pieces of up to PIECE_BYTES of whole lines, each handed on
@@ -116,13 +116,20 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
     patients: list[pa.Table] = []
     problems: list[Problems] = []
     if workers <= 1:
-        parts: Iterator[Part] = map(_read_piece, (Piece(p) for p in paths))
+        pieces = [Piece(p) for p in paths]
+        parts: Iterator[Part] = map(_read_piece, pieces)
     else:
-        parts = _in_workers([piece for p in paths for piece in _pieces(p)], workers)
+        pieces = [piece for p in paths for piece in _pieces(p)]
+        parts = _in_workers(pieces, workers)
+    unread = Counter(piece.path for piece in pieces)
     held: dict[tuple[str, str], list[Batch]] = {}
     for part in parts:
         problems.append(Problems(part.piece, part.lines, part.sink.problems))
         ready = _gathered(held, _take_part(sink, part, patients).batches)
+        unread[part.piece.path] -= 1
+        if not unread[part.piece.path]:  # the file is read: the rest of its rows go on
+            name = part.piece.path.name
+            ready += [_joined(held.pop(key)) for key in list(held) if key[0] == name]
         if ready:
             yield Reading(ready)
     sink.problems = _numbered_problems(problems, list(paths))
