@@ -86,7 +86,7 @@ class Settings(BaseSettings):
 
 
 class _TopLevelToml(TomlConfigSettingsSource):
-    """The workspace file's top-level keys; its tables belong to the parts they name."""
+    """The workspace file's settings without its [web] table (the web app's `web_options`)."""
 
     def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
         return {k: v for k, v in super()._read_file(file_path).items() if k != WEB_TABLE}
