@@ -383,3 +383,20 @@ def test_a_file_whose_first_piece_holds_no_message_is_read(
     path = write(tmp_path, "\r\n" * 50 + message("A01", "C1"))
     monkeypatch.setattr(hl7v2, "PIECE_CHARS", 10)
     assert list(events(read_hl7([path]))) == ["C1"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_mllp_frames_sent_back_to_back_are_separate_messages(tmp_path: Path, fast: bool) -> None:
+    # no CR between a message's last segment and the end block, none after the end block
+    framed = "".join(f"\x0b{message('A01', c).rstrip()}\x1c" for c in ("C1", "C2", "C3"))
+    assert list(events(read_hl7([write(tmp_path, framed)], fast=fast))) == ["C1", "C2", "C3"]
+
+
+def test_back_to_back_frames_read_in_pieces_give_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    framed = "".join(f"\x0b{message('A01', f'C{n}').rstrip()}\x1c" for n in range(40))
+    path = write(tmp_path, framed)
+    whole = list(events(read_hl7([path])))
+    monkeypatch.setattr(hl7v2, "PIECE_CHARS", 100)
+    assert list(events(read_hl7([path]))) == whole == [f"C{n}" for n in range(40)]

@@ -1,7 +1,8 @@
 """A file's HL7 v2 segments as one Arrow array, grouped into messages without a Python loop.
 
-Gives exactly the grouping of `hl7v2.split_messages` (MLLP framing removed, segments stripped
-as `str.strip` does, empty and batch envelope segments dropped, each MSH starting a message).
+Gives exactly the grouping of `hl7v2.split_messages` (MLLP block characters end a segment,
+segments stripped as `str.strip` does, empty and batch envelope segments dropped, each MSH
+starting a message).
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ class Segments:
 
 
 def split_segments(text: str) -> Segments:
-    """Cut the decoded file after every CR and LF, strip, drop empty and envelope segments."""
-    body = text.replace("\x0b", "").replace("\x1c", "").encode("utf-8")
+    """Cut the decoded file after every CR, LF and MLLP block character; strip; drop empty and
+    envelope segments."""
+    body = text.replace("\x0b", "\r").replace("\x1c", "\r").encode("utf-8")
     codes = np.frombuffer(body, dtype=np.uint8)
     cuts = np.flatnonzero((codes == CR) | (codes == LF)) + 1
     offsets = np.concatenate(([0], cuts, [len(body)])).astype(np.int64)

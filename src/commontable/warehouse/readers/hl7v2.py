@@ -34,13 +34,15 @@ ADT_COLUMNS = (
     "discharge_datetime", "diagnosis_code", "facility_npi", ROW_REF,
 )  # fmt: skip
 ADT_SCHEMA = pa.schema([(name, pa.string()) for name in ADT_COLUMNS])
-MLLP_FRAMING = str.maketrans("", "", "\x0b\x1c")  # start block VT, end block FS (then CR)
+# MLLP's start block VT and end block FS end a segment too: frames sent back to back without a
+# CR after FS are still two messages.
+MLLP_FRAMING = str.maketrans("\x0b\x1c", "\r\r")
 SEGMENT_BREAK = re.compile(r"\r\n|\r|\n")
 SEGMENT_NAME = re.compile(r"[A-Z][A-Z0-9]{2}")
 ENVELOPE = ("FHS", "BHS", "BTS", "FTS")  # batch and file header/trailer segments
 SEGMENTS_READ = ("MSH", "EVN", "PID", "PV1", "DG1")
-# A message starts at a segment named MSH: after a line break or MLLP's start block.
-MESSAGE_START = re.compile(r"[\r\n\x0b]MSH")
+# A message starts at a segment named MSH: after a line break or an MLLP block character.
+MESSAGE_START = re.compile(r"[\r\n\x0b\x1c]MSH")
 PIECE_CHARS = 64 << 20  # of a file's text read at a time, cut at message starts
 # HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]; the offset is dropped (local time kept)
 HL7_TIME = re.compile(
