@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from commontable.warehouse import Warehouse, load_submission
-from commontable.warehouse.readers.memory import reuse_freed_memory
+from commontable.warehouse.readers.memory import reuse_freed_memory, reusing_freed_memory
 
 
 @pytest.fixture
@@ -40,3 +40,20 @@ def test_a_pyarrow_without_jemalloc_keeps_its_pool(
     monkeypatch.setattr(pa, "jemalloc_memory_pool", missing)
     reuse_freed_memory()
     assert pa.default_memory_pool().backend_name == "mimalloc"
+
+
+def test_the_pages_jemalloc_keeps_are_handed_back_when_the_work_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed_back: list[bool] = []
+
+    class Pool:
+        backend_name = "jemalloc"
+
+        def release_unused(self) -> None:
+            handed_back.append(True)
+
+    monkeypatch.setattr(pa, "default_memory_pool", Pool)
+    with reusing_freed_memory():
+        assert not handed_back
+    assert handed_back == [True]

@@ -19,7 +19,7 @@ from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS, Column, Contract
 from commontable.warehouse.readers import Reading, RowProblem, read_files, submission_files
 from commontable.warehouse.readers.ahead import read_ahead
-from commontable.warehouse.readers.memory import reuse_freed_memory
+from commontable.warehouse.readers.memory import reusing_freed_memory
 from commontable.warehouse.schema import LINEAGE, QUARANTINE, TYPES
 from commontable.warehouse.store import Warehouse, Writer
 from commontable.warehouse.validate import Lineage, Validated, validate
@@ -76,7 +76,6 @@ def load_submission(
     Raises InvalidSubmission when a file cannot be accepted; the rejection is logged and
     nothing from the submission is loaded. Re-sending identical content changes nothing.
     """
-    reuse_freed_memory()
     started = time.perf_counter()
     began = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     paths = submission_files(path)
@@ -84,7 +83,10 @@ def load_submission(
     sizes = [{"name": str(p.relative_to(root)), "bytes": p.stat().st_size} for p in paths]
     # The files are hashed beside the load; only content that may repeat an earlier
     # submission (the same file names and sizes) waits for its hashes before loading.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="commontable-sha256") as hasher:
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="commontable-sha256") as hasher,
+        reusing_freed_memory(),
+    ):
         hashing = hasher.submit(_described, paths, sizes)
         earlier = _identical_earlier(warehouse, source, sizes, hashing)
         if earlier is not None:

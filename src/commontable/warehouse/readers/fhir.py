@@ -21,7 +21,7 @@ import os
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -220,8 +220,9 @@ def _read_piece(piece: Piece) -> Part:
 
 
 def _in_workers(pieces: list[Piece], workers: int) -> Iterator[Part]:
-    """`_read_piece` of each piece in worker processes, each yielded as soon as it is read; at
-    most `workers` pieces are read or waiting at a time, so memory stays bounded.
+    """`_read_piece` of each piece in worker processes, yielded in file order (so the rows of a
+    batch keep it, and the same rows are checked together whichever worker is faster); at most
+    `workers` pieces are read or waiting at a time, so memory stays bounded.
 
     Workers start by importing the program's main module (Python's rule for processes); where
     that fails (a script without an `if __name__ == "__main__":` guard), the pieces not yet
@@ -231,17 +232,15 @@ def _in_workers(pieces: list[Piece], workers: int) -> Iterator[Part]:
     context = multiprocessing.get_context("forkserver")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            running = {
+            running = deque(
                 pool.submit(_read_piece, queue.popleft()) for _ in range(min(workers, len(queue)))
-            }
+            )
             while running:
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    if queue:
-                        running.add(pool.submit(_read_piece, queue.popleft()))
-                    part = future.result()
-                    left.remove(part.piece)
-                    yield part
+                part = running.popleft().result()
+                if queue:
+                    running.append(pool.submit(_read_piece, queue.popleft()))
+                left.remove(part.piece)
+                yield part
     except BrokenProcessPool:
         yield from map(_read_piece, left)
 
