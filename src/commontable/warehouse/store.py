@@ -186,7 +186,9 @@ class DuckDBWarehouse(Warehouse):
         for column, kind in schema.items():
             if column not in have:
                 sql_type = DuckDBType.to_string(kind)
-                self.con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {sql_type}')
+                self.con.raw_sql(
+                    f"ALTER TABLE {_quoted(name)} ADD COLUMN {_quoted(column)} {sql_type}"
+                )
 
     def _read(self, name: str) -> ir.Table:
         return self.con.table(name)

@@ -106,15 +106,14 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
     needed every file, and the problems.
 
     A large submission is parsed by `workers` processes side by side (by default two when it
-    holds PARALLEL_BYTES or more), in pieces of up to PIECE_BYTES of whole lines, each handed on
-    as soon as it is read; the rows and problems are the same either way.
+    holds PARALLEL_BYTES or more), in pieces of up to PIECE_BYTES of whole lines, handed on in
+    file order; the rows and problems are the same either way.
     """
     if workers is None:
         large = sum(p.stat().st_size for p in paths) >= PARALLEL_BYTES
         workers = WORKERS if large else 1
     sink = Sink()
     patients: list[pa.Table] = []
-    problems: list[Problems] = []
     if workers <= 1:
         pieces = [Piece(p) for p in paths]
         parts: Iterator[Part] = map(_read_piece, pieces)
@@ -122,9 +121,14 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
         pieces = [piece for p in paths for piece in _pieces(p)]
         parts = _in_workers(pieces, workers)
     unread = Counter(piece.path for piece in pieces)
+    lines_before: Counter[Path] = Counter()  # pieces come in file order: their lines are counted on
     held: dict[tuple[str, str], list[Batch]] = {}
     for part in parts:
-        problems.append(Problems(part.piece, part.lines, part.sink.problems))
+        offset = lines_before[part.piece.path]
+        lines_before[part.piece.path] += part.lines
+        sink.problems += [
+            replace(p, row_ref=_renumbered(p.row_ref, offset)) for p in part.sink.problems
+        ]
         ready = _gathered(held, _take_part(sink, part, patients).batches)
         unread[part.piece.path] -= 1
         if not unread[part.piece.path]:  # the file is read: the rest of its rows go on
@@ -132,7 +136,6 @@ def read_fhir_files(paths: Sequence[Path], workers: int | None = None) -> Iterat
             ready += [_joined(held.pop(key)) for key in list(held) if key[0] == name]
         if ready:
             yield Reading(ready)
-    sink.problems = _numbered_problems(problems, list(paths))
     if sink.coverages:  # eligibility takes the member's demographics from any file's Patient
         sink.people = {row["person_id"]: row for t in patients for row in t.to_pylist()}
     finish_coverages(sink)
@@ -181,15 +184,6 @@ class Part:
     piece: Piece
     sink: Sink
     lines: int
-
-
-@dataclass(frozen=True)
-class Problems:
-    """A piece's problems, kept until every piece is read to number their lines."""
-
-    piece: Piece
-    lines: int
-    found: list[RowProblem]
 
 
 def _pieces(path: Path) -> list[Piece]:
@@ -267,19 +261,6 @@ def _take_part(sink: Sink, part: Part, patients: list[pa.Table]) -> Reading:
             patients.append(batch.rows)
         batches.append(batch)
     return Reading(batches)
-
-
-def _numbered_problems(pieces: list[Problems], paths: list[Path]) -> list[RowProblem]:
-    """Every piece's problems in file and line order, their line numbers counted from the start
-    of the file (a piece numbers its own lines from 1)."""
-    order = sorted(pieces, key=lambda p: (paths.index(p.piece.path), p.piece.start))
-    numbered: list[RowProblem] = []
-    before: dict[Path, int] = {}
-    for piece in order:
-        offset = before.get(piece.piece.path, 0)
-        before[piece.piece.path] = offset + piece.lines
-        numbered += [replace(p, row_ref=_renumbered(p.row_ref, offset)) for p in piece.found]
-    return numbered
 
 
 def _renumbered(ref: str, offset: int) -> str:
