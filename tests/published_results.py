@@ -6,7 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from commontable.publishing.models import (
+    FIGURES,
+    Publication,
+    PublishedMeasure,
+    PublishedResult,
+    SuppressedResult,
+)
 
 CMS125 = {
     "measure_id": "CMS125",
@@ -55,6 +61,36 @@ def cell(
     }
 
 
+def add_cell(session: Session, publication_id: int, row: dict[str, Any]) -> PublishedResult:
+    """Write one cell as `commontable publish` does: a cell with a `suppression` reason is
+    published blank, its figures kept apart in SuppressedResult."""
+    values = dict(row)
+    reason = values.pop("suppression", None)
+    if reason is None:
+        cell = PublishedResult(publication_id=publication_id, suppressed=False, **values)
+        session.add(cell)
+        session.flush()
+        return cell
+    figures = {name: values.pop(name) for name in FIGURES if name in values}
+    status, comparison = values.pop("status"), values.pop("comparison", None)
+    cell = PublishedResult(
+        publication_id=publication_id,
+        suppressed=True,
+        status="suppressed",
+        comparison=None,
+        **values,
+    )
+    session.add(cell)
+    session.flush()
+    session.add(
+        SuppressedResult(
+            result_id=cell.id, reason=reason, status=status, comparison=comparison, **figures
+        )
+    )
+    session.flush()
+    return cell
+
+
 def publish_cells(session: Session, cells: list[dict[str, Any]]) -> None:
     """CMS125's description and one 2025 publication holding `cells`."""
     session.add(PublishedMeasure(**CMS125))
@@ -67,8 +103,7 @@ def publish_cells(session: Session, cells: list[dict[str, Any]]) -> None:
     session.add(publication)
     session.flush()
     for row in cells:
-        session.add(PublishedResult(publication_id=publication.id, **row))
-    session.flush()
+        add_cell(session, publication.id, row)
 
 
 def publish_sample(session: Session, own_organization_id: int) -> None:

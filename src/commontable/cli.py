@@ -430,7 +430,9 @@ ORGANIZATION_TYPES = (
     "purchaser, health_plan, hospital, clinic, cbo, public_health, consumer_advocate, school, "
     "workplace, government, academic, collaborative"
 )
-ROLES = "admin, staff, member_representative, analyst, data_submitter, care_team, viewer"
+ROLES = (
+    "admin, staff, member_representative, analyst, data_submitter, care_team, viewer, data_steward"
+)
 
 
 @contextmanager
@@ -718,18 +720,26 @@ def publish(
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
-    """Publish a period's measure results to the app DB: aggregates only, small cells
-    suppressed (with complementary suppression); replaces the period's earlier publication."""
+    """Publish a period's measure results to the app DB: aggregates only, small counts and enough
+    other cells hidden that none can be worked out (checked by an attacker audit); replaces the
+    period's earlier publication."""
     import getpass
 
     from commontable.publishing.publish import publish as publish_results
 
     settings = _settings(workspace, warehouse)
-    with _warehouse(settings) as store, _app_db(workspace) as session:
-        done = publish_results(store, session, period, published_by=getpass.getuser())
+    with (
+        console.status("publishing: disclosure control over every result cell..."),
+        _warehouse(settings) as store,
+        _app_db(workspace) as session,
+    ):
+        done, decision = publish_results(store, session, period, published_by=getpass.getuser())
         said = (
-            f"publish: {done.results:,} results for {period}, {done.suppressed:,} suppressed "
-            f"(cells of 1-10 and their complements)"
+            f"publish: {done.results:,} results for {period}, {done.suppressed:,} hidden "
+            f"({done.primary_suppressed:,} with counts of 1-10, "
+            f"{done.suppressed - done.primary_suppressed:,} to protect them; "
+            f"{decision.protection_programs:,} linear programs, "
+            f"{decision.protection_seconds:.1f} s)\n{decision.audit.summary()}"
         )
     console.print(said)
 
@@ -940,7 +950,7 @@ def _goal_figure(progress: GoalProgress, period: int | None, value: float | None
 
     if value is None or period is None:
         return "-"
-    small = any(o.period == period and o.suppression for o in progress.series)
+    small = any(o.period == period and o.own_detail for o in progress.series)
     return f"{value_text(progress.unit, value)}{'*' if small else ''} ({period})"
 
 
@@ -960,15 +970,23 @@ def plan_progress(
     from commontable.plans import goals_with_progress
     from commontable.plans.figures import share_text, value_text
     from commontable.privacy.access import Principal
+    from commontable.privacy.safety_zone import sharing_rule
+    from commontable.publishing.reader import Reader
 
-    # Whoever runs commands holds the app DB itself, so they see what staff see.
-    reader = None if public else Principal(0, frozenset({Role.STAFF}), "the command line")
+    settings = _settings(workspace, None)
+    # Whoever runs commands holds the app DB itself, so they see what its data stewards see.
+    steward = Principal(0, frozenset({Role.STAFF, Role.DATA_STEWARD}), "the command line")
+    reader = Reader(
+        None if public else steward,
+        sharing=sharing_rule(settings.report_cost_sharing),
+        min_reliability=settings.report_min_reliability,
+    )
     table = Table(title="Goals and their progress")
     columns = ("plan", "goal", "measure", "for", "baseline", "latest", "target", "of the way")
     for column in (*columns, "status"):
         table.add_column(column)
     with _app_db(workspace) as session:
-        found = goals_with_progress(session, plan_id=plan, principal=reader)
+        found = goals_with_progress(session, plan_id=plan, reader=reader)
         for p in found:
             status = str(p.status) + (" (within 95% CI)" if p.within_interval else "")
             table.add_row(

@@ -59,6 +59,7 @@ from commontable.plans.goals import GoalSpec, add_goal
 from commontable.plans.planning import create_plan
 from commontable.privacy.audit import AuditAction, record
 from commontable.publishing.explorer import choose, collaborative_cell, measures
+from commontable.publishing.reader import Reader
 
 NAME = "Finger Lakes Common Table"
 WORKGROUP = "Measures and Data Workgroup"
@@ -178,7 +179,7 @@ def _candidates(session: Session) -> dict[str, tuple[str, float, bool, bool]]:
             selection = choose(session, measure.measure_id, PERIOD, "collaborative")
         except UserError:
             continue
-        cell = collaborative_cell(session, selection, None)
+        cell = collaborative_cell(session, selection, Reader())
         if cell is not None and cell.rate is not None:
             proportion = measure.type == "proportion"
             facts = (measure.title, cell.rate, measure.higher_is_better, proportion)

@@ -55,6 +55,6 @@ def test_exploring_a_measure_shows_its_table_and_chart(page: Page, site: Site) -
     page.select_option("#entity_type", "health_plan")  # HTMX swaps the results in place
     expect(page.get_by_role("row", name="Lakeshore")).to_be_visible()
     expect(page.locator("figure.chart svg")).to_be_visible()
-    expect(page.get_by_text("suppressed (small numbers)")).to_be_visible()
+    expect(page.get_by_text("Suppressed to protect small numbers").first).to_be_visible()
     assert "entity_type=health_plan" in page.url
     screenshot(page, "results-explorer")

@@ -37,6 +37,8 @@ def deck(deck_warehouse: Warehouse) -> Outcome:
     region.fill("one-of-everything", "2025-07-01", 42.5)
     region.claim("one-of-everything", "2024-12-31", hcpcs_code="99213", place_of_service_code="11")
     region.fill("one-of-everything", "2026-01-02", 99)
+    region.person("oxygen-at-home", "1950-01-01")
+    region.claim("oxygen-at-home", "2025-03-01", hcpcs_code="E1390", place_of_service_code="12")
     region.person("no-claims", "1990-01-01")
     region.person("never-covered", "1990-01-01", covered=False)
     region.claim("never-covered", "2025-03-01", hcpcs_code="99213", place_of_service_code="11")
@@ -78,6 +80,11 @@ def test_each_claim_falls_in_one_service_category(deck: Outcome, measure: str, p
     assert _paid(deck, "one-of-everything", measure) == pytest.approx(paid)
 
 
+def test_medical_equipment_is_other_cost_wherever_it_is_delivered(deck: Outcome) -> None:
+    assert _paid(deck, "oxygen-at-home", "COST-OTHER-PMPM") == pytest.approx(100)
+    assert _paid(deck, "oxygen-at-home", "COST-OUTPATIENT-PMPM") == 0
+
+
 def test_a_member_without_claims_counts_with_nothing_paid(deck: Outcome) -> None:
     row = deck.flags("no-claims", TOTAL)
     assert (row["paid_amount"], row["member_months"], row["numerator"]) == (0.0, 12, False)
@@ -91,4 +98,4 @@ def test_the_rate_is_paid_per_member_month_with_an_interval(deck: Outcome) -> No
     result = deck.result(TOTAL)
     assert result["rate"] == pytest.approx(result["paid_amount"] / result["member_months"])
     assert result["ci_low"] < result["rate"] < result["ci_high"]
-    assert result["denominator"] == 4
+    assert result["denominator"] == 5

@@ -178,3 +178,14 @@ def test_the_rate_is_admissions_per_100000_member_years(deck: Outcome) -> None:
     result = deck.result("PQI-08")
     assert result["rate"] == pytest.approx(result["numerator"] / result["member_years"] * 1e5)
     assert result["ci_low"] < result["rate"] < result["ci_high"]
+
+
+def test_pqis_are_reported_for_areas_and_plans_not_clinics(deck: Outcome) -> None:
+    types = {r["entity_type"] for r in deck.results if r["measure_id"] == "PQI-08"}
+    assert types == {"collaborative", "health_plan", "county"}
+
+
+def test_pqi_rates_are_standardised_by_age_and_sex(deck: Outcome) -> None:
+    result = deck.result("PQI-90")
+    assert result["adjustment"] == "age and sex"
+    assert result["expected"] == pytest.approx(result["numerator"])

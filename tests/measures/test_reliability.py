@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.stats.meta_analysis import combine_effects
 
-from commontable.measures.statistics import fit_beta_binomial, reliability
+from commontable.measures.statistics import (
+    between_variance,
+    fit_beta_binomial,
+    reliability,
+    signal_to_noise,
+)
 
 
 def test_reliability_is_between_variance_over_between_plus_binomial_noise() -> None:
@@ -72,3 +78,18 @@ def test_fewer_than_two_entities_cannot_be_assessed() -> None:
 def test_more_cases_at_the_same_rate_are_more_reliable() -> None:
     got = reliability([10, 40, 25, 100], [100, 100, 100, 400])
     assert 0 < got[2] < got[3] < 1  # 25/100 and 100/400 share a rate; the bigger is more reliable
+
+
+def test_between_entity_variance_on_any_scale_is_dersimonian_laird() -> None:
+    estimates = np.array([0.8, 1.1, 1.3, 0.9, 1.6, 1.0])
+    variances = np.array([0.04, 0.02, 0.05, 0.01, 0.08, 0.03])
+    expected = combine_effects(estimates, variances, method_re="dl").tau2
+    assert between_variance(estimates, variances) == pytest.approx(expected)
+
+
+def test_signal_to_noise_reliability_is_tau2_over_tau2_plus_sampling_variance() -> None:
+    assert signal_to_noise([0.01, 0.04], 0.02) == pytest.approx([0.02 / 0.03, 0.02 / 0.06])
+
+
+def test_no_spread_beyond_chance_means_no_reliability() -> None:
+    assert signal_to_noise([0.01, 0.04], 0.0).tolist() == [0.0, 0.0]

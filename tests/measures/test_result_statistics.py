@@ -51,7 +51,7 @@ CLINICS = [
 ]
 
 
-def test_a_clinic_whose_interval_lies_above_the_collaborative_rate_is_better() -> None:
+def test_a_clinic_significantly_above_the_rest_of_the_collaborative_is_better() -> None:
     results = _results("CMS125", CLINICS)
     assert results[("clinic", "high")]["comparison"] == "better"
     assert results[("clinic", "low")]["comparison"] == "worse"
@@ -97,4 +97,8 @@ def test_rates_are_per_1000_member_years_with_an_exact_poisson_interval() -> Non
     clinic = _results("ED-VISITS", rows)[("clinic", "a")]
     assert clinic["rate"] == pytest.approx(750.0)
     assert clinic["ci_low"] < 750.0 < clinic["ci_high"]
-    assert clinic["comparison"] == "worse"  # 750 per 1,000 against 450: fewer visits are better
+
+
+def test_a_standardised_rate_without_expected_events_is_not_compared() -> None:
+    rows = [("collaborative", "collaborative", 2000, 900), ("clinic", "a", 400, 300)]
+    assert _results("ED-VISITS", rows)[("clinic", "a")]["comparison"] is None

@@ -24,7 +24,8 @@ CLINICIAN_NPI = {"A": "2000000001", "B": "2000000002"}
 CLINIC_ID = {"A": "ORG-CLIN-A", "B": "ORG-CLIN-B", "C": "ORG-CLIN-C"}
 GROUP_ID = "ORG-GRP-1"
 PLAN_ID = "ORG-PLAN-1"
-HOSPITAL_NPI = {"L": "3000000001", "R": "3000000002"}
+# L and R: acute hospitals on the roster; V: a site no roster lists (a test may type it).
+HOSPITAL_NPI = {"L": "3000000001", "R": "3000000002", "V": "3000000009"}
 HOSPITAL_ID = {"L": "ORG-HOSP-L", "R": "ORG-HOSP-R"}
 PLAN_NAME = "Acme Health"
 YEAR = 2025
@@ -235,10 +236,12 @@ class TinyRegion:
         procedures: tuple[str, ...] = (),
         hospital: str = "L",
         disposition: str = "01",
+        revenue: str = "0120",
         **columns: Any,
     ) -> str:
-        """An acute inpatient stay billed by a hospital (type of bill 111): its principal and
-        secondary diagnoses, ICD-10-PCS procedures and discharge status."""
+        """An inpatient stay billed by a hospital (type of bill 111): its principal and secondary
+        diagnoses, ICD-10-PCS procedures, discharge status and accommodation revenue code (0120,
+        semi-private room and board: an acute stay)."""
         claim_id = self.claim(
             name,
             admitted,
@@ -246,7 +249,7 @@ class TinyRegion:
             diagnoses=diagnoses,
             claim_type="institutional",
             bill_type_code="111",
-            revenue_center_code="0120",
+            revenue_center_code=revenue,
             admission_date=day(admitted),
             discharge_date=day(discharged),
             discharge_disposition_code=disposition,

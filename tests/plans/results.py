@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from tests.published_results import add_cell
 
 BREAST_SCREENING = "CMS125"
 ED_VISITS = "ED-VISITS"
@@ -48,27 +49,29 @@ def publish_rate(
     publication = Publication(period=period, published_by="test", results=1, suppressed=0)
     db.add(publication)
     db.flush()
-    cell = PublishedResult(
-        publication_id=publication.id,
-        measure_id=measure_id,
-        period=period,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        entity_name="Whole collaborative" if entity_type == "collaborative" else entity_id.title(),
-        organization_id=organization_id,
-        stratum_type=stratum_type,
-        stratum=stratum,
-        denominator=400,
-        numerator=int(rate * 400),
-        member_years=None,
-        rate=rate,
-        ci_low=rate - half_width,
-        ci_high=rate + half_width,
-        reliability=0.8,
-        status=status,
-        comparison="average",
-        suppression=suppression,
+    return add_cell(
+        db,
+        publication.id,
+        dict(
+            measure_id=measure_id,
+            period=period,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            entity_name="Whole collaborative"
+            if entity_type == "collaborative"
+            else entity_id.title(),
+            organization_id=organization_id,
+            stratum_type=stratum_type,
+            stratum=stratum,
+            denominator=400,
+            numerator=int(rate * 400),
+            member_years=None,
+            rate=rate,
+            ci_low=rate - half_width,
+            ci_high=rate + half_width,
+            reliability=0.8,
+            status=status,
+            comparison="average",
+            suppression=suppression,
+        ),
     )
-    db.add(cell)
-    db.flush()
-    return cell

@@ -20,9 +20,14 @@ from commontable.plans.goals import CustomMeasure, GoalSpec, add_goal, enter_val
 from commontable.plans.models import Goal, Plan
 from commontable.plans.planning import create_plan
 from commontable.privacy.access import Principal
+from commontable.publishing.reader import Reader, reader_for
 from tests.plans.results import ED_VISITS, publish_measure, publish_rate
 
-STAFF = Principal(1, frozenset({Role.STAFF}), "staff")
+STEWARD = Principal(1, frozenset({Role.STAFF, Role.DATA_STEWARD}), "data steward")
+
+
+def reader(db: Session, principal: Principal | None) -> Reader | None:
+    return None if principal is None else reader_for(db, principal)
 
 
 @pytest.fixture
@@ -105,15 +110,17 @@ def test_a_suppressed_cell_is_not_used_for_a_reader_who_may_not_see_it(
     publish_rate(db, 2025, 0.80, suppression="primary", **scope)
     goal = screening_goal(db, plan, entity_type="clinic", entity_id="riverside")
     outsider = Principal(other.id, frozenset({Role.VIEWER}), "someone at Cascade")
-    for reader in (None, outsider):
-        progress = goal_progress(db, goal, reader)
+    for who in (None, outsider):
+        progress = goal_progress(db, goal, reader(db, who))
         assert progress.series[-1].value is None
         assert progress.series[-1].status == "suppressed"
         assert (progress.latest_period, progress.latest) == (2024, 0.60)
         assert progress.status is not TrackStatus.MET
 
 
-def test_the_organization_itself_and_staff_see_its_suppressed_cell(db: Session, plan: Plan) -> None:
+def test_the_organization_itself_and_data_stewards_see_its_suppressed_cell(
+    db: Session, plan: Plan
+) -> None:
     clinic = add_organization(db, "Riverside Community Clinic", OrganizationType.CLINIC)
     publish_measure(db)
     scope = {"entity_type": "clinic", "entity_id": "riverside", "organization_id": clinic.id}
@@ -121,8 +128,8 @@ def test_the_organization_itself_and_staff_see_its_suppressed_cell(db: Session, 
     publish_rate(db, 2025, 0.80, suppression="primary", **scope)
     goal = screening_goal(db, plan, entity_type="clinic", entity_id="riverside")
     own = Principal(clinic.id, frozenset({Role.VIEWER}), "someone at Riverside")
-    for reader in (own, STAFF):
-        progress = goal_progress(db, goal, reader)
+    for who in (own, STEWARD):
+        progress = goal_progress(db, goal, reader(db, who))
         assert (progress.latest, progress.status) == (0.80, TrackStatus.MET)
 
 

@@ -1,4 +1,5 @@
-"""Publishing copies a period's aggregates to the app DB, suppressed, and nothing else."""
+"""Publishing copies a period's aggregates to the app DB, disclosure-controlled, and nothing
+else: a hidden cell's figures are kept apart, never in the published table."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
 from commontable.privacy.audit import AuditAction, entries
-from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from commontable.publishing.models import (
+    FIGURES,
+    Publication,
+    PublishedMeasure,
+    PublishedResult,
+    SuppressedResult,
+)
 from commontable.publishing.publish import publish
 from commontable.publishing.roster import import_roster
 from commontable.warehouse import Warehouse
@@ -20,19 +27,52 @@ def cells(db: Session) -> dict[tuple[str, str, str], PublishedResult]:
     return {(c.entity_type, c.entity_id, c.stratum): c for c in db.scalars(select(PublishedResult))}
 
 
+def reasons(db: Session) -> dict[tuple[str, str, str], str]:
+    return {
+        (c.result.entity_type, c.result.entity_id, c.result.stratum): c.reason
+        for c in db.scalars(select(SuppressedResult))
+    }
+
+
 def test_every_result_of_the_period_is_published(warehouse: Warehouse, db: Session) -> None:
-    publication = publish(warehouse, db, 2025, published_by="staff")
+    publication, _ = publish(warehouse, db, 2025, published_by="staff")
     assert publication.results == len(RESULTS)
     assert len(cells(db)) == len(RESULTS)
 
 
-def test_small_cells_and_their_complements_are_marked(warehouse: Warehouse, db: Session) -> None:
-    publication = publish(warehouse, db, 2025, published_by="staff")
-    found = cells(db)
-    assert found[("clinic", "ORG-CLINIC-1", "all")].suppression == "primary"
-    assert found[("clinic", "ORG-CLINIC-2", "all")].suppression == "complementary"
-    assert found[("collaborative", "collaborative", "all")].suppression is None
-    assert publication.suppressed == 2
+def test_small_cells_and_their_complements_are_hidden(warehouse: Warehouse, db: Session) -> None:
+    publication, _ = publish(warehouse, db, 2025, published_by="staff")
+    assert reasons(db) == {
+        ("clinic", "ORG-CLINIC-1", "all"): "primary",
+        ("clinic", "ORG-CLINIC-2", "all"): "complementary",
+    }
+    assert (publication.suppressed, publication.primary_suppressed) == (2, 1)
+
+
+def test_a_hidden_cells_figures_are_not_in_the_published_table(
+    warehouse: Warehouse, db: Session
+) -> None:
+    publish(warehouse, db, 2025, published_by="staff")
+    hidden = cells(db)[("clinic", "ORG-CLINIC-1", "all")]
+    assert hidden.suppressed
+    assert hidden.status == "suppressed"
+    assert all(getattr(hidden, name) is None for name in FIGURES)
+    assert hidden.comparison is None
+
+
+def test_a_hidden_cells_figures_are_kept_apart(warehouse: Warehouse, db: Session) -> None:
+    publish(warehouse, db, 2025, published_by="staff")
+    hidden = cells(db)[("clinic", "ORG-CLINIC-1", "all")].hidden
+    assert hidden is not None
+    assert (hidden.denominator, hidden.numerator) == (8, 5)
+
+
+def test_the_publication_keeps_its_attacker_audit(warehouse: Warehouse, db: Session) -> None:
+    publication, decision = publish(warehouse, db, 2025, published_by="staff")
+    assert decision.audit.passed
+    assert publication.audit is not None
+    assert publication.audit["unprotected"] == 0
+    assert publication.audit["hidden_cells"] == 2
 
 
 def test_no_patient_level_column_crosses() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from commontable.appdb import transaction
+from commontable.privacy.safety_zone import OPEN
 from commontable.reports import ReportOptions, build_report
-from commontable.reports.safety_zone import OPEN
 from commontable.reports.site import BuiltReport
 from tests.app_fixtures import app_db, db, migrated_database
 from tests.reports.region import PERIOD, publish_region

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commontable.members.models import Organization, OrganizationType
-from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from commontable.publishing.models import Publication, PublishedMeasure
+from tests.published_results import add_cell
 
 PERIOD, BASELINE = 2025, 2024
 MEASURES = [
@@ -70,9 +71,13 @@ def _cell(
     member_years: float | None = None,
     suppression: str | None = None,
     status: str = "reported",
+    providers: tuple[int, float] | None = None,
 ) -> dict[str, Any]:
     low, high = ci if ci is not None else (rate * 0.9, rate * 1.1)
+    paid_by, largest = providers if providers is not None else (None, None)
     return {
+        "providers": paid_by,
+        "largest_provider_share": largest,
         "measure_id": measure_id,
         "period": period,
         "entity_type": entity_type,
@@ -180,20 +185,31 @@ def readmissions(period: int) -> list[dict[str, Any]]:
 
 
 def costs() -> list[dict[str, Any]]:
-    """2025 costs: inpatient shared by five providers evenly; total care dominated by Birch."""
+    """2025 costs with the providers paid behind each: the collaborative's inpatient cost is paid
+    to five providers evenly (shared); its total care is dominated by one (withheld); a plan's
+    inpatient cost goes to three hospitals; a clinic's members' inpatient care to one."""
     inpatient = {"Lakeside North": 100, "Lakeside South": 100, "Birch Clinic": 200,
                  "Cedar Clinic": 200, "Dogwood Clinic": 200, "Elm Clinic": 200}  # fmt: skip
     total = {**inpatient, "Birch Clinic": 2_000}
     cells = [
-        _cell("COST-INPATIENT-PMPM", "collaborative", "", 1_000, 5_000, 123.45, comparison=None),
-        _cell("TCOC-PMPM", "collaborative", "", 3_000, 50_000, 456.78, comparison=None),
-        _cell("COST-INPATIENT-PMPM", "health_plan", "Cascade Health Plan", 600, 3_000, 131.07),
-        _cell("TCOC-PMPM", "health_plan", "Cascade Health Plan", 1_800, 30_000, 471.11),
-    ]
+        _cell("COST-INPATIENT-PMPM", "collaborative", "", 1_000, 5_000, 123.45, comparison=None,
+              providers=(5, 0.20)),
+        _cell("TCOC-PMPM", "collaborative", "", 3_000, 50_000, 456.78, comparison=None,
+              providers=(40, 0.41)),
+        _cell("COST-INPATIENT-PMPM", "health_plan", "Cascade Health Plan", 600, 3_000, 131.07,
+              providers=(3, 0.5)),
+        _cell("TCOC-PMPM", "health_plan", "Cascade Health Plan", 1_800, 30_000, 471.11,
+              providers=(31, 0.38)),
+    ]  # fmt: skip
     for name, members in inpatient.items():
-        cells.append(_cell("COST-INPATIENT-PMPM", "clinic", name, members, members * 5, 121.21))
+        cells.append(
+            _cell("COST-INPATIENT-PMPM", "clinic", name, members, members * 5, 121.21,
+                  providers=(1, 1.0))
+        )  # fmt: skip
     for name, members in total.items():
-        cells.append(_cell("TCOC-PMPM", "clinic", name, members, members * 10, 444.44))
+        cells.append(
+            _cell("TCOC-PMPM", "clinic", name, members, members * 10, 444.44, providers=(12, 0.6))
+        )
     return cells
 
 
@@ -246,12 +262,10 @@ def publish_region(session: Session) -> dict[str, Organization]:
         session.flush()
         for cell in cells:
             owner = organizations.get(cell["entity_id"])
-            session.add(
-                PublishedResult(
-                    publication_id=publication.id,
-                    organization_id=owner.id if owner is not None else None,
-                    **cell,
-                )
+            add_cell(
+                session,
+                publication.id,
+                {**cell, "organization_id": owner.id if owner is not None else None},
             )
     session.flush()
     return organizations

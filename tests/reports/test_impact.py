@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from commontable.publishing.reader import ResultCell
 from commontable.reports.impact import age_standardised_expected, avoided, cost_per_admission
-from commontable.reports.published import PublicCell, PublicMeasure, Published
+from commontable.reports.published import PublicMeasure, Published
 from tests.reports.conftest import Built
 
 ADMISSIONS = PublicMeasure("IP-ADMISSIONS", "Admissions", "rate per 1,000", "", "", "", False)
@@ -24,35 +25,68 @@ def whole(
     *,
     band: str = "all",
     suppressed: bool = False,
-) -> PublicCell:
+) -> ResultCell:
     """The collaborative's result (or one age band's): events from the rate and exposure."""
     per_year = measure.type.startswith("rate")
     events = round(rate * exposure / (1000 if per_year else 1))
-    return PublicCell(
-        measure.measure_id, period, "collaborative", "collaborative", "Whole collaborative", None,
-        "all" if band == "all" else "age_band", band, suppressed,
-        None if suppressed else (0 if per_year else int(exposure)),
-        None if suppressed else events,
-        exposure if per_year and not suppressed else None,
-        None if suppressed else rate, None, None, None,
-        "suppressed" if suppressed else "reported", None,
-    )  # fmt: skip
+    cell = ResultCell(
+        measure_id=measure.measure_id,
+        period=period,
+        entity_type="collaborative",
+        entity_id="collaborative",
+        entity_name="Whole collaborative",
+        organization_id=None,
+        stratum_type="all" if band == "all" else "age_band",
+        stratum=band,
+        status="reported",
+        comparison=None,
+        verdict=None,
+        hidden=None,
+        own_detail=False,
+        adjustment=None,
+        denominator=0 if per_year else int(exposure),
+        numerator=events,
+        member_years=exposure if per_year else None,
+        rate=rate,
+    )
+    return hidden(cell, "suppressed") if suppressed else cell
 
 
-def region(*cells: PublicCell, period: int = 2025) -> Published:
+def hidden(cell: ResultCell, status: str, why: str = "Suppressed") -> ResultCell:
+    """The cell as the public reader gives it when its figures are hidden."""
+    return ResultCell(
+        measure_id=cell.measure_id,
+        period=cell.period,
+        entity_type=cell.entity_type,
+        entity_id=cell.entity_id,
+        entity_name=cell.entity_name,
+        organization_id=None,
+        stratum_type=cell.stratum_type,
+        stratum=cell.stratum,
+        status=status,
+        comparison=None,
+        verdict=None,
+        hidden=why,
+        own_detail=False,
+        adjustment=None,
+    )
+
+
+def region(*cells: ResultCell, period: int = 2025) -> Published:
     measures = {m.measure_id: m for m in (ADMISSIONS, READMISSIONS, INPATIENT)}
     return Published(
         period=period,
         measures={k: v for k, v in measures.items() if any(c.measure_id == k for c in cells)},
         periods=sorted({c.period for c in cells}),
         published_at=datetime(2026, 5, 1, tzinfo=UTC),
+        audit=None,
         members={},
         collaborative_name="Test",
         cells=list(cells),
     )
 
 
-NO_COST = cost_per_admission(region(whole(ADMISSIONS, 2025, 80, 10_000)), {})
+NO_COST = cost_per_admission(region(whole(ADMISSIONS, 2025, 80, 10_000)))
 
 
 def test_avoided_admissions_are_the_baselines_rate_on_this_periods_population() -> None:
@@ -117,14 +151,16 @@ def test_the_dollar_value_uses_the_regions_paid_per_admission() -> None:
     cost = whole(INPATIENT, 2025, 120.0, 1_000)
     cells = [whole(ADMISSIONS, 2024, 90, 9_000), whole(ADMISSIONS, 2025, 80, 10_000), cost]
     found = region(*cells)
-    per_admission = cost_per_admission(found, {})
+    per_admission = cost_per_admission(found)
     assert per_admission.value == pytest.approx(120.0 * 12 / 0.080)  # $18,000
     result = avoided(found, "IP-ADMISSIONS", per_admission)
     assert result is not None
     assert result.value == pytest.approx(100 * 18_000)
-    withheld = cost_per_admission(found, {cost: "fewer than 5 providers contribute to it (2)"})
+    why = "Withheld: fewer than 5 providers contribute to it (2)"
+    others = [c for c in cells if c is not cost]
+    withheld = cost_per_admission(region(*others, hidden(cost, "withheld", why)))
     assert withheld.value is None
-    assert "withheld (fewer than 5 providers" in withheld.note
+    assert "not shown (Withheld: fewer than 5 providers" in withheld.note
 
 
 def test_without_a_cost_measure_the_value_is_unavailable() -> None:

@@ -12,17 +12,15 @@ import pytest
 from commontable.config import load_settings
 from commontable.errors import ConfigError
 from commontable.measures.definition import COST as ENGINE_COST
-from commontable.reports.published import PublicCell
-from commontable.reports.safety_zone import (
-    COST,
+from commontable.privacy.safety_zone import (
     OPEN,
     STATEMENT_6,
     Contributors,
-    contributors,
     months_after,
     sharing_rule,
     withheld_because,
 )
+from commontable.publishing.reader import COST
 from tests.reports.conftest import Built
 from tests.reports.test_suppression import texts
 
@@ -61,11 +59,8 @@ def test_one_provider_over_a_quarter_is_withheld() -> None:
 
 
 def test_unknown_providers_or_shares_are_withheld() -> None:
-    assert withheld(None) == "the published figures do not show which providers' data make it up"
-    reason = withheld(Contributors(7, None))
-    assert (
-        reason == "a contributing provider's share cannot be checked (its figures are suppressed)"
-    )
+    assert withheld(None) == "which providers' data make it up is not known"
+    assert withheld(Contributors(7, None)) == "no provider was paid, so no share can be checked"
 
 
 def test_the_open_rule_withholds_nothing() -> None:
@@ -89,49 +84,8 @@ def test_three_months_after_the_end_of_a_year() -> None:
     assert months_after(date(2025, 11, 30), 3) == date(2026, 2, 28)
 
 
-def test_the_reports_cost_type_is_the_engines() -> None:
+def test_the_readers_cost_type_is_the_engines() -> None:
     assert COST == ENGINE_COST
-
-
-def clinic(name: str, members: int, pmpm: float = 100.0, *, suppressed: bool = False) -> PublicCell:
-    return PublicCell(
-        "TCOC-PMPM", 2025, "clinic", name, name, None, "all", "all", suppressed,
-        None if suppressed else members, None, None, None if suppressed else pmpm, None, None,
-        None, "suppressed" if suppressed else "reported", None,
-    )  # fmt: skip
-
-
-WHOLE = replace(clinic("collaborative", 1000), entity_type="collaborative")
-GROUPS = {"North": "Lakeside", "South": "Lakeside"}
-
-
-def firm(cell: PublicCell) -> str:
-    return GROUPS.get(cell.entity_id, cell.entity_id)
-
-
-def test_a_clinics_own_cost_is_one_providers() -> None:
-    assert contributors(clinic("Birch", 100), [], firm) == Contributors(1, 1.0)
-
-
-def test_clinics_of_one_medical_group_are_one_provider_weighted_by_members_and_cost() -> None:
-    clinics = [clinic("North", 100), clinic("South", 100), clinic("Birch", 200, 150.0),
-               clinic("Cedar", 100), clinic("Dogwood", 100)]  # fmt: skip
-    found = contributors(WHOLE, clinics, firm)
-    assert found is not None
-    assert found.providers == 4
-    assert found.largest_share == pytest.approx(30_000 / 70_000)
-
-
-def test_a_suppressed_clinic_leaves_the_shares_unknown() -> None:
-    clinics = [clinic(n, 100) for n in ("A", "B", "C", "D", "E")] + [
-        clinic("F", 0, suppressed=True)
-    ]
-    assert contributors(WHOLE, clinics, firm) == Contributors(6, None)
-
-
-def test_health_plans_costs_have_no_known_providers() -> None:
-    plan = replace(clinic("Cascade", 100), entity_type="health_plan")
-    assert contributors(plan, [clinic("A", 100)], firm) is None
 
 
 def row_of(page: str, name: str) -> str:
@@ -144,7 +98,7 @@ def test_the_site_withholds_each_cost_cell_outside_the_safety_zone_and_says_why(
 ) -> None:
     page = built.page("measures/COST-INPATIENT-PMPM.html")
     assert "Withheld: fewer than 5 providers contribute to it (1)" in row_of(page, "Birch Clinic")
-    assert "do not show which providers" in row_of(page, "Cascade Health Plan")
+    assert "fewer than 5 providers contribute to it (3)" in row_of(page, "Cascade Health Plan")
     assert "$123.45 PMPM" in page  # the collaborative's: five providers, 20% each
     total = built.page("measures/TCOC-PMPM.html")
     assert "Withheld: one provider makes up more than 25% of it" in total

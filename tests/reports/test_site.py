@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from commontable.errors import UserError
 from commontable.measures.statistics import MIN_DENOMINATOR as ENGINE_MIN_DENOMINATOR
+from commontable.privacy.safety_zone import OPEN
 from commontable.reports import ReportOptions
-from commontable.reports.safety_zone import OPEN
 from commontable.reports.site import MIN_DENOMINATOR
 from tests.reports.conftest import AS_OF, Built, build_region
 from tests.reports.region import PERIOD
@@ -143,7 +143,7 @@ def test_a_scorecard_ranks_among_peers_with_trend(built: Built) -> None:
     assert "2024: 81.4%; 2025: 84.4%" in page
     assert "No commitments of Birch Clinic are recorded" in page
     lakeside = built.page(f"scorecards/{built.organizations['Lakeside North']}-lakeside-north.html")
-    assert "Suppressed: fewer than 11" in lakeside
+    assert "Suppressed to protect small numbers" in lakeside
     assert "not ranked" in lakeside
 
 

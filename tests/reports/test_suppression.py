@@ -7,10 +7,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from commontable.publishing.models import PublishedResult
-from commontable.reports.published import public_cell
 from tests.reports.conftest import Built
-from tests.reports.region import PRIMARY, RATE, SECRETS, Secret
+from tests.reports.region import RATE, SECRETS, Secret
 
 
 def renderings(secret: Secret) -> set[str]:
@@ -36,22 +34,6 @@ def texts(site: Path) -> dict[Path, str]:
     return found
 
 
-def test_a_suppressed_row_is_read_without_its_figures() -> None:
-    row = PublishedResult(
-        measure_id="CMS125", period=2025, entity_type="clinic", entity_id="c", entity_name="C",
-        organization_id=None, stratum_type="all", stratum="all", denominator=PRIMARY.denominator,
-        numerator=PRIMARY.numerator, member_years=None, rate=PRIMARY.rate,
-        ci_low=PRIMARY.ci_low, ci_high=PRIMARY.ci_high, reliability=PRIMARY.reliability,
-        status="reported", comparison="worse", suppression="primary",
-    )  # fmt: skip
-    cell = public_cell(row)
-    assert cell.suppressed
-    assert cell.status == "suppressed"
-    figures = (cell.denominator, cell.numerator, cell.rate, cell.ci_low, cell.ci_high)
-    assert figures == (None,) * 5
-    assert (cell.reliability, cell.member_years, cell.comparison) == (None, None, None)
-
-
 def test_no_suppressed_figure_appears_in_any_file_of_the_site(built: Built) -> None:
     every = texts(built.site)
     assert any(path.suffix == ".pdf" for path in every)  # the PDFs are scanned too
@@ -75,10 +57,10 @@ def test_no_suppressed_reliability_appears_in_any_page(built: Built) -> None:
 def test_a_suppressed_cell_reads_suppressed_fewer_than_11(built: Built) -> None:
     page = built.page("measures/CMS125.html")
     row = page[page.index("Lakeside North") :]
-    assert row[: row.index("</tr>")].count("Suppressed: fewer than 11") == 1
+    assert row[: row.index("</tr>")].count("Suppressed to protect small numbers") == 1
     assert "Native Hawaiian or Other Pacific Islander" in page
     # two clinics in the comparison and again in the trend table, and one race
-    assert page.count("Suppressed: fewer than 11") == 5
+    assert page.count("Suppressed to protect small numbers") == 5
 
 
 def test_suppressed_cells_are_not_drawn_in_charts(built: Built) -> None:

@@ -1,25 +1,44 @@
-"""Better, no different or worse than the regional average: said only where the difference is
-statistically significant and the result is reliable enough (a threshold the collaborative
-sets, 0.7 by default)."""
+"""Better, no different or worse than the rest of the collaborative: said only where the
+difference is statistically significant and the result is reliable enough (a threshold the
+collaborative sets, 0.7 by default)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from commontable.reports.published import PublicCell
+from commontable.publishing.reader import ResultCell
 from commontable.reports.verdicts import group_verdict, verdict
 from tests.reports.conftest import Built
 from tests.reports.test_safety_zone import row_of
 
-CELL = PublicCell(
-    "CMS125", 2025, "clinic", "birch", "Birch", None, "all", "all", False, 186, 157, None,
-    0.844, 0.785, 0.889, 0.91, "reported", "better",
-)  # fmt: skip
+CELL = ResultCell(
+    measure_id="CMS125",
+    period=2025,
+    entity_type="clinic",
+    entity_id="birch",
+    entity_name="Birch",
+    organization_id=None,
+    stratum_type="all",
+    stratum="all",
+    status="reported",
+    comparison="better",
+    verdict=None,
+    hidden=None,
+    own_detail=False,
+    adjustment=None,
+    denominator=186,
+    numerator=157,
+    rate=0.844,
+    ci_low=0.785,
+    ci_high=0.889,
+    reliability=0.91,
+)
 
 
 def test_a_significant_reliable_result_is_labelled() -> None:
     assert verdict(CELL).kind == "better"
-    assert verdict(replace(CELL, comparison="worse")).text == "Worse than the regional average"
+    worse = verdict(replace(CELL, comparison="worse"))
+    assert worse.text == "Worse than the rest of the collaborative"
 
 
 def test_a_significant_result_below_the_reliability_threshold_is_not_labelled() -> None:
@@ -35,7 +54,7 @@ def test_the_threshold_is_the_collaboratives() -> None:
 
 def test_a_reliable_result_that_is_not_significant_is_no_different() -> None:
     assert verdict(replace(CELL, comparison="average")).text == (
-        "No different from the regional average"
+        "No different from the rest of the collaborative"
     )
 
 
@@ -43,29 +62,30 @@ def test_without_a_reliability_estimate_there_is_no_label() -> None:
     found = verdict(replace(CELL, reliability=None))
     assert (found.kind, found.text) == (
         None,
-        "Not rated: reliability is not estimated for this measure",
+        "Not rated: reliability is not estimated for this result",
     )
 
 
 def test_too_few_and_suppressed_results_are_not_labelled() -> None:
     assert verdict(replace(CELL, status="too few")).kind is None
-    assert verdict(replace(CELL, suppressed=True, status="suppressed")).kind is None
+    hidden = replace(CELL, status="suppressed", hidden="Suppressed to protect small numbers")
+    assert verdict(hidden).kind is None
     assert verdict(replace(CELL, comparison=None)).kind is None
 
 
 def test_groups_of_people_are_compared_on_significance_alone() -> None:
     group = replace(CELL, entity_type="collaborative", stratum_type="race", reliability=None)
-    assert group_verdict(group).text == "Better than the collaborative overall"
+    assert group_verdict(group).text == "Better than the rest of the collaborative"
 
 
 def test_the_measure_page_labels_only_significant_reliable_results(built: Built) -> None:
     page = built.page("measures/CMS125.html")
-    assert "Better than the regional average" in row_of(page, "Birch Clinic")
+    assert "Better than the rest of the collaborative" in row_of(page, "Birch Clinic")
     cedar = row_of(page, "Cedar Clinic")  # significant, reliability 0.55
     assert "Not rated: reliability 0.55 is below 0.70" in cedar
     assert "Better" not in cedar
-    assert "No different from the regional average" in row_of(page, "Dogwood Clinic")
-    assert "Worse than the regional average" in row_of(page, "Elm Clinic")
+    assert "No different from the rest of the collaborative" in row_of(page, "Dogwood Clinic")
+    assert "Worse than the rest of the collaborative" in row_of(page, "Elm Clinic")
 
 
 def test_the_charts_colour_only_labelled_results(built: Built) -> None:

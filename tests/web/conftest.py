@@ -62,6 +62,7 @@ class Region:
     workgroup: Collaborative
     people: dict[Role, Person]  # one person per role at Cascade
     outsider: Person  # a data submitter at Riverside
+    steward: Person  # the collaborative's data steward: staff with the data steward role
     own_token: str  # the secret of a claims feed's API token at Cascade
     other_token: str  # ... and of a clinical feed's at Riverside
     own_token_id: int
@@ -97,6 +98,9 @@ def region(db: Session) -> Region:
     outsider = add_person(
         db, "submitter@riverside.example", "Rita Riverside", other, roles=[Role.DATA_SUBMITTER]
     )
+    steward = add_person(
+        db, "steward@cascade.example", "Sam Steward", own, roles=[Role.STAFF, Role.DATA_STEWARD]
+    )
     own_token = issue_token(db, own, "claims feed")
     other_token = issue_token(db, other, "clinical feed")
     db.commit()
@@ -107,6 +111,7 @@ def region(db: Session) -> Region:
         workgroup,
         people,
         outsider,
+        steward,
         own_token.secret,
         other_token.secret,
         own_token.token.id,

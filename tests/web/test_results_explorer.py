@@ -57,7 +57,7 @@ def test_another_organizations_small_cell_is_blank(
     signed_in(client, app_db, region.people[Role.VIEWER])
     text = page(client)
     assert "15.0%" not in text  # Riverside's 3 of 20
-    assert "suppressed (small numbers)" in text
+    assert "Suppressed to protect small numbers" in text
 
 
 @pytest.mark.usefixtures("published")
@@ -71,10 +71,18 @@ def test_an_organization_sees_its_own_small_cell(
 
 
 @pytest.mark.usefixtures("published")
-def test_staff_see_every_small_cell(
+def test_staff_without_the_data_steward_role_see_small_cells_blank(
     client: TestClient, app_db: AppDatabase, region: Region
 ) -> None:
     signed_in(client, app_db, region.people[Role.STAFF])
+    assert "15.0%" not in page(client)
+
+
+@pytest.mark.usefixtures("published")
+def test_data_stewards_see_every_small_cell(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.steward)
     text = page(client)
     assert "15.0%" in text
     assert "77.8%" in text
@@ -112,7 +120,7 @@ def test_the_api_gives_null_figures_for_suppressed_cells(
     answer = client.get(f"/api/results?{QUERY}", headers=bearer(region.own_token))
     results = {r["entity_id"]: r for r in answer.json()["results"]}
     assert results["riverside"]["rate"] is None
-    assert results["riverside"]["suppression"] == "complementary"
+    assert results["riverside"]["why_blank"] == "Suppressed to protect small numbers"
     assert results["cascade"]["numerator"] == 7  # the token's own organization
 
 

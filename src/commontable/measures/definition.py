@@ -13,7 +13,12 @@ into per-patient flags and aggregates them, so no measure does its own counting:
   (exposure, one row per person); `numerator` returns one row per event (person_id), counted by
   the engine.
 * cost: `initial_population` returns person_id and `member_months`; `numerator` returns
-  person_id and `paid_amount`, one row per payment, summed by the engine (rate: paid PMPM).
+  person_id and `paid_amount`, one row per payment, summed by the engine (rate: paid PMPM);
+  with a `provider_npi` column (the NPI paid) its figures also count their providers
+  (providers.py, the Statement 6 safety zone).
+
+Rates and costs are compared age/sex standardised (`standardised`, adjustment.py) unless a
+measure says otherwise; a proportion is compared crude, or by its risk model (`risk_adjustment`).
 """
 
 from __future__ import annotations
@@ -56,11 +61,14 @@ class RiskAdjustment:
 
     `factors` returns event_id and the predictor columns; `numeric` enter the model as numbers
     (0/1 for a condition category), `categorical` one-hot against their most frequent level.
+    `random_intercept` names an entity column (e.g. hospital) to fit a hierarchical model with a
+    random intercept per entity, whose results are then predicted/expected with shrinkage.
     """
 
     factors: Population
     numeric: tuple[str, ...]
     categorical: tuple[str, ...] = ()
+    random_intercept: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,8 @@ class Measure:
     reports: tuple[str, ...] = (CLINIC, MEDICAL_GROUP, HEALTH_PLAN, COUNTY)
     unit: str = PERSON  # what the denominator counts: people, or events (a proportion only)
     risk_adjustment: RiskAdjustment | None = None  # expected numerators (a proportion only)
+    # A rate or cost compared by indirect age/sex standardisation (adjustment.py); False: crude.
+    standardised: bool = True
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -97,6 +107,9 @@ class Measure:
             raise ValueError(f"measure {self.id}: only a proportion counts events or is adjusted")
         if HOSPITAL in self.reports and self.unit != EVENT:
             raise ValueError(f"measure {self.id}: only events (stays) have a hospital")
+        random = self.risk_adjustment.random_intercept if self.risk_adjustment else None
+        if random is not None and random not in self.reports:
+            raise ValueError(f"measure {self.id}: random intercept by {random}, not reported")
 
     @property
     def is_rate(self) -> bool:
@@ -106,6 +119,11 @@ class Measure:
     @property
     def is_cost(self) -> bool:
         return self.type == COST
+
+    @property
+    def is_standardised(self) -> bool:
+        """A rate or cost with expected amounts by age/sex standardisation (adjustment.py)."""
+        return (self.is_rate or self.is_cost) and self.standardised
 
     @property
     def per(self) -> int:

@@ -2,7 +2,8 @@
 
 Writes the derived tables `measure_patient` and `measure_result`. A run replaces the rows of
 its period and measures and keeps every other period's (and measure's) rows. A risk-adjusted
-measure's rows get their expected probabilities (adjustment.py) before they are counted.
+measure's rows get their expected probabilities, and a rate's or cost's its age/sex standardised
+expected amounts (adjustment.py), before they are counted.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from commontable.measures.adjustment import with_expected
+from commontable.measures.adjustment import with_expected, with_standardised_expected
 from commontable.measures.attribution import PRIMARY_CARE_VISITS
 from commontable.measures.codes import CodeList
 from commontable.measures.definition import COLLABORATIVE, Measure
 from commontable.measures.library import select
 from commontable.measures.period import Period
 from commontable.measures.populations import patient_rows, people
+from commontable.measures.providers import provider_shares
 from commontable.measures.records import computed, read_records
 from commontable.measures.results import counts, result_table
 from commontable.measures.statistics import MIN_DENOMINATOR
@@ -104,18 +106,33 @@ def run_measures(
         report("attribution", 1)
         everyone = computed(warehouse, people(records), "attribution")
         rows = []
+        cluster_variances: dict[str, float] = {}
         for done, measure in enumerate(measures, start=2):
             report(measure.id, done)
             found = computed(warehouse, patient_rows(measure, records, everyone), measure.id)
             if measure.risk_adjustment is not None:
                 adjusted = with_expected(found, measure, records)
-                found = computed(warehouse, adjusted, f"{measure.id} risk adjustment")
+                found = computed(warehouse, adjusted.rows, f"{measure.id} risk adjustment")
+                if adjusted.cluster_variance is not None:
+                    cluster_variances[measure.id] = adjusted.cluster_variance
+            elif measure.is_standardised:
+                standardised = with_standardised_expected(found, measure)
+                found = computed(warehouse, standardised, f"{measure.id} standardisation")
             rows.append(found)
         patients = ibis.union(*rows, distinct=False)
         report("results", total - 2)
         counted = computed(warehouse, counts(patients), "results").to_pyarrow()
+        paid = computed(warehouse, provider_shares(records, everyone, measures), "providers")
         names = _organization_names(warehouse)
-        results = result_table(counted, measures, period, names, min_denominator=min_denominator)
+        results = result_table(
+            counted,
+            measures,
+            period,
+            names,
+            min_denominator=min_denominator,
+            cluster_variances=cluster_variances,
+            providers=paid.to_pyarrow(),
+        )
         report("writing", total - 1)
         ids = [m.id for m in measures]
         kept_patients = _kept(warehouse, "measure_patient", period, ids)

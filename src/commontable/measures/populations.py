@@ -42,6 +42,7 @@ def people(records: Records) -> ir.Table:
     return joined.select(
         "person_id",
         *ENTITY_COLUMNS,
+        "age_group",
         "age_band",
         "sex",
         "race",
@@ -170,7 +171,8 @@ def flag_rows(measure: Measure, records: Records) -> ir.Table:
 
 
 def patient_rows(measure: Measure, records: Records, everyone: ir.Table) -> ir.Table:
-    """A measure's `measure_patient` rows for the run's period (`expected` left null)."""
+    """A measure's `measure_patient` rows for the run's period (`expected` left null), with the
+    person's 5-year `age_group` for standardisation."""
     flags = flag_rows(measure, records)
     who = everyone.rename(_person="person_id")
     hospitals = hospital_of_npi(records).rename(_npi="npi")
@@ -191,4 +193,9 @@ def patient_rows(measure: Measure, records: Records, everyone: ir.Table) -> ir.T
         expected=ibis.null("float64"),
         member_months="member_months",
         paid_amount="paid_amount",
+        # Filled by adjustment.py: the standardised expected amount by age, sex and payer type
+        # (health plans' comparisons), and a hierarchical model's predicted probability.
+        expected_payer_mix=ibis.null("float64"),
+        predicted=ibis.null("float64"),
+        age_group="age_group",  # the 5-year age group standardisation uses (not stored)
     )

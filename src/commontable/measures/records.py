@@ -95,6 +95,8 @@ class Records:
     claim_diagnoses: ir.Table | None = None
     claim_procedures: ir.Table | None = None
     pharmacy_claims: ir.Table | None = None
+    # Sites of care as members list them (location: NPI, facility_type), not person-keyed.
+    locations: ir.Table | None = None
     # How a table shared by several measures is kept once per run (the engine's `computed`).
     keep: Callable[[ir.Table, str], ir.Table] | None = field(default=None, repr=False)
     _shared: dict[str, ir.Table] = field(default_factory=dict, repr=False)
@@ -412,6 +414,7 @@ def read_records(
         claim_diagnoses=keyed(warehouse.table("claim_diagnosis"), crosswalk),
         claim_procedures=keyed(warehouse.table("claim_procedure"), crosswalk),
         pharmacy_claims=keyed(warehouse.table("pharmacy_claim"), crosswalk),
+        locations=warehouse.table("location"),
         keep=lambda table, name: computed(warehouse, table, name),
         **tables,
     )

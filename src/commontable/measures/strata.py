@@ -24,6 +24,24 @@ AGE_BANDS = ((0, 17, "0-17"), (18, 44, "18-44"), (45, 64, "45-64"), (65, 84, "65
 OLDEST_BAND = (85, "85+")
 
 
+# Five-year age groups by sex: the cells of AHRQ's area-level risk adjustment (AHRQ QI Prevention
+# Quality Indicators Risk Adjustment Coefficients, v4.3, 2011: sex by 5-year age group), finer
+# than the HCUP bands above.
+AGE_GROUP_YEARS, OLDEST_GROUP = 5, 85
+
+
+def age_group(age: ir.IntegerValue) -> ir.StringValue:
+    """The 5-year age group of an age in years ("0-4" ... "80-84", "85+"; "unknown" if missing),
+    the cells indirect standardisation compares like with like in."""
+    low = (age // AGE_GROUP_YEARS) * AGE_GROUP_YEARS
+    label = low.cast("string") + "-" + (low + AGE_GROUP_YEARS - 1).cast("string")
+    return ibis.cases(
+        (age.isnull() | (age < 0), UNKNOWN),
+        (age >= OLDEST_GROUP, f"{OLDEST_GROUP}+"),
+        else_=label,
+    )
+
+
 def age_band(age: ir.IntegerValue) -> ir.StringValue:
     """The HCUP age group of an age in years ("unknown" when the age is missing)."""
     cases = [(age.between(low, high), label) for low, high, label in AGE_BANDS]
@@ -38,9 +56,11 @@ def text(column: ir.StringValue) -> ir.StringValue:
 
 
 def demographics(persons: ir.Table) -> ir.Table:
-    """person_id with the demographic strata: age_band, sex, race, ethnicity."""
+    """person_id with the demographic strata (age_band, sex, race, ethnicity) and the 5-year
+    age_group that standardisation compares in."""
     return persons.select(
         "person_id",
+        age_group=age_group(persons.age),
         age_band=age_band(persons.age),
         sex=text(persons.sex),
         race=text(persons.race),

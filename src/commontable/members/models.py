@@ -93,6 +93,9 @@ class Role(StrEnum):
     DATA_SUBMITTER = "data_submitter"
     CARE_TEAM = "care_team"
     VIEWER = "viewer"
+    # Sees the figures of suppressed result cells, for the collaborative's analyses under its
+    # data-use agreement (with STAFF: the collaborative's own data stewards).
+    DATA_STEWARD = "data_steward"
 
 
 def _data_source_of_new_organization(context: DefaultExecutionContext) -> str:

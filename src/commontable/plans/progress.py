@@ -2,7 +2,7 @@
 baseline, the latest value, how far along, and on or off track (`plans.tracking`).
 
 `goals_with_progress` and `GoalProgress` are what the public report and the API read; pass
-no principal for the public's view, in which every suppressed cell is blank.
+no reader for the public's view, in which every hidden cell is blank.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from commontable.plans.models import COLLABORATIVE, EVERYONE, Goal, Plan, PlanStatus
 from commontable.plans.series import Observation, Series, series_of
 from commontable.plans.tracking import Assessment, Target, TrackStatus, assess
-from commontable.privacy.access import Principal
 from commontable.publishing.explorer import STRATUM_TYPES
+from commontable.publishing.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,9 @@ def latest_of(goal: Goal, series: Series) -> Observation | None:
     return after[-1] if after else None
 
 
-def goal_progress(session: Session, goal: Goal, principal: Principal | None) -> GoalProgress:
-    """Where one goal stands, as `principal` may see it (None: the public)."""
-    series = series_of(session, goal, principal)
+def goal_progress(session: Session, goal: Goal, reader: Reader | None) -> GoalProgress:
+    """Where one goal stands, as `reader` may see it (None: the public)."""
+    series = series_of(session, goal, reader)
     baseline = baseline_of(goal, series)
     latest = latest_of(goal, series)
     target = Target(
@@ -134,9 +134,9 @@ def scope_of(goal: Goal, entity_name: str | None = None) -> Scope:
     return Scope(goal.entity_type, goal.entity_id, entity_name, goal.stratum_type, goal.stratum)
 
 
-def plan_progress(session: Session, plan: Plan, principal: Principal | None) -> list[GoalProgress]:
+def plan_progress(session: Session, plan: Plan, reader: Reader | None) -> list[GoalProgress]:
     """Every goal of a plan, in the order they were set."""
-    return [goal_progress(session, goal, principal) for goal in plan.goals]
+    return [goal_progress(session, goal, reader) for goal in plan.goals]
 
 
 def goals_with_progress(
@@ -144,12 +144,12 @@ def goals_with_progress(
     collaborative_id: int | None = None,
     *,
     plan_id: int | None = None,
-    principal: Principal | None = None,
+    reader: Reader | None = None,
     include_drafts: bool = False,
 ) -> list[GoalProgress]:
     """Every goal of every plan (of one collaborative or one plan, if given) with its
     progress, by plan and goal; draft plans are left out unless asked for (or named by
-    `plan_id`). The public's view unless a principal is given."""
+    `plan_id`). The public's view unless a reader is given."""
     query = (
         select(Goal)
         .join(Goal.plan)
@@ -162,4 +162,4 @@ def goals_with_progress(
         query = query.where(Plan.id == plan_id)
     elif not include_drafts:
         query = query.where(Plan.status != PlanStatus.DRAFT)
-    return [goal_progress(session, goal, principal) for goal in session.scalars(query)]
+    return [goal_progress(session, goal, reader) for goal in session.scalars(query)]

@@ -126,7 +126,9 @@ def create_plan(
 def plan_page(context: Context, plan_id: RowId, notice: str = "") -> HTMLResponse:
     session = context.session
     plan = planning.get_plan(session, plan_id)
-    progress = plan_progress(session, plan, context.principal)
+    progress = plan_progress(
+        session, plan, explorer.reader_of(session, context.principal, context.settings)
+    )
     commitments = pledges.commitments_of_plan(session, plan.id)
     staff = context.may("plans.add_goal")
     return context.page(
@@ -240,7 +242,8 @@ def add_goal(
 @pages.get("/plans/goals/{goal_id}", name="plans.goal")
 def goal_page(context: Context, goal_id: RowId, notice: str = "") -> HTMLResponse:
     goal = goals.get_goal(context.session, goal_id)
-    progress = goal_progress(context.session, goal, context.principal)
+    reader = explorer.reader_of(context.session, context.principal, context.settings)
+    progress = goal_progress(context.session, goal, reader)
     return context.page(
         "plans/goal.html",
         goal=goal,
@@ -487,7 +490,8 @@ def api_plan(context: Context, plan_id: RowId) -> PlanDetailOut:
     """A plan with every goal's progress (computed from published results; values suppressed
     for this reader are null) and the member organizations' commitments."""
     plan = planning.get_plan(context.session, plan_id)
-    progress = plan_progress(context.session, plan, context.principal)
+    reader = explorer.reader_of(context.session, context.principal, context.settings)
+    progress = plan_progress(context.session, plan, reader)
     commitments = pledges.commitments_of_plan(context.session, plan.id)
     return PlanDetailOut(
         **PlanOut.model_validate(plan).model_dump(),

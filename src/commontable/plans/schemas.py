@@ -36,7 +36,7 @@ class ScopeOut(BaseModel):
 
 
 class ObservationOut(BaseModel):
-    """A period's value; null where it is suppressed for this reader."""
+    """A period's value; null where it is hidden from this reader (`hidden` says why)."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -45,7 +45,7 @@ class ObservationOut(BaseModel):
     ci_low: float | None
     ci_high: float | None
     status: str
-    suppression: str | None
+    hidden: str | None  # why the value is blank for this caller
 
 
 class GoalProgressOut(BaseModel):

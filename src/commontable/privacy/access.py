@@ -281,14 +281,25 @@ def may_grant(principal: Principal | None, role: Role) -> bool:
     return Role.STAFF in principal.roles and role not in (Role.ADMIN, Role.STAFF)
 
 
-def may_see_small_cells(
+def is_data_steward(principal: Principal | None) -> bool:
+    """The collaborative's staff who hold the data steward role (both, explicitly: an admin's
+    pass through every role check does not make one)."""
+    return (
+        principal is not None
+        and not principal.is_system
+        and {Role.STAFF, Role.DATA_STEWARD} <= principal.roles
+    )
+
+
+def may_see_own_detail(
     principal: Principal | None, organization_id: int | None, family: frozenset[int]
 ) -> bool:
-    """A suppressed result cell's figures: the organization it is about (or the organization
-    it belongs to, `family` holding the principal's organization and its children), and the
-    collaborative's staff; everyone else sees the cell blank."""
+    """A result cell's figures that other members do not see (a suppressed cell's small numbers,
+    a cost figure the sharing rule withholds): the organization the cell is about (`family`
+    holds the principal's organization and the organizations under it), and the collaborative's
+    data stewards."""
     if principal is None:
         return False
-    if sees_every_organization(principal):
+    if is_data_steward(principal):
         return True
     return organization_id is not None and organization_id in family

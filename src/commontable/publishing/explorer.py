@@ -1,24 +1,33 @@
-"""Reading published results: one measure, period, entity type and stratum type at a time.
+"""The results explorer's questions of published results: one measure, period, entity type and
+stratum type at a time, an organization's scorecard, the home page's headlines, and downloads.
 
-Every reader gets the same cells; a suppressed cell's figures are blanked unless
-`privacy.access.may_see_small_cells` lets this reader see them (its own organization, staff).
+Every cell comes through the one reader (publishing.reader), so suppression, the sharing rule for
+cost figures and the labels are the same here as in the API, the plans and the public report.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from openpyxl import Workbook
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commontable.config import Settings
 from commontable.errors import NotFound
-from commontable.members.models import Organization
-from commontable.privacy.access import Principal, may_see_small_cells
+from commontable.privacy.access import Principal
+from commontable.privacy.safety_zone import sharing_rule
 from commontable.publishing.models import PublishedMeasure, PublishedResult
+from commontable.publishing.reader import (
+    ALL,
+    COLLABORATIVE,
+    Reader,
+    ResultCell,
+    read_cells,
+    reader_for,
+)
 
 ENTITY_TYPES = {
     "collaborative": "Whole collaborative",
@@ -38,17 +47,16 @@ STRATUM_TYPES = {
     "county": "County",
     "sdoh_risk": "Social risk",
 }
-SUPPRESSED = "suppressed"  # what a blanked cell's status reads
-# Figures of risk-adjusted and cost measures, blanked like the others when suppressed.
-ADJUSTED = (
-    "expected",
-    "oe_ratio",
-    "oe_low",
-    "oe_high",
-    "risk_standardised_rate",
-    "member_months",
-    "paid_amount",
-)
+
+
+def reader_of(session: Session, principal: Principal | None, settings: Settings) -> Reader:
+    """The reader `principal` is, under the workspace's sharing rule and reliability threshold."""
+    return reader_for(
+        session,
+        principal,
+        sharing=sharing_rule(settings.report_cost_sharing),
+        min_reliability=settings.report_min_reliability,
+    )
 
 
 @dataclass(frozen=True)
@@ -59,38 +67,6 @@ class Selection:
     period: int
     entity_type: str
     stratum_type: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A result as one reader may see it: a suppressed cell's figures are None unless shown."""
-
-    entity_type: str
-    entity_id: str
-    entity_name: str
-    stratum_type: str
-    stratum: str
-    denominator: int | None
-    numerator: int | None
-    member_years: float | None
-    rate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    reliability: float | None
-    status: str
-    comparison: str | None
-    suppression: str | None  # why it is suppressed in public; None: it is not
-    expected: float | None = None  # risk-adjusted measures
-    oe_ratio: float | None = None
-    oe_low: float | None = None
-    oe_high: float | None = None
-    risk_standardised_rate: float | None = None
-    member_months: float | None = None  # cost measures
-    paid_amount: float | None = None
-
-    @property
-    def blank(self) -> bool:
-        return self.status == SUPPRESSED
 
 
 def measures(session: Session) -> list[PublishedMeasure]:
@@ -129,99 +105,104 @@ def choose(
     )
 
 
-def family_of(session: Session, principal: Principal | None) -> frozenset[int]:
-    """The principal's organization and the organizations under it (a medical group's clinics)."""
-    if principal is None:
-        return frozenset()
-    own = principal.organization_id
-    query = select(Organization.id).where(
-        or_(Organization.id == own, Organization.parent_id == own)
-    )
-    return frozenset(session.scalars(query))
-
-
-def cells(session: Session, selection: Selection, principal: Principal | None) -> list[Cell]:
-    """The selected results as `principal` may see them, best rate first, blank cells last."""
-    query = select(PublishedResult).where(
-        PublishedResult.measure_id == selection.measure_id,
-        PublishedResult.period == selection.period,
-        PublishedResult.entity_type == selection.entity_type,
-        PublishedResult.stratum_type == selection.stratum_type,
-    )
-    family = family_of(session, principal)
-    found = [_as_seen(row, principal, family) for row in session.scalars(query)]
+def best_first(found: list[ResultCell]) -> list[ResultCell]:
+    """Cells with a rate, highest first; blank cells last, by name."""
     return sorted(found, key=lambda c: (c.rate is None, -(c.rate or 0.0), c.entity_name, c.stratum))
 
 
-def collaborative_cell(
-    session: Session, selection: Selection, principal: Principal | None
-) -> Cell | None:
-    """The whole collaborative's result for the selection's measure and period (everyone)."""
-    everyone = Selection(selection.measure_id, selection.period, "collaborative", "all")
-    found = cells(session, everyone, principal)
-    return found[0] if found else None
-
-
-def _as_seen(row: PublishedResult, principal: Principal | None, family: frozenset[int]) -> Cell:
-    shown = row.suppression is None or may_see_small_cells(principal, row.organization_id, family)
-    figures: dict[str, Any] = {
-        "denominator": row.denominator,
-        "numerator": row.numerator,
-        "member_years": row.member_years,
-        "rate": row.rate,
-        "ci_low": row.ci_low,
-        "ci_high": row.ci_high,
-        "reliability": row.reliability,
-        **{name: getattr(row, name) for name in ADJUSTED},
-    }
-    if not shown:
-        figures = dict.fromkeys(figures)
-    return Cell(
-        entity_type=row.entity_type,
-        entity_id=row.entity_id,
-        entity_name=row.entity_name,
-        stratum_type=row.stratum_type,
-        stratum=row.stratum,
-        status=row.status if shown else SUPPRESSED,
-        comparison=row.comparison if shown else None,
-        suppression=row.suppression,
-        **figures,
+def cells(session: Session, selection: Selection, reader: Reader) -> list[ResultCell]:
+    """The selected results as `reader` may see them, highest rate first, blank cells last."""
+    found = read_cells(
+        session,
+        reader,
+        measure_id=selection.measure_id,
+        period=selection.period,
+        entity_type=selection.entity_type,
+        stratum_type=selection.stratum_type,
     )
+    return best_first(found)
+
+
+def collaborative_cell(session: Session, selection: Selection, reader: Reader) -> ResultCell | None:
+    """The whole collaborative's result for the selection's measure and period (everyone)."""
+    everyone = Selection(selection.measure_id, selection.period, COLLABORATIVE, ALL)
+    found = cells(session, everyone, reader)
+    return found[0] if found else None
 
 
 # --- downloads ------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = ("measure_id", "period", *(f.name for f in fields(Cell)))
+EXPORT_COLUMNS = (
+    "measure_id",
+    "period",
+    "entity_type",
+    "entity_id",
+    "entity_name",
+    "stratum_type",
+    "stratum",
+    "denominator",
+    "numerator",
+    "member_years",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "reliability",
+    "status",
+    "comparison",
+    "p_value",
+    "q_value",
+    "adjustment",
+    "expected",
+    "oe_ratio",
+    "oe_low",
+    "oe_high",
+    "risk_standardised_rate",
+    "member_months",
+    "paid_amount",
+    "why_blank",
+)
 
 
-def _export_rows(selection: Selection, found: list[Cell]) -> list[list[object]]:
-    return [[selection.measure_id, selection.period, *asdict(cell).values()] for cell in found]
+def export_row(cell: ResultCell) -> list[object]:
+    """A cell as a line of a download: `comparison` is the label every face gives (verdict)."""
+    values: dict[str, object] = {
+        name: getattr(cell, name) for name in EXPORT_COLUMNS if hasattr(cell, name)
+    }
+    values["comparison"] = cell.verdict
+    values["why_blank"] = cell.hidden
+    return [values[name] for name in EXPORT_COLUMNS]
 
 
-def as_csv(selection: Selection, found: list[Cell]) -> str:
-    """The cells as CSV, blank where suppressed."""
+def as_csv(found: list[ResultCell]) -> str:
+    """The cells as CSV, blank where hidden from this reader."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(_export_rows(selection, found))
+    writer.writerows(export_row(cell) for cell in found)
     return out.getvalue()
 
 
-def as_xlsx(selection: Selection, found: list[Cell], title: str) -> bytes:
+def as_xlsx(selection: Selection, found: list[ResultCell], title: str) -> bytes:
     """The cells as an Excel workbook: one sheet of results and one saying what they are."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = "results"
     sheet.append(list(EXPORT_COLUMNS))
-    for row in _export_rows(selection, found):
-        sheet.append(row)
+    for cell in found:
+        sheet.append(export_row(cell))
     about = book.create_sheet("about")
     about.append(["measure", f"{selection.measure_id}: {title}"])
     about.append(["period", selection.period])
     about.append(["entities", ENTITY_TYPES[selection.entity_type]])
     about.append(["strata", STRATUM_TYPES[selection.stratum_type]])
-    about.append(["suppression", "cells of 1-10 and their complements are blank (CMS policy)"])
+    about.append(
+        [
+            "blank cells",
+            "suppressed to protect small numbers (CMS cell-size policy), or a cost figure "
+            "withheld by the sharing rule (see why_blank)",
+        ]
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -235,72 +216,69 @@ class ScorecardLine:
     """One measure of an organization's scorecard, with the collaborative's rate and its rank."""
 
     measure: PublishedMeasure
-    cell: Cell
-    collaborative: Cell | None
+    cell: ResultCell
+    collaborative: ResultCell | None
     rank: int | None  # 1 = best among peers of its type with a shown, reported rate
     peers: int
 
 
+def rank_among(
+    cell: ResultCell, peers: list[ResultCell], higher_is_better: bool
+) -> tuple[int | None, int]:
+    """(its place among peers with a rate shown to everyone and enough people, 1 = best; how
+    many): a figure only its own organization sees is not ranked against others'."""
+    ranked = [
+        p
+        for p in peers
+        if p.shown and not p.own_detail and p.status == "reported" and p.rate is not None
+    ]
+    if cell not in ranked or cell.rate is None:
+        return None, len(ranked)
+    rate = cell.rate
+    if higher_is_better:
+        ahead = sum(1 for p in ranked if (p.rate or 0.0) > rate)
+    else:
+        ahead = sum(1 for p in ranked if (p.rate or 0.0) < rate)
+    return ahead + 1, len(ranked)
+
+
 def scorecard(
-    session: Session, organization_id: int, principal: Principal | None, period: int | None = None
+    session: Session, organization_id: int, reader: Reader, period: int | None = None
 ) -> tuple[int | None, list[ScorecardLine]]:
     """The organization's whole-population results in a period (default: the latest)."""
     period = period or next(iter(periods(session)), None)
     if period is None:
         return None, []
-    family = family_of(session, principal)
-    own = session.scalars(
-        select(PublishedResult).where(
-            PublishedResult.organization_id == organization_id,
-            PublishedResult.period == period,
-            PublishedResult.stratum_type == "all",
-        )
-    ).all()
+    described = {m.measure_id: m for m in measures(session)}
+    own = read_cells(
+        session, reader, organization_id=organization_id, period=period, stratum_type=ALL
+    )
     lines = []
-    for row in sorted(own, key=lambda r: (r.measure_id, r.entity_type)):
-        peers = session.scalars(
-            select(PublishedResult).where(
-                PublishedResult.measure_id == row.measure_id,
-                PublishedResult.period == period,
-                PublishedResult.entity_type.in_((row.entity_type, "collaborative")),
-                PublishedResult.stratum_type == "all",
-            )
-        ).all()
-        whole = next((p for p in peers if p.entity_type == "collaborative"), None)
-        ranked = [
-            p
-            for p in peers
-            if p.entity_type == row.entity_type
-            and p.suppression is None
-            and p.status == "reported"
-            and p.rate is not None
-        ]
-        order = sorted(ranked, key=lambda p: p.rate or 0.0, reverse=row.measure.higher_is_better)
-        rank = next((i + 1 for i, p in enumerate(order) if p.id == row.id), None)
-        lines.append(
-            ScorecardLine(
-                measure=row.measure,
-                cell=_as_seen(row, principal, family),
-                collaborative=_as_seen(whole, principal, family) if whole else None,
-                rank=rank,
-                peers=len(ranked),
-            )
+    for cell in sorted(own, key=lambda c: (c.measure_id, c.entity_type)):
+        measure = described[cell.measure_id]
+        peers = read_cells(
+            session,
+            reader,
+            measure_id=cell.measure_id,
+            period=period,
+            entity_types=(cell.entity_type, COLLABORATIVE),
+            stratum_type=ALL,
         )
+        whole = next((p for p in peers if p.entity_type == COLLABORATIVE), None)
+        same = [p for p in peers if p.entity_type == cell.entity_type]
+        rank, count = rank_among(cell, same, measure.higher_is_better)
+        lines.append(ScorecardLine(measure, cell, whole, rank, count))
     return period, lines
 
 
 def headlines(
-    session: Session, principal: Principal | None
-) -> tuple[int | None, list[tuple[PublishedMeasure, Cell]]]:
+    session: Session, reader: Reader
+) -> tuple[int | None, list[tuple[PublishedMeasure, ResultCell]]]:
     """The whole collaborative's result of every measure in the latest published period."""
     period = next(iter(periods(session)), None)
     if period is None:
         return None, []
-    found = []
-    for measure in measures(session):
-        whole = collaborative_cell(
-            session, Selection(measure.measure_id, period, "", ""), principal
-        )
-        if whole is not None:
-            found.append((measure, whole))
-    return period, found
+    described = {m.measure_id: m for m in measures(session)}
+    whole = read_cells(session, reader, period=period, entity_type=COLLABORATIVE, stratum_type=ALL)
+    found = [(described[c.measure_id], c) for c in whole if c.measure_id in described]
+    return period, sorted(found, key=lambda pair: pair[0].measure_id)

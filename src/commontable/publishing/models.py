@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, utcnow
 
-PRIMARY = "primary"  # its own numerator or denominator is a small cell
-COMPLEMENTARY = "complementary"  # hidden so that a primary cell cannot be recovered from totals
-SUPPRESSIONS = (PRIMARY, COMPLEMENTARY)
+PRIMARY = "primary"  # its own numerator, denominator or their difference is a count of 1-10
+COMPLEMENTARY = "complementary"  # hidden so that no small count can be worked out from others
+REASONS = (PRIMARY, COMPLEMENTARY)
+# The figures of a result cell: shown in PublishedResult, or kept apart in SuppressedResult.
+FIGURES = (
+    "denominator",
+    "numerator",
+    "member_years",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "reliability",
+    "expected",
+    "oe_ratio",
+    "oe_low",
+    "oe_high",
+    "risk_standardised_rate",
+    "member_months",
+    "paid_amount",
+    "predicted",
+    "p_value",
+    "q_value",
+    "reference_rate",
+    "providers",
+    "largest_provider_share",
+)
 
 
 class Publication(Base):
@@ -25,6 +49,9 @@ class Publication(Base):
     published_by: Mapped[str] = mapped_column(String(200))
     results: Mapped[int] = mapped_column(Integer)
     suppressed: Mapped[int] = mapped_column(Integer)
+    primary_suppressed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The attacker audit of what was published (privacy.disclosure.Audit, as a dict).
+    audit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     cells: Mapped[list[PublishedResult]] = relationship(
         back_populates="publication", cascade="all, delete-orphan", passive_deletes=True
@@ -45,19 +72,47 @@ class PublishedMeasure(Base):
     higher_is_better: Mapped[bool]
 
 
-class PublishedResult(Base):
-    """One cell of measure_result: a measure's result for an entity and stratum in a period.
+class Figures:
+    """The figures of a result cell (columns shared by the shown and the suppressed tables)."""
 
-    A suppressed cell keeps its figures for the entity's own organization; every other reader
-    gets them blanked by `privacy.access` (the public report never reads them at all).
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    numerator: Mapped[int | None] = mapped_column(Integer)
+    member_years: Mapped[float | None] = mapped_column(Float)
+    rate: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    reliability: Mapped[float | None] = mapped_column(Float)
+    # Adjusted measures (indirect standardisation, risk models): expected events or dollars, O/E
+    # (a hierarchical model's hospitals: predicted / expected) with its 95% interval, and the
+    # risk-standardised rate; cost measures: member-months and paid dollars.
+    expected: Mapped[float | None] = mapped_column(Float)
+    oe_ratio: Mapped[float | None] = mapped_column(Float)
+    oe_low: Mapped[float | None] = mapped_column(Float)
+    oe_high: Mapped[float | None] = mapped_column(Float)
+    risk_standardised_rate: Mapped[float | None] = mapped_column(Float)
+    member_months: Mapped[float | None] = mapped_column(Float)
+    paid_amount: Mapped[float | None] = mapped_column(Float)
+    predicted: Mapped[float | None] = mapped_column(Float)
+    # The comparison with the rest of the collaborative: two-sided p, and BH-adjusted q.
+    p_value: Mapped[float | None] = mapped_column(Float)
+    q_value: Mapped[float | None] = mapped_column(Float)
+    reference_rate: Mapped[float | None] = mapped_column(Float)
+    # Statement 6: the firms paid behind a cost figure and the largest one's share; the reader
+    # uses them to decide, and shows neither.
+    providers: Mapped[int | None] = mapped_column(Integer)
+    largest_provider_share: Mapped[float | None] = mapped_column(Float)
+
+
+class PublishedResult(Figures, Base):
+    """One published cell: a measure's result for an entity and stratum in a period.
+
+    It holds only what may be shown to any member: a suppressed cell keeps who and what it is,
+    and its figures live apart (SuppressedResult), so no reader, export or API over this table
+    can leak them.
     """
 
     __tablename__ = "published_results"
     __table_args__ = (
-        CheckConstraint(
-            "suppression IS NULL OR suppression IN ('primary', 'complementary')",
-            name="suppression_kind",
-        ),
         Index("ix_published_results_lookup", "period", "measure_id", "entity_type", "stratum_type"),
     )
 
@@ -77,25 +132,31 @@ class PublishedResult(Base):
     )
     stratum_type: Mapped[str] = mapped_column(String(40))
     stratum: Mapped[str] = mapped_column(String(100))
-    denominator: Mapped[int]
-    numerator: Mapped[int]
-    member_years: Mapped[float | None] = mapped_column(Float)
-    rate: Mapped[float | None] = mapped_column(Float)
-    ci_low: Mapped[float | None] = mapped_column(Float)
-    ci_high: Mapped[float | None] = mapped_column(Float)
-    reliability: Mapped[float | None] = mapped_column(Float)
-    # Risk-adjusted measures (indirect standardisation): expected events, O/E with its 95%
-    # interval, and the risk-standardised rate; cost measures: member-months and paid dollars.
-    expected: Mapped[float | None] = mapped_column(Float)
-    oe_ratio: Mapped[float | None] = mapped_column(Float)
-    oe_low: Mapped[float | None] = mapped_column(Float)
-    oe_high: Mapped[float | None] = mapped_column(Float)
-    risk_standardised_rate: Mapped[float | None] = mapped_column(Float)
-    member_months: Mapped[float | None] = mapped_column(Float)
-    paid_amount: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(20))  # reported | too few
+    status: Mapped[str] = mapped_column(String(20))  # reported | too few | suppressed
     comparison: Mapped[str | None] = mapped_column(String(20))  # better | worse | average
-    suppression: Mapped[str | None] = mapped_column(String(20))
+    adjustment: Mapped[str | None] = mapped_column(String(40))  # what `expected` adjusts for
+    suppressed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     publication: Mapped[Publication] = relationship(back_populates="cells")
     measure: Mapped[PublishedMeasure] = relationship()
+    hidden: Mapped[SuppressedResult | None] = relationship(
+        back_populates="result", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SuppressedResult(Figures, Base):
+    """The true figures of a suppressed cell, read only through the reader of published results
+    (`publishing.reader`), for the cell's own organization and the collaborative's data
+    stewards."""
+
+    __tablename__ = "suppressed_results"
+    __table_args__ = (CheckConstraint("reason IN ('primary', 'complementary')", name="reason"),)
+
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("published_results.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    comparison: Mapped[str | None] = mapped_column(String(20))
+
+    result: Mapped[PublishedResult] = relationship(back_populates="hidden")

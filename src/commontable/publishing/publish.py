@@ -1,16 +1,21 @@
-"""`commontable publish`: a period's measure results, suppressed, from the warehouse to the app DB.
+"""`commontable publish`: a period's measure results, disclosure-controlled, from the warehouse to
+the app DB.
 
-Only `measure_result` aggregates cross; the cells of small numbers are marked suppressed
-(privacy.suppression) and every reader but the entity's own organization gets them blank.
-A period published again replaces its cells in one transaction; the publication log keeps
-every run.
+Only `measure_result` aggregates cross. Disclosure control runs over everything the period
+publishes at once (privacy.disclosure): small counts and enough other cells are hidden that an
+attacker combining every published figure and relation can work out none of them, and the audit
+that proves it is kept with the publication. A hidden cell's figures are written apart
+(SuppressedResult), never into the published table. A period published again replaces its cells
+in one transaction; the publication log keeps every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -19,8 +24,17 @@ from commontable.errors import UserError
 from commontable.measures.library import MEASURES
 from commontable.members.models import Organization
 from commontable.privacy.audit import AuditAction, record
-from commontable.privacy.suppression import suppress
-from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
+from commontable.privacy.disclosure import Decision, control, linked_tables
+from commontable.publishing.models import (
+    COMPLEMENTARY,
+    FIGURES,
+    PRIMARY,
+    Publication,
+    PublishedMeasure,
+    PublishedResult,
+    SuppressedResult,
+)
+from commontable.publishing.structure import structure
 from commontable.warehouse import Warehouse
 
 COLUMNS = (
@@ -31,23 +45,14 @@ COLUMNS = (
     "entity_name",
     "stratum_type",
     "stratum",
-    "denominator",
-    "numerator",
-    "member_years",
-    "rate",
-    "ci_low",
-    "ci_high",
-    "reliability",
-    "expected",
-    "oe_ratio",
-    "oe_low",
-    "oe_high",
-    "risk_standardised_rate",
-    "member_months",
-    "paid_amount",
+    *FIGURES,
     "status",
     "comparison",
+    "adjustment",
 )
+SUPPRESSED = "suppressed"  # the status of a cell whose figures are kept apart
+# Measures whose numerator only counts the people behind the figure (costs: members paid for).
+COUNTED_NOT_SHOWN = frozenset(m.id for m in MEASURES.values() if m.is_cost)
 
 
 def period_results(warehouse: Warehouse, period: int) -> pd.DataFrame:
@@ -96,14 +101,9 @@ def _none_for_nan(value: Any) -> Any:
     return None if isinstance(value, float) and value != value else value
 
 
-def cell_rows(
-    results: pd.DataFrame, suppression: pd.Series, organizations: Mapping[str, int]
-) -> list[dict[str, Any]]:
-    """The rows to insert: each result with its suppression and its member organization."""
-    frame = results.assign(
-        suppression=suppression.to_numpy(),
-        organization_id=results["entity_id"].map(dict(organizations)),
-    )
+def cell_rows(results: pd.DataFrame, organizations: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The rows to insert: each result with its member organization, NaN as None."""
+    frame = results.assign(organization_id=results["entity_id"].map(dict(organizations)))
     frame["organization_id"] = frame["organization_id"].where(
         frame["entity_type"] != "collaborative"
     )
@@ -111,30 +111,76 @@ def cell_rows(
     return [{str(k): _none_for_nan(v) for k, v in row.items()} for row in rows]
 
 
+def _shown(row: dict[str, Any], hidden: bool) -> dict[str, Any]:
+    """A cell as published: a hidden cell keeps who and what it is, nothing more."""
+    if not hidden:
+        return {**row, "suppressed": False}
+    blank = dict.fromkeys(FIGURES)
+    return {**row, **blank, "status": SUPPRESSED, "comparison": None, "suppressed": True}
+
+
+def decide(warehouse: Warehouse, results: pd.DataFrame) -> Decision:
+    """Which of the period's result cells to hide (privacy.disclosure.control)."""
+    model = linked_tables(results, structure(results["measure_id"], medical_groups(warehouse)))
+    return control(model)
+
+
 def publish(
     warehouse: Warehouse, session: Session, period: int, *, published_by: str
-) -> Publication:
+) -> tuple[Publication, Decision]:
     """Publish the period's measure results into the app DB session's transaction."""
     results = period_results(warehouse, period)
-    suppression = suppress(results, medical_groups(warehouse))
+    decision = decide(warehouse, results)
     _describe_measures(session, sorted(results["measure_id"].unique()))
     session.execute(delete(PublishedResult).where(PublishedResult.period == period))
     publication = Publication(
         period=period,
         published_by=published_by,
         results=len(results),
-        suppressed=int(suppression.notna().sum()),
+        suppressed=int(decision.hidden.sum()),
+        primary_suppressed=int(decision.primary.sum()),
+        audit={
+            **asdict(decision.audit),
+            "protection_programs": decision.protection_programs,
+            "protection_seconds": round(decision.protection_seconds, 2),
+        },
     )
     session.add(publication)
     session.flush()
-    rows = cell_rows(results, suppression, _organizations_by_roster_id(session))
-    session.execute(
-        insert(PublishedResult), [{**row, "publication_id": publication.id} for row in rows]
-    )
+    rows = cell_rows(results, _organizations_by_roster_id(session))
+    shown = [
+        {**_shown(row, bool(hidden)), "publication_id": publication.id}
+        for row, hidden in zip(rows, decision.hidden, strict=True)
+    ]
+    for row in shown:  # how many members had a payment is not a cost figure's to show
+        if row["measure_id"] in COUNTED_NOT_SHOWN:
+            row["numerator"] = None
+    ids = session.scalars(
+        insert(PublishedResult).returning(PublishedResult.id, sort_by_parameter_order=True), shown
+    ).all()
+    reasons = np.where(decision.primary, PRIMARY, COMPLEMENTARY)
+    kept = [
+        {
+            "result_id": id_,
+            "reason": str(reason),
+            "status": row["status"],
+            "comparison": row["comparison"],
+            **{name: row[name] for name in FIGURES},
+        }
+        for id_, row, hidden, reason in zip(ids, rows, decision.hidden, reasons, strict=True)
+        if hidden
+    ]
+    if kept:
+        session.execute(insert(SuppressedResult), kept)
     record(
         session,
         AuditAction.PUBLISH_RESULTS,
         target=f"period {period}",
-        detail={"results": publication.results, "suppressed": publication.suppressed},
+        detail={
+            "results": publication.results,
+            "suppressed": publication.suppressed,
+            "primary": publication.primary_suppressed,
+            "audit_passed": decision.audit.passed,
+        },
     )
-    return publication
+    return publication, decision

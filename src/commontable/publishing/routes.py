@@ -18,8 +18,9 @@ from commontable.errors import NotFound
 from commontable.members import get_organization
 from commontable.privacy.requests import Context
 from commontable.publishing import explorer
-from commontable.publishing.explorer import Cell, Selection
+from commontable.publishing.explorer import Selection
 from commontable.publishing.models import PublishedMeasure
+from commontable.publishing.reader import Reader, ResultCell
 from commontable.reports.charts import Point, interval_chart
 from commontable.reports.formatting import interval_text, rate_text
 
@@ -39,11 +40,14 @@ PROPORTION = "proportion"
 
 
 def chart(
-    measure: PublishedMeasure, selection: Selection, found: list[Cell], whole: Cell | None
+    measure: PublishedMeasure,
+    selection: Selection,
+    found: list[ResultCell],
+    whole: ResultCell | None,
 ) -> str:
     """The selection's rates with their intervals against the collaborative's, as SVG."""
     points = [
-        Point(_label(cell, selection), cell.rate, cell.ci_low, cell.ci_high, cell.comparison)
+        Point(_label(cell, selection), cell.rate, cell.ci_low, cell.ci_high, cell.verdict)
         for cell in found
         if cell.rate is not None
     ]
@@ -58,7 +62,7 @@ def chart(
     )
 
 
-def _label(cell: Cell, selection: Selection) -> str:
+def _label(cell: ResultCell, selection: Selection) -> str:
     if selection.stratum_type == "all":
         return cell.entity_name
     if selection.entity_type == "collaborative":
@@ -68,11 +72,13 @@ def _label(cell: Cell, selection: Selection) -> str:
 
 @dataclass(frozen=True)
 class Selected:
-    """The results a request asks for: the measure, the selection and the cells as seen."""
+    """The results a request asks for: the measure, the selection, who reads them and the cells
+    as that reader sees them."""
 
     measure: PublishedMeasure
     selection: Selection
-    cells: list[Cell]
+    reader: Reader
+    cells: list[ResultCell]
 
 
 def _selected(
@@ -88,8 +94,9 @@ def _selected(
     selection = explorer.choose(context.session, measure, period, entity_type, stratum_type)
     described = context.session.get(PublishedMeasure, selection.measure_id)
     assert described is not None  # choose() only picks published measures
-    found = explorer.cells(context.session, selection, context.principal)
-    return Selected(described, selection, found)
+    reader = explorer.reader_of(context.session, context.principal, context.settings)
+    found = explorer.cells(context.session, selection, reader)
+    return Selected(described, selection, reader, found)
 
 
 Chosen = Annotated[Selected | None, Depends(_selected)]
@@ -106,7 +113,7 @@ def explore(context: Context, chosen: Chosen) -> HTMLResponse:
     if chosen is None:
         return context.page("results/explore.html", nothing=True)
     described, selection, found = chosen.measure, chosen.selection, chosen.cells
-    whole = explorer.collaborative_cell(context.session, selection, context.principal)
+    whole = explorer.collaborative_cell(context.session, selection, chosen.reader)
     return context.page(
         "results/explore.html",
         nothing=False,
@@ -133,7 +140,8 @@ def explore(context: Context, chosen: Chosen) -> HTMLResponse:
 def scorecard(context: Context, organization_id: int) -> HTMLResponse:
     """The organization's results, for its page (loaded into it) or on their own."""
     organization = get_organization(context.session, organization_id)
-    period, lines = explorer.scorecard(context.session, organization.id, context.principal)
+    reader = explorer.reader_of(context.session, context.principal, context.settings)
+    period, lines = explorer.scorecard(context.session, organization.id, reader)
     return context.page(
         "results/scorecard.html",
         organization=organization,
@@ -156,7 +164,7 @@ def download_csv(chosen: Chosen) -> Response:
     published = _published(chosen)
     selection, found = published.selection, published.cells
     return Response(
-        explorer.as_csv(selection, found),
+        explorer.as_csv(found),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{_filename(selection, "csv")}"'},
     )
@@ -187,7 +195,10 @@ class MeasureOut(BaseModel):
 
 
 class CellOut(BaseModel):
-    """A published result; figures are null where it is suppressed for this reader."""
+    """A published result as this caller may see it: figures are null where they are hidden
+    (`why_blank` says why); `comparison` is the label every face gives: better, average or worse
+    than the rest of the collaborative where that is significant (false discovery rate
+    controlled) and the result reliable enough, else null."""
 
     entity_type: str
     entity_id: str
@@ -203,7 +214,9 @@ class CellOut(BaseModel):
     reliability: float | None
     status: str
     comparison: str | None
-    suppression: str | None
+    p_value: float | None
+    q_value: float | None
+    adjustment: str | None
     expected: float | None
     oe_ratio: float | None
     oe_low: float | None
@@ -211,6 +224,12 @@ class CellOut(BaseModel):
     risk_standardised_rate: float | None
     member_months: float | None
     paid_amount: float | None
+    why_blank: str | None
+
+    @classmethod
+    def of(cls, cell: ResultCell) -> CellOut:
+        values = {name: getattr(cell, name, None) for name in cls.model_fields}
+        return cls.model_validate({**values, "comparison": cell.verdict, "why_blank": cell.hidden})
 
 
 class ResultsOut(BaseModel):
@@ -249,5 +268,5 @@ def api_results(chosen: Chosen) -> ResultsOut:
         period=selection.period,
         entity_type=selection.entity_type,
         stratum_type=selection.stratum_type,
-        results=[CellOut.model_validate(cell, from_attributes=True) for cell in found],
+        results=[CellOut.of(cell) for cell in found],
     )

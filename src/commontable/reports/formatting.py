@@ -28,6 +28,11 @@ def is_money(measure: Typed) -> bool:
     return "cost" in measure.type.lower() or "pmpm" in measure.type.lower()
 
 
+def is_cost(measure: Typed) -> bool:
+    """A price or cost measure (paid per member-month), which the sharing rule covers."""
+    return is_money(measure)
+
+
 def per(measure: Typed) -> int:
     """The member-years a rate is per (1,000 or 100,000); 1 for other types."""
     found = re.search(r"per ([\d,]+)", measure.type)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from commontable.publishing.reader import ResultCell
 from commontable.reports.formatting import money, number, per
-from commontable.reports.published import PublicCell, PublicMeasure, Published
+from commontable.reports.published import PublicMeasure, Published
 
 AGE_BAND = "age_band"
 COLLABORATIVE = "collaborative"
@@ -54,7 +55,7 @@ class Avoided:
     note: str
 
 
-def _exposure(measure: PublicMeasure, cell: PublicCell) -> float | None:
+def _exposure(measure: PublicMeasure, cell: ResultCell) -> float | None:
     """Member-years of a rate; index events (the denominator) of a proportion."""
     return cell.member_years if per(measure) > 1 else cell.denominator
 
@@ -64,14 +65,14 @@ def _expected(measure: PublicMeasure, baseline_rate: float, exposure: float) -> 
 
 
 def age_standardised_expected(
-    measure: PublicMeasure, baseline: list[PublicCell], current: list[PublicCell], total: float
+    measure: PublicMeasure, baseline: list[ResultCell], current: list[ResultCell], total: float
 ) -> float | None:
     """Expected events at the baseline's age-band rates; None unless every band is published in
     both periods and the bands hold (nearly) all of this period's exposure."""
     rates = {c.stratum: c.rate for c in baseline if c.shown}
     expected, covered = 0.0, 0.0
     for cell in current:
-        exposure = None if cell.suppressed else _exposure(measure, cell)
+        exposure = None if cell.hidden is not None else _exposure(measure, cell)
         if exposure is None:
             return None
         if exposure == 0:
@@ -86,16 +87,16 @@ def age_standardised_expected(
     return expected
 
 
-def cost_per_admission(published: Published, withheld: dict[PublicCell, str]) -> CostPerAdmission:
+def cost_per_admission(published: Published) -> CostPerAdmission:
     """Inpatient paid per member-month x 12 / admissions per member-year, this period."""
     cost_measure = published.measures.get(INPATIENT_COST)
     cost = published.whole(INPATIENT_COST)
     admissions = published.whole(ALL_ADMISSIONS)
     if cost_measure is None or cost is None:
         return CostPerAdmission(None, "unavailable: no inpatient cost measure is published")
-    if cost in withheld:
+    if cost.hidden is not None:
         return CostPerAdmission(
-            None, f"unavailable: the inpatient cost figure is withheld ({withheld[cost]})"
+            None, f"unavailable: the inpatient cost figure is not shown ({cost.hidden})"
         )
     if admissions is None or not admissions.shown or not cost.shown or not admissions.rate:
         return CostPerAdmission(None, "unavailable: the admission rate is not published")
@@ -162,10 +163,8 @@ def avoided(published: Published, measure_id: str, cost: CostPerAdmission) -> Av
     )
 
 
-def impact(
-    published: Published, withheld: dict[PublicCell, str]
-) -> tuple[CostPerAdmission, list[Avoided]]:
+def impact(published: Published) -> tuple[CostPerAdmission, list[Avoided]]:
     """The cost per admission, and every published admissions measure's events avoided."""
-    cost = cost_per_admission(published, withheld)
+    cost = cost_per_admission(published)
     found = [avoided(published, measure_id, cost) for measure_id in ADMISSION_MEASURES]
     return cost, [a for a in found if a is not None]

@@ -1,7 +1,7 @@
 """The content of the index and the measure pages, as plain data for the templates.
 
-Every figure comes from `Published` (suppressed figures already dropped) through a `Judge`
-(withheld cost cells, the reliability threshold); paths are relative to the site's root.
+Every figure comes from `Published` (read by the public reader: hidden figures already blank,
+with the reason); paths are relative to the site's root.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from commontable.publishing.explorer import ENTITY_TYPES, STRATUM_TYPES
+from commontable.publishing.reader import ALL, COLLABORATIVE, ResultCell
 from commontable.reports.charts import interval_chart, trend_chart
 from commontable.reports.explanations import direction, explanation
-from commontable.reports.formatting import is_proportion, number, rate_text, unit
-from commontable.reports.published import ALL, COLLABORATIVE, PublicCell, PublicMeasure, Published
+from commontable.reports.formatting import is_cost, is_proportion, number, rate_text, unit
+from commontable.reports.published import PublicMeasure, Published
 from commontable.reports.rows import Judge, Row, best_first, count_heading, points, row
-from commontable.reports.safety_zone import is_cost
 
 # Whom the public report compares (issue 7), and the equity views of the collaborative.
 COMPARED = ("clinic", "medical_group", "hospital", "health_plan")
@@ -103,7 +103,7 @@ def reported_measures(published: Published) -> list[PublicMeasure]:
     return [m for key, m in sorted(published.measures.items()) if key in have]
 
 
-def _figure(measure: PublicMeasure, cell: PublicCell | None, judge: Judge) -> str:
+def _figure(measure: PublicMeasure, cell: ResultCell | None, judge: Judge) -> str:
     if cell is None:
         return "not published"
     hidden = judge.hidden(cell)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from commontable.publishing.explorer import rank_among
+from commontable.publishing.reader import ResultCell
 from commontable.reports.charts import Point
 from commontable.reports.formatting import (
     count_text,
@@ -14,30 +16,25 @@ from commontable.reports.formatting import (
     rate_text,
     reliability_text,
 )
-from commontable.reports.published import PublicCell, PublicMeasure
+from commontable.reports.published import PublicMeasure
 from commontable.reports.verdicts import Verdict, group_verdict, verdict
 
-SUPPRESSED_TEXT = "Suppressed: fewer than 11"
 TOO_FEW = "too few"
 
 
 @dataclass(frozen=True)
 class Judge:
-    """What decides how a cell is shown: the reliability threshold and the withheld cost cells."""
+    """The reliability threshold a label needs (cells arrive from the reader with their hidden
+    figures already blank and the reason said)."""
 
     min_reliability: float
-    withheld: dict[PublicCell, str]
 
-    def hidden(self, cell: PublicCell) -> str | None:
+    def hidden(self, cell: ResultCell) -> str | None:
         """Why the cell's figures are not shown; None: they are."""
-        if cell.suppressed:
-            return SUPPRESSED_TEXT
-        if cell in self.withheld:
-            return f"Withheld: {self.withheld[cell]}"
-        return None
+        return cell.hidden
 
-    def visible(self, cell: PublicCell) -> bool:
-        return self.hidden(cell) is None and cell.rate is not None
+    def visible(self, cell: ResultCell) -> bool:
+        return cell.shown
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ def count_heading(measure: PublicMeasure) -> str:
 
 
 def row(
-    cell: PublicCell,
+    cell: ResultCell,
     measure: PublicMeasure,
     judge: Judge,
     *,
@@ -94,8 +91,8 @@ def row(
 
 
 def best_first(
-    cells: Sequence[PublicCell], measure: PublicMeasure, judge: Judge
-) -> list[PublicCell]:
+    cells: Sequence[ResultCell], measure: PublicMeasure, judge: Judge
+) -> list[ResultCell]:
     """Shown cells best rate first (ties by name), then the hidden ones by name."""
     shown = [c for c in cells if judge.visible(c)]
     sign = -1.0 if measure.higher_is_better else 1.0
@@ -105,9 +102,9 @@ def best_first(
 
 
 def points(
-    cells: Sequence[PublicCell],
+    cells: Sequence[ResultCell],
     judge: Judge,
-    label: Callable[[PublicCell], str],
+    label: Callable[[ResultCell], str],
     *,
     group: bool = False,
 ) -> list[Point]:
@@ -122,15 +119,8 @@ def points(
     return found
 
 
-def rank(
-    cell: PublicCell, peers: Sequence[PublicCell], measure: PublicMeasure, judge: Judge
-) -> str:
-    """'3 of 12': its place among peers with a shown, reported rate (1 = best); '' if unranked."""
-    ranked = [p for p in peers if judge.visible(p) and p.status != TOO_FEW]
-    if cell not in ranked or cell.rate is None:
-        return ""
-    if measure.higher_is_better:
-        ahead = sum(1 for p in ranked if (p.rate or 0.0) > cell.rate)
-    else:
-        ahead = sum(1 for p in ranked if (p.rate or 0.0) < cell.rate)
-    return f"{ahead + 1} of {len(ranked)}"
+def rank(cell: ResultCell, peers: Sequence[ResultCell], measure: PublicMeasure) -> str:
+    """'3 of 12': its place among peers with a shown, reported rate (1 = best), as the explorer's
+    scorecard ranks it; '' if unranked."""
+    place, count = rank_among(cell, list(peers), measure.higher_is_better)
+    return "" if place is None else f"{place} of {count}"

@@ -107,7 +107,7 @@ def scorecard(
                 as_what=ENTITY_TYPES.get(cell.entity_type, cell.entity_type),
                 result=row(cell, measure, judge, name=measure.title),
                 whole="" if whole is None else (row(whole, measure, judge).rate or "not shown"),
-                rank=rank(cell, peers, measure, judge),
+                rank=rank(cell, peers, measure),
                 trend=_trend(published, measure, judge, cell.entity_type, cell.entity_id),
             )
         )

@@ -20,14 +20,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
+from commontable.privacy.safety_zone import STATEMENT_6, SharingRule
 from commontable.publishing.explorer import ENTITY_TYPES
+from commontable.publishing.reader import WITHHELD, Reader
 from commontable.reports.goals import commitments, goals
 from commontable.reports.impact import impact
 from commontable.reports.pages import Chart, glance, measure_page, reported_measures
 from commontable.reports.pdf import write_pdf
 from commontable.reports.published import Published, read_published
 from commontable.reports.rows import Judge
-from commontable.reports.safety_zone import STATEMENT_6, SharingRule, withheld_cells
 from commontable.reports.scorecards import Scorecard, scorecard, scorecard_paths
 from commontable.reports.summaries import goal_lines, impact_lines
 from commontable.reports.verdicts import DEFAULT_MIN_RELIABILITY
@@ -147,8 +148,10 @@ def _write_site(
     session: Session, published: Published, options: ReportOptions, writer: Writer
 ) -> tuple[list[Path], list[Scorecard], int]:
     """Every page and chart; the pages of the whole-report PDF, the scorecards, withheld cells."""
-    withheld = withheld_cells(published, options.sharing, options.as_of)
-    judge = Judge(options.min_reliability, withheld)
+    withheld = sum(
+        1 for c in published.cells if c.period == published.period and c.status == WITHHELD
+    )
+    judge = Judge(options.min_reliability)
     links = scorecard_paths(published)
     measures = reported_measures(published)
     in_pdf = [
@@ -169,7 +172,7 @@ def _write_site(
         in_pdf.append(
             writer.page(page.path, "measure.html", measure.title, current="measure", page=page)
         )
-    cost, avoided = impact(published, withheld)
+    cost, avoided = impact(published)
     in_pdf.append(
         writer.page(
             "impact.html",
@@ -189,6 +192,7 @@ def _write_site(
             current="methods",
             rule=options.sharing,
             min_denominator=MIN_DENOMINATOR,
+            audit=published.audit,
         )
     )
     cards = [
@@ -204,14 +208,17 @@ def _write_site(
         current="scorecards",
         groups=_grouped(cards),
     )
-    return in_pdf, cards, len(withheld)
+    return in_pdf, cards, withheld
 
 
 def build_report(session: Session, out: Path, options: ReportOptions) -> BuiltReport:
     """Build the public report of `options.period` into `out` (replacing a report built there
     before) from the app DB's published results."""
     start = perf_counter()
-    published = read_published(session, options.period)
+    public = Reader(
+        sharing=options.sharing, as_of=options.as_of, min_reliability=options.min_reliability
+    )
+    published = read_published(session, options.period, public)
     staging = _staging(out)
     common = {
         "collaborative": published.collaborative_name,

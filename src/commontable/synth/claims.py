@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from commontable.synth import codes
 from commontable.synth.coverage import plan_of, state_on
-from commontable.synth.frame import DAY, Frame, concat
+from commontable.synth.frame import DAY, Frame, concat, nrows
 from commontable.synth.medications import ALL_DRUGS
 
 DX_SLOTS = 4
 
 
-def _price(table: dict[str, int], code: np.ndarray) -> np.ndarray:
+def price_of(table: dict[str, int], code: np.ndarray) -> np.ndarray:
     """Prices of codes, looked up once per distinct code."""
     distinct, inverse = np.unique(code, return_inverse=True)
     return np.array([float(table[c]) for c in distinct])[inverse] if len(code) else np.zeros(0)
 
 
-def _lines(
+def claim_lines(
     rng: np.random.Generator,
     person: np.ndarray,
     start: np.ndarray,
@@ -55,13 +57,13 @@ def professional_claims(
 ) -> Frame:
     """Office, ED physician, hospitalist and screening/lab lines (CMS-1500)."""
     n_v = len(visits["person"])
-    office = _lines(
+    office = claim_lines(
         rng,
         visits["person"],
         visits["start"],
         visits["start"],
         "professional",
-        _price(codes.PRICE, visits["cpt"]),
+        price_of(codes.PRICE, visits["cpt"]),
         visits["dx"],
         hcpcs_code=visits["cpt"],
         place_of_service_code=np.full(n_v, "11"),
@@ -69,13 +71,13 @@ def professional_claims(
         billing_npi=npi["clinic"][visits["clinic"]],
     )
     n_e = len(ed["person"])
-    ed_doc = _lines(
+    ed_doc = claim_lines(
         rng,
         ed["person"],
         ed["start"],
         ed["start"],
         "professional",
-        _price(codes.PRICE, ed["cpt"]),
+        price_of(codes.PRICE, ed["cpt"]),
         ed["dx"],
         hcpcs_code=ed["cpt"],
         place_of_service_code=np.full(n_e, "23"),
@@ -84,7 +86,7 @@ def professional_claims(
     )
     n_s = len(stays["person"])
     doctor = _hospital_doctor(rng, stays["hospital"], npi)
-    first = _lines(
+    first = claim_lines(
         rng,
         stays["person"],
         stays["start"],
@@ -115,13 +117,13 @@ def professional_claims(
         "22",
         np.where(results["cpt"][billed] == "45378", "24", "11"),
     )
-    lab = _lines(
+    lab = claim_lines(
         rng,
         results["person"][billed],
         results["date"][billed],
         results["date"][billed],
         "professional",
-        _price(codes.PRICE, results["cpt"][billed]),
+        price_of(codes.PRICE, results["cpt"][billed]),
         results["dx"][billed],
         hcpcs_code=results["cpt"][billed],
         place_of_service_code=pos,
@@ -130,7 +132,7 @@ def professional_claims(
     )
     ed_doc["claim_key"] = ed_doc["claim_key"] + n_v
     lab["claim_key"] = lab["claim_key"] + n_v + n_e + n_s
-    return concat([_complete(x) for x in (office, ed_doc, first, last, lab)])
+    return concat([complete(x) for x in (office, ed_doc, first, last, lab)])
 
 
 def _hospital_doctor(
@@ -145,13 +147,13 @@ def institutional_claims(
 ) -> Frame:
     """UB-04 claims: ED visits (bill type 131, revenue 0450) and stays (bill type 111, MS-DRG)."""
     n_e = len(ed["person"])
-    ed_fac = _lines(
+    ed_fac = claim_lines(
         rng,
         ed["person"],
         ed["start"],
         ed["start"],
         "institutional",
-        _price(codes.ED_FACILITY_PRICE, ed["cpt"]),
+        price_of(codes.ED_FACILITY_PRICE, ed["cpt"]),
         ed["dx"],
         bill_type_code=np.full(n_e, "131"),
         revenue_center_code=np.full(n_e, "0450"),
@@ -190,7 +192,7 @@ def institutional_claims(
     for line, (revenue, share) in enumerate(
         (("0120", 0.62), ("0250", 0.14), ("0300", 0.12), ("0450", 0.12))
     ):
-        lines = _lines(
+        lines = claim_lines(
             rng,
             stays["person"],
             stays["start"],
@@ -206,7 +208,7 @@ def institutional_claims(
         lines["claim_line_number"] = np.full(n, line + 1)
         keep = stays["via_ed"] if revenue == "0450" else np.ones(n, bool)
         frames.append({k: v[keep] for k, v in lines.items()})
-    return concat([_complete(ed_fac)] + [_complete(f) for f in frames])
+    return concat([complete(ed_fac)] + [complete(f) for f in frames])
 
 
 COLUMNS = (
@@ -233,7 +235,7 @@ DATES = (
 )
 
 
-def _complete(frame: Frame) -> Frame:
+def complete(frame: Frame) -> Frame:
     """Every claim frame with the same columns (empty where a form has no such field)."""
     n = len(frame["person"])
     for column in COLUMNS:
@@ -242,6 +244,19 @@ def _complete(frame: Frame) -> Frame:
         frame.setdefault(column, np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"))
     frame.setdefault("service_unit_quantity", np.ones(n))
     return frame
+
+
+def stacked(frames: Sequence[Frame]) -> Frame:
+    """Claim frames one after another, their claim keys kept apart (a claim's lines share one)."""
+    out = []
+    offset = 0
+    for frame in frames:
+        if not nrows(frame):
+            continue
+        keys = frame["claim_key"] + offset
+        offset = int(keys.max()) + 1
+        out.append({**frame, "claim_key": keys})
+    return concat(out)
 
 
 def price_and_route(rng: np.random.Generator, lines: Frame, coverage: Frame, prefix: str) -> Frame:
@@ -278,13 +293,15 @@ def pharmacy_claims(
     fill: Frame,
     coverage: Frame,
     prescriber: np.ndarray,
-    pharmacies: np.ndarray,
+    pharmacy: np.ndarray,
 ) -> Frame:
-    """Pharmacy claims (NCPDP-style) for fills on days the person is covered by a member plan."""
+    """Pharmacy claims (NCPDP-style) for fills on days the person is covered by a member plan;
+    `pharmacy` is the dispensing pharmacy's NPI of each fill."""
     state, span = state_on(coverage, fill["person"], fill["date"])
     plan = plan_of(state)
     keep = plan >= 0
     fill = {k: v[keep] for k, v in fill.items()}
+    pharmacy = pharmacy[keep]
     plan, span = plan[keep], span[keep]
     n = len(plan)
     price = np.array([d.price_30 for d in ALL_DRUGS])[fill["drug"]] * fill["supply"] / 30
@@ -306,5 +323,5 @@ def pharmacy_claims(
         "charge_amount": np.round(allowed * 1.25, 2),
         "copayment_amount": copay,
         "prescribing_provider_npi": prescriber[fill["person"]],
-        "dispensing_provider_npi": pharmacies[rng.integers(0, len(pharmacies), n)],
+        "dispensing_provider_npi": pharmacy,
     }

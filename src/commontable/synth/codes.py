@@ -58,7 +58,40 @@ PRICE = {
     "G0444": 18,
     "99495": 201,  # transitional care management, moderate complexity (14 days)
     "99496": 272,  # transitional care management, high complexity (7 days)
+    "71046": 31,  # chest X-ray, 2 views
+    "93306": 205,  # transthoracic echocardiogram, complete
+    "72148": 225,  # MRI lumbar spine without contrast
+    "74177": 330,  # CT abdomen and pelvis with contrast
+    "73721": 215,  # MRI knee without contrast
+    # CMS Ambulance Fee Schedule 2024, national urban ground rates (rounded): ALS1 and BLS
+    # emergency base rates, and ground mileage per statute mile.
+    "A0427": 530,
+    "A0429": 446,
+    "A0425": 9,
+    # CMS DMEPOS Fee Schedule 2024 (rounded): oxygen concentrator, monthly rental; folding
+    # wheeled walker, purchase.
+    "E1390": 160,
+    "E0143": 105,
+    "E0601": 75,  # CPAP device, monthly rental (13 months, then owned)
+    # CMS Clinical Laboratory Fee Schedule 2024 (rounded): metabolic panel, blood count, TSH,
+    # urinalysis, vitamin D.
+    "80053": 11,
+    "85025": 8,
+    "84443": 17,
+    "81003": 3,
+    "82306": 30,
 }
+# Routine tests ordered at a problem-oriented visit, and how often each (an assumption).
+PANELS = np.array(["80053", "85025", "84443", "81003", "82306"])
+PANEL_WEIGHTS = np.array([0.35, 0.3, 0.15, 0.12, 0.08])
+# Imaging a specialist orders (CPT), and how often each is ordered (an assumption).
+IMAGING = np.array(["71046", "93306", "72148", "74177", "73721"])
+IMAGING_WEIGHTS = np.array([0.35, 0.2, 0.15, 0.15, 0.15])
+# Post-acute care prices: Medicare payment per skilled nursing facility day (MedPAC, March 2024
+# report, SNF chapter, of the order of $600) and the home health 30-day period's national
+# standardized payment (CMS HH PPS final rule CY 2024: $2,038.13, rounded).
+SNF_PER_DIEM = 590.0
+HOME_HEALTH_PERIOD = 2038.0
 # Facility prices: ED facility visit by level (HCUP/CMS OPPS 2024 APC 5021-5025 rates, rounded).
 ED_FACILITY_PRICE = {"99281": 85, "99282": 160, "99283": 285, "99284": 470, "99285": 680}
 MEDICARE_BASE_RATE = 6500.0  # CMS IPPS FY2024 national operating + capital standardized amount

@@ -117,6 +117,11 @@ class Roster:
     def groups(self) -> list[Org]:
         return self.of_type("medical group")
 
+    def npis(self) -> np.ndarray:
+        """Every NPI on the roster: organizations' and clinicians'."""
+        own = [o.npi for o in self.orgs if o.npi]
+        return np.concatenate([np.array(own, dtype="<U10"), self.practitioners["npi"]])
+
 
 def _street(rng: np.random.Generator) -> str:
     name = geography.STREETS[int(rng.integers(len(geography.STREETS)))]

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from commontable.synth import sources, sources_care, truth
 from commontable.synth.flaws import Flaws
+from commontable.synth.market import build_market
 from commontable.synth.measures_planted import clinic_rates
 from commontable.synth.numbering import Part, Serials, chunks
 from commontable.synth.organizations import build_roster
@@ -99,6 +100,7 @@ def generate_region(
     clock = _Clock(progress, len(parts))
     roster = build_roster(stream(seed, "organizations"))
     rates = clinic_rates(stream(seed, "planted"), len(roster.clinics))
+    market = build_market(seed, roster.npis())
     flaws = Flaws(seed, out / "sources") if errors else None
     sink = Sink(out, flaws)
     sources.collaborative_files(roster, out / "sources", sink)
@@ -109,7 +111,7 @@ def generate_region(
         if flaws is not None:
             flaws.chunk = index
         part = Part(index, len(parts), first, serials)
-        world = simulate(count, seed, span, clock.step, roster, rates, part)
+        world = simulate(count, seed, span, clock.step, roster, rates, part, market)
         _write_chunk(world, out, sink, clock)
         tally.add(world)
         del world

@@ -10,7 +10,18 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from commontable.synth import adt, claims, ehr, fhir_ndjson, hl7_adt, noise, roster_tables, sdoh
+from commontable.synth import (
+    adt,
+    ancillary,
+    claims,
+    ehr,
+    fhir_ndjson,
+    hl7_adt,
+    market,
+    noise,
+    roster_tables,
+    sdoh,
+)
 from commontable.synth.coverage import (
     FIRST_EMPLOYER,
     MEDICAID,
@@ -19,10 +30,8 @@ from commontable.synth.coverage import (
     SMALL_GROUP,
 )
 from commontable.synth.frame import Frame, ids, take, to_table
-from commontable.synth.identifiers import npis
 from commontable.synth.numbering import Serials
 from commontable.synth.organizations import COLLABORATIVE, EMPLOYERS, SMALL_GROUPS, Roster
-from commontable.synth.randomness import stream
 from commontable.synth.world import World
 from commontable.synth.writers import Sink
 
@@ -70,8 +79,13 @@ CLAIM_COLUMNS = [
 def npi_arrays(world: World) -> dict[str, np.ndarray]:
     roster = world.roster
     staff = roster.practitioners
-    hospital_staff = np.stack(
-        [staff["npi"][staff["org"] == roster.orgs.index(h)] for h in roster.hospitals]
+    hospital_staff = np.concatenate(
+        [
+            np.stack(
+                [staff["npi"][staff["org"] == roster.orgs.index(h)] for h in roster.hospitals]
+            ),
+            world.market.hospital_staff,
+        ]
     )
     pcp = np.where(
         world.practitioner[:, -1] >= 0, staff["npi"][np.maximum(world.practitioner[:, -1], 0)], ""
@@ -79,7 +93,10 @@ def npi_arrays(world: World) -> dict[str, np.ndarray]:
     return {
         "practitioner": staff["npi"],
         "clinic": np.array([c.npi for c in roster.clinics]),
-        "hospital": np.array([h.npi for h in roster.hospitals]),
+        # The member hospitals, then those outside the region (utilization numbers them so).
+        "hospital": np.concatenate(
+            [np.array([h.npi for h in roster.hospitals]), world.market.hospitals]
+        ),
         "hospital_staff": hospital_staff,
         "pcp": pcp,
     }
@@ -112,12 +129,31 @@ def payer_files(
         rng, world.visits, world.ed, world.stays, world.records, npi
     )
     institutional = claims.institutional_claims(rng, world.ed, world.stays, npi)
+    outside = world.stream("care outside the members")
+    ancillary.send_out(outside, professional, world, npi)
     lines = [
         claims.price_and_route(rng, professional, world.coverage, "P"),
         claims.price_and_route(rng, institutional, world.coverage, "I"),
     ]
+    lines = [
+        claims.stacked([routed, claims.price_and_route(outside, more, world.coverage, tag)])
+        for routed, more, tag in zip(
+            lines, ancillary.care_outside(outside, world, npi), "PI", strict=True
+        )
+    ]
+    fills = world.fills
     pharmacy = claims.pharmacy_claims(
-        rng, world.fills, world.coverage, npi["pcp"], np.array(_pharmacy_npis(world.seed))
+        rng,
+        fills,
+        world.coverage,
+        npi["pcp"],
+        market.dispensing(
+            world.stream("pharmacies"),
+            world.market,
+            fills["person"],
+            fills["supply"],
+            len(world.people["person"]),
+        ),
     )
     serials = world.part.serials
     cov = dict(world.coverage)
@@ -265,11 +301,6 @@ def _claim_frame(
     frame["plan"] = product(lines["span"])
     frame["paid_date"] = lines["claim_end_date"] + (14 + (lines["claim_key"] * 7919) % 32)
     return frame
-
-
-def _pharmacy_npis(seed: int) -> list[str]:
-    """The region's twelve pharmacies (the same in every chunk)."""
-    return npis(stream(seed, "pharmacies"), 12, entity=2)
 
 
 def collaborative_files(roster: Roster, out: Path, sink: Sink) -> None:

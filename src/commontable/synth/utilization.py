@@ -8,6 +8,7 @@ from commontable.synth import codes
 from commontable.synth.conditions import CONDITIONS, NAMES
 from commontable.synth.coverage import MEDICAID, UNINSURED, state_on
 from commontable.synth.frame import Frame, concat, dates, days
+from commontable.synth.market import OUT_OF_AREA_SHARES
 from commontable.synth.organizations import Roster
 from commontable.synth.people import age_on
 from commontable.synth.randomness import weighted, weighted_rows
@@ -25,6 +26,10 @@ IP_CONDITION_RATE = {"heart failure": 0.35, "copd": 0.18, "diabetes": 0.04}
 VIA_ED_SHARE = 0.65  # share of admissions through the ED (HCUP: ~2/3 of non-birth stays)
 TRANSFER_SHARE = 0.12  # stays with a unit transfer (A02)
 HOSPITAL_LOYALTY = 0.8
+# Care outside the region: an assumption, of the order of the Dartmouth Atlas's hospital
+# referral region loyalty (most regions' residents have 85-95% of their stays at home); the
+# hospitals are market.OUT_OF_AREA_SHARES's, numbered after the members'.
+OUT_OF_AREA_STAY, OUT_OF_AREA_ED = 0.08, 0.04
 
 
 def _band(age: np.ndarray) -> np.ndarray:
@@ -107,8 +112,10 @@ def ed_and_inpatient(
     chronic: np.ndarray,
     coverage: Frame,
     years: range,
+    away: np.random.Generator,
 ) -> tuple[Frame, Frame]:
-    """Treat-and-release ED visits, and inpatient stays (many through the ED) with readmissions."""
+    """Treat-and-release ED visits, and inpatient stays (many through the ED) with readmissions;
+    `away` draws which go to hospitals outside the region."""
     count = len(people["person"])
     hospitals = len(roster.hospitals)
     favourite = np.where(people["urban"], 0, 1)
@@ -139,14 +146,26 @@ def ed_and_inpatient(
         favourite[stays["person"]],
         rng.integers(0, hospitals, len(stays["person"])),
     )
+    share = np.where(stays["readmission"], 0.0, OUT_OF_AREA_STAY)  # readmitted at home
+    stays["hospital"] = _away(away, stays["hospital"], hospitals, share)
     stays = concat([stays, _transfers(rng, stays, conditions, death, hospitals)])
     ed["hospital"] = np.where(
         rng.random(len(ed["person"])) < HOSPITAL_LOYALTY,
         favourite[ed["person"]],
         rng.integers(0, hospitals, len(ed["person"])),
     )
+    ed["hospital"] = _away(away, ed["hospital"], hospitals, OUT_OF_AREA_ED)
     ed["dx"] = codes.ACUTE_ED_DX[rng.integers(0, len(codes.ACUTE_ED_DX), len(ed["person"]))]
     return ed, stays
+
+
+def _away(
+    rng: np.random.Generator, hospital: np.ndarray, members: int, share: float | np.ndarray
+) -> np.ndarray:
+    """Some visits moved to the hospitals outside the region (numbered from `members` on)."""
+    moved = rng.random(len(hospital)) < share
+    elsewhere = members + weighted(rng, OUT_OF_AREA_SHARES, len(hospital))
+    return np.where(moved, elsewhere, hospital)
 
 
 def _family_weights(conditions: Frame, person: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from commontable.synth.attribution import attribute
 from commontable.synth.conditions import CONDITIONS, assign_conditions, condition_count
 from commontable.synth.coverage import monthly_states, spans
 from commontable.synth.frame import Frame, concat
+from commontable.synth.market import Market
 from commontable.synth.mortality import assign_deaths
 from commontable.synth.numbering import Part
 from commontable.synth.organizations import Roster
@@ -59,6 +60,7 @@ class World:
     bp: Frame
     courses: Frame
     fills: Frame
+    market: Market  # the providers outside the roster (region-wide)
 
     def stream(self, step: str) -> np.random.Generator:
         """The random stream of a named step for this chunk."""
@@ -73,6 +75,7 @@ def simulate(
     roster: Roster,
     rates: dict[str, np.ndarray],
     part: Part,
+    market: Market,
 ) -> World:
     """Run every step of the simulation for one chunk of people (roster and rates region-wide)."""
     start, end = np.datetime64(f"{years[0]}-01-01"), np.datetime64(f"{years[-1]}-12-31")
@@ -97,7 +100,7 @@ def simulate(
     rng = stream("utilization")
     visits = utilization.office_visits(rng, people, death, chronic, clinic, practitioner, years)
     ed, stays = utilization.ed_and_inpatient(
-        rng, roster, people, death, conditions, chronic, coverage, years
+        rng, roster, people, death, conditions, chronic, coverage, years, stream("out of area")
     )
     follow_up = utilization.follow_up_visits(
         stream("follow-up"), stays, death, clinic, practitioner, years
@@ -162,6 +165,7 @@ def simulate(
         bp,
         courses,
         fills,
+        market,
     )
 
 

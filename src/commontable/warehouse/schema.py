@@ -126,6 +126,9 @@ MEASURE_PATIENT = ibis.schema(
         "member_months": dt.float64,  # exposure of a cost measure
         "paid_amount": dt.float64,  # paid in the period (cost measures)
         "sdoh_risk": dt.string,  # stratum by social needs screened positive (measures/strata.py)
+        # Added with fair comparisons (issue 14); older warehouses get them as nulls.
+        "expected_payer_mix": dt.float64,  # standardised expected by age, sex and payer type
+        "predicted": dt.float64,  # hierarchical model: probability at the own hospital's intercept
     }
 )
 MEASURE_RESULT = ibis.schema(
@@ -157,6 +160,15 @@ MEASURE_RESULT = ibis.schema(
         "risk_standardised_rate": dt.float64,  # O/E x the collaborative's observed rate
         "member_months": dt.float64,  # exposure of a cost measure (rate: paid per member-month)
         "paid_amount": dt.float64,  # total paid of a cost measure
+        # Added with fair comparisons (issue 14); older warehouses get them as nulls.
+        "predicted": dt.float64,  # hospital's predicted events (hierarchical model), for P/E
+        "p_value": dt.float64,  # two-sided test against the rest of the collaborative
+        "q_value": dt.float64,  # Benjamini-Hochberg within (measure, period, entity type)
+        "reference_rate": dt.float64,  # the rest of the collaborative's rate, on the same scale
+        "adjustment": dt.string,  # what `expected` adjusts for (measures/results.py ADJUSTMENTS)
+        # Statement 6 (issue 14): the firms paid behind a cost figure, the largest one's share.
+        "providers": dt.int64,
+        "largest_provider_share": dt.float64,
     }
 )
 MATCH_DECISION = ibis.schema(

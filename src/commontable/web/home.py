@@ -44,7 +44,8 @@ def home(context: Context) -> HTMLResponse:
         recent = recent_submissions(context, organization)
     except UserError as error:  # the warehouse is busy (a command is loading) or not set up
         unavailable = str(error)
-    period, headlines = explorer.headlines(session, context.principal)
+    reader = explorer.reader_of(session, context.principal, context.settings)
+    period, headlines = explorer.headlines(session, reader)
     return context.page(
         "home.html",
         period=period,

@@ -19,7 +19,12 @@ outpatient and pharmacy claims kept apart, as the collaborative reports them:
 * office (professional office-based): places of service 11 (office), 02, 10 (telehealth), 49,
   50, 53, 71, 72 (clinics, FQHC, rural health clinic);
 * pharmacy: pharmacy claims;
-* other: the rest (independent laboratory 81, ambulance 41/42, no place of service...).
+* other: the grouper's ancillary services (durable medical equipment HCPCS E0100-E8002 and
+  ambulance A0425-A0436 on professional lines, wherever given; independent laboratory 81,
+  ambulance 41/42) and the rest (no place of service...).
+
+Each payment also keeps the NPI paid (a claim line's billing NPI, else its facility NPI; a fill's
+dispensing pharmacy), so a figure can say which providers' payments make it up (providers.py).
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ OFFICE_PLACES = ("02", "10", "11", "49", "50", "53", "71", "72")
 # CPT ED visits 99281-99285 and HCPCS G0380-G0384 (Tuva grouper, emergency department).
 ED_REVENUE = ("0450", "0451", "0452", "0456", "0459", "0981")
 ED_HCPCS = "99281 99282 99283 99284 99285 G0380 G0381 G0382 G0383 G0384".split()
+# Tuva grouper, ancillary (professional claims): durable medical equipment HCPCS E0100-E8002,
+# ambulance HCPCS A0425-A0436.
+DME_HCPCS, AMBULANCE_HCPCS = ("E0100", "E8002"), ("A0425", "A0436")
 
 
 def service_category(claims: ir.Table) -> ir.StringValue:
@@ -61,10 +69,13 @@ def service_category(claims: ir.Table) -> ir.StringValue:
     revenue = claims.revenue_center_code.lpad(4, "0")
     place = claims.place_of_service_code.lpad(2, "0")
     emergency = revenue.isin(ED_REVENUE) | claims.hcpcs_code.isin(ED_HCPCS)
+    hcpcs = claims.hcpcs_code
+    ancillary = hcpcs.between(*DME_HCPCS) | hcpcs.between(*AMBULANCE_HCPCS)
     return ibis.cases(
         (institutional & bill.isin(INPATIENT_BILLS), INPATIENT),
         (institutional & emergency.fill_null(False), ED),
         (institutional, OUTPATIENT),
+        (ancillary.fill_null(False), OTHER),
         (place.isin(INPATIENT_PLACES), INPATIENT),
         (place == ED_PLACE, ED),
         (place.isin(OUTPATIENT_PLACES), OUTPATIENT),
@@ -73,8 +84,14 @@ def service_category(claims: ir.Table) -> ir.StringValue:
     )
 
 
-def _costs(records: Records) -> ir.Table:
-    """person_id, category, paid_amount: the period's payments per member and category."""
+def _npi(column: ir.StringValue) -> ir.StringValue:
+    """An NPI as sent, null when missing or blank."""
+    text = column.strip()
+    return ibis.ifelse(text == "", ibis.null("string"), text)
+
+
+def _payments(records: Records) -> ir.Table:
+    """person_id, category, npi, paid_amount: the period's payments per member, category and NPI."""
     period = records.period
     claims = records.claims
     claims = claims.mutate(
@@ -82,7 +99,10 @@ def _costs(records: Records) -> ir.Table:
         category=service_category(claims),
     )
     medical = claims.filter(during(claims._when, period.start, period.end)).select(
-        "person_id", "category", "paid_amount"
+        "person_id",
+        "category",
+        npi=_npi(claims.billing_npi).fill_null(_npi(claims.facility_npi)),
+        paid_amount="paid_amount",
     )
     parts = [medical]
     fills = records.pharmacy_claims
@@ -90,13 +110,27 @@ def _costs(records: Records) -> ir.Table:
         dispensed = fills.filter(during(fills.dispensing_date, period.start, period.end))
         parts.append(
             dispensed.select(
-                "person_id", category=ibis.literal(PHARMACY), paid_amount="paid_amount"
+                "person_id",
+                category=ibis.literal(PHARMACY),
+                npi=_npi(dispensed.dispensing_provider_npi),
+                paid_amount="paid_amount",
             )
         )
     rows = ibis.union(*parts, distinct=False)
-    return rows.group_by(["person_id", "category"]).aggregate(
+    return rows.group_by(["person_id", "category", "npi"]).aggregate(
         paid_amount=rows.paid_amount.cast("decimal(18, 2)").sum()
     )
+
+
+def payments(records: Records) -> ir.Table:
+    """The period's payments per member, service category and NPI paid, built once per run."""
+    return records.shared("payments by service category and NPI", _payments)
+
+
+def _costs(records: Records) -> ir.Table:
+    """person_id, category, paid_amount: the period's payments per member and category."""
+    paid = payments(records)
+    return paid.group_by(["person_id", "category"]).aggregate(paid_amount=paid.paid_amount.sum())
 
 
 def costs(records: Records) -> ir.Table:
@@ -106,8 +140,9 @@ def costs(records: Records) -> ir.Table:
 
 def _measure(id_: str, title: str, categories: tuple[str, ...]) -> Measure:
     def numerator(records: Records) -> ir.Table:
-        found = costs(records)
-        return found.filter(found.category.isin(categories)).select("person_id", "paid_amount")
+        found = payments(records)
+        found = found.filter(found.category.isin(categories))
+        return found.select("person_id", "paid_amount", provider_npi="npi")
 
     return Measure(
         id=id_,

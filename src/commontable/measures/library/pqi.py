@@ -17,6 +17,12 @@ published in v2021 with ICD-10-CM FY2022; data/pqi.csv and data/README.md):
 * PQI 90 counts a stay once when it meets any of PQI 01, 03, 05, 07, 08, 11, 12, 14, 15, 16
   (the v2023 overall composite; PQI 03, 11, 12 and 16 are computed here for it, not reported
   on their own).
+* reported for areas and populations, never providers: the collaborative, its counties and its
+  health plans. AHRQ designs the PQIs as area-level indicators (AHRQ QI PQI technical
+  specifications: admissions per 100,000 population of an area), not as measures of a clinic's
+  care; per clinic, most cells would rest on a handful of admissions. Rates are compared after
+  indirect standardisation by 5-year age group and sex (adjustment.py; plans also by payer
+  type), as AHRQ risk-adjusts area rates.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.definition import RATE_PER_100000, Measure
+from commontable.measures.definition import COUNTY, HEALTH_PLAN, RATE_PER_100000, Measure
 from commontable.measures.library.code_lists import ClaimCodes
 from commontable.measures.library.membership import member_years_aged
 from commontable.measures.library.stays import having, principal_in, stays
@@ -160,6 +166,7 @@ def _measure(
         codes=(),
         initial_population=exposure,
         numerator=numerator,
+        reports=(HEALTH_PLAN, COUNTY),  # area and population rates (module docstring)
     )
 
 

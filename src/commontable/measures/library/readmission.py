@@ -1,29 +1,41 @@
 """All-cause unplanned 30-day readmission, hospital-wide: index stays and their first return.
 
-The CMS/Yale Hospital-Wide All-Cause Unplanned Readmission measure (HWR; QualityNet
-methodology, Planned Readmission Algorithm v4.0), applied to every member plan's claims:
+An approximation of the CMS/Yale Hospital-Wide All-Cause Unplanned Readmission measure (HWR;
+QualityNet methodology, Planned Readmission Algorithm v4.0), applied to every member plan's
+claims. It is an approximation, and says so in its title, because the algorithm is defined on
+CMS's Yale-modified AHRQ CCS categories of every ICD-10 code, which are not shipped here: the
+planned-readmission lists (PR1-PR4) and the cohort exclusions are a representative subset of
+codes (data/readmission.csv, data/README.md); it is one model, not HWR's five specialty-cohort
+models; and its comorbidities are condition categories from any claim of the year before.
 
-* initial population: acute inpatient stays (stays.py) of adults, 18+ at admission, discharged
-  1 January to 1 December, so that each index stay's 30 days lie within the period (HEDIS Plan
-  All-Cause Readmissions' index window; the HWR runs July-June with claims 30 days past it).
+* initial population: stays at short-term acute care hospitals (stays.py: type of bill 11x, not
+  an inpatient rehabilitation, psychiatric or long-term care stay) of adults, 18+ at admission,
+  discharged 1 January to 1 December, so that each index stay's 30 days lie within the period
+  (HEDIS Plan All-Cause Readmissions' index window; the HWR runs July-June with claims 30 days
+  past it).
 * denominator: discharged alive, not against medical advice, not transferred to another acute
   hospital (by discharge status, or by an admission elsewhere that day or the next), and
   covered from discharge through day 30 (or until death), so a readmission would be in claims.
 * exclusions (HWR cohort exclusions, by principal diagnosis): psychiatric, rehabilitation,
   medical treatment of cancer (a cancer diagnosis without a surgical procedure); and, as this
   is all-payer, pregnancy and perinatal stays (as HEDIS Plan All-Cause Readmissions).
-* numerator: the person's first admission, to any hospital, 1-30 days after discharge, is not
-  planned. Planned (PRA v4.0): an always-planned procedure (PR1: transplants, deliveries) or
-  principal diagnosis (PR2: maintenance chemotherapy, rehabilitation), or a potentially planned
-  procedure (PR3) whose principal diagnosis is not acute (PR4). A planned first readmission
-  leaves the index stay without one, whatever follows (CMS FY 2014 IPPS final rule).
+* numerator: the person's first admission to a short-term acute care hospital (any, not only
+  the discharging one) 1-30 days after discharge is not planned. Planned (PRA v4.0): an
+  always-planned procedure (PR1: transplants, deliveries) or principal diagnosis (PR2:
+  maintenance chemotherapy, rehabilitation), or a potentially planned procedure (PR3) whose
+  principal diagnosis is not acute (PR4). A planned first readmission leaves the index stay
+  without one, whatever follows (CMS FY 2014 IPPS final rule).
 * one row per index stay; results by discharging hospital too; risk adjusted by indirect
   standardisation (age, sex, principal diagnosis chapter, condition categories in claims of the
-  year up to discharge).
+  365 days before admission: comorbidities present before the stay, never the index stay's own
+  diagnoses, which may be complications of its care). The model is hierarchical, with a random
+  intercept per hospital, as CMS's: hospitals are reported as predicted/expected (shrunk towards
+  the average hospital as their stays are few), other entities as observed/expected.
 
-The algorithm is defined on AHRQ CCS categories of every ICD-10 code; the code lists shipped
-here (data/readmission.csv) are a representative subset of those categories, not the full CCS
-maps (data/README.md).
+The complete PRA v4.0 lists as CMS published them for 2021 reporting exist in open form (the
+Tuva Project's history, Apache-2.0) but rest on AHRQ's CCS maps, whose licence is not stated, and
+not on CMS's current Yale-modified maps; adopting them is a decision for the collaborative
+(data/README.md).
 """
 
 from __future__ import annotations
@@ -180,7 +192,7 @@ def _claim_diagnoses_with_dates(records: Records, people: ir.Table) -> ir.Table:
 
 def risk_factors(records: Records) -> ir.Table:
     """event_id, age, sex, chapter (of the principal diagnosis) and a 0/1 per condition category
-    found in claims from a year before admission to discharge."""
+    found in claims of the year before admission (claims starting before the admission date)."""
     found = _discharged(records)
     diagnoses = _claim_diagnoses_with_dates(records, found)
     window = found.select("person_id", "admission_date", "discharge_date", _event="stay_id").join(
@@ -188,7 +200,7 @@ def risk_factors(records: Records) -> ir.Table:
     )
     window = window.filter(
         (window.date >= days_after(window.admission_date, -LOOKBACK_DAYS))
-        & (window.date <= window.discharge_date)
+        & (window.date < window.admission_date)
     )
     flags = window.group_by("_event").aggregate(
         **{
@@ -215,13 +227,20 @@ RISK = RiskAdjustment(
     factors=risk_factors,
     numeric=("age", *(codes.name.lower() for codes in CONDITIONS)),
     categorical=("sex", "chapter"),
+    random_intercept=HOSPITAL,
 )
 
 MEASURE = Measure(
     id="HWR-30",
-    title="All-cause unplanned 30-day readmission (hospital-wide)",
-    steward="CMS / Yale CORE (Hospital-Wide All-Cause Unplanned Readmission, all-payer adaptation)",
-    version="HWR methodology with Planned Readmission Algorithm v4.0; CommonTable 1 (2025)",
+    title="All-cause unplanned 30-day readmission (hospital-wide; approximation of CMS HWR)",
+    steward=(
+        "CommonTable, after CMS / Yale CORE (Hospital-Wide All-Cause Unplanned Readmission; "
+        "all-payer approximation, not the CMS measure)"
+    ),
+    version=(
+        "Approximation of HWR with a representative subset of the Planned Readmission Algorithm "
+        "v4.0 lists; CommonTable 2 (2025)"
+    ),
     source="https://qualitynet.cms.gov/inpatient/measures/readmission/methodology",
     type=PROPORTION,
     higher_is_better=False,

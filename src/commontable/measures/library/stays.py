@@ -3,9 +3,19 @@
 A stay is a member's hospital inpatient claims (UB-04 type of bill 11x) at one facility with one
 admission date, so interim bills (112-114) and two plans' claims of one stay make one stay. Its
 discharge is the latest discharge (or claim end) date; its discharge status, DRG and principal
-diagnosis are those of its last claim (its point of origin: the lowest of its claims'). Each stay
-also knows the person's next stay (admission date, facility), from which readmissions and
-transfers are read. Built once per run (`Records.shared`) for every measure that reads stays.
+diagnosis are those of its last claim (its point of origin: the lowest of its claims'). Built
+once per run (`Records.shared`) for every measure that reads stays.
+
+Only stays at short-term acute care hospitals count, as in the CMS readmission measures (index
+stays and readmissions at short-term acute care hospitals; QualityNet HWR methodology). CMS
+tells them by the hospital's CMS Certification Number, which claims here do not carry; type of
+bill 11x is also how inpatient rehabilitation, psychiatric and long-term care hospitals bill. The
+all-payer substitute: a stay is not acute when a claim line bills a post-acute or psychiatric
+accommodation (revenue codes below), or when the members' location list gives its facility NPI a
+rehabilitation, psychiatric, long-term care, skilled nursing or hospice facility type. Swing beds
+(18x) and skilled nursing (21x, 22x) are not 11x to begin with. Each acute stay knows the
+person's next acute stay (admission date, facility), from which readmissions and transfers are
+read: a discharge to an inpatient rehabilitation facility is neither a transfer nor a return.
 """
 
 from __future__ import annotations
@@ -33,6 +43,20 @@ TRANSFERRED = ("02", "05", "66", "82", "85", "94")
 LEFT_AGAINST_ADVICE = "07"
 # Discharged home or to home health care (NUBC 01, 06; 81, 86 with a planned readmission).
 HOME = ("01", "06", "81", "86")
+# Revenue codes of stays at facilities other than short-term acute hospitals (NUBC UB-04 revenue
+# codes, ResDAC Revenue Center Code book): 0024 inpatient rehabilitation facility PPS billed on
+# type of bill 11x (with its CMG/HIPPS code); room and board, psychiatric 0114, 0124, 0134, 0144,
+# 0154 and rehabilitation 0118, 0128, 0138, 0148, 0158; intensive care, psychiatric 0204.
+NON_ACUTE_REVENUE = (
+    "0024",
+    *("0114", "0124", "0134", "0144", "0154", "0204"),
+    *("0118", "0128", "0138", "0148", "0158"),
+)
+# A location's facility_type naming a facility other than a short-term acute hospital (free text
+# in the Tuva location table; matched case-insensitively).
+NON_ACUTE_FACILITY = (
+    "rehab|psychiatr|long[- ]term|ltch|ltac|skilled nursing|snf|nursing home|hospice"
+)
 
 
 def _claims(records: Records) -> ir.Table:
@@ -50,6 +74,7 @@ def _claims(records: Records) -> ir.Table:
         disposition=claims.discharge_disposition_code,
         admit_source=claims.admit_source_code,
         drg=claims.drg_code,
+        non_acute=claims.revenue_center_code.lpad(4, "0").isin(NON_ACUTE_REVENUE).fill_null(False),
     )
     lines = lines.filter(
         (lines.discharge_date >= day(period.start) - ibis.interval(days=LOOKBACK_DAYS))
@@ -61,6 +86,7 @@ def _claims(records: Records) -> ir.Table:
         disposition=lines.disposition.max(),
         admit_source=lines.admit_source.min(),
         drg=lines.drg.max(),
+        non_acute=lines.non_acute.max(),
     )
     per_claim = per_claim.mutate(claim_ref=per_claim.data_source + ":" + per_claim.claim_id)
     stay = ["person_id", "facility_npi", "admission_date"]
@@ -73,6 +99,7 @@ def _claims(records: Records) -> ir.Table:
         stay_id=per_claim.claim_ref.min().over(whole),
         claim_rank=ibis.row_number().over(last),
         stay_admit_source=per_claim.admit_source.min().over(whole),
+        stay_non_acute=per_claim.non_acute.max().over(whole),
     )
 
 
@@ -81,9 +108,23 @@ def stay_claims(records: Records) -> ir.Table:
     return records.shared("inpatient stay claims", _claims)
 
 
+def non_acute_facilities(records: Records) -> ir.Table:
+    """npi of the sites the members' location list types as other than short-term acute."""
+    sites = records.locations
+    if sites is None:
+        return ibis.memtable({"npi": []}, schema={"npi": "string"})
+    kind = sites.facility_type.lower().fill_null("")
+    found = sites.filter(sites.npi.notnull() & kind.re_search(NON_ACUTE_FACILITY))
+    return found.select("npi").distinct()
+
+
 def _stays(records: Records) -> ir.Table:
     claims = stay_claims(records)
     last = claims.filter(claims.claim_rank == 0)
+    last = last.filter(
+        ~last.stay_non_acute
+        & ~last.facility_npi.isin(non_acute_facilities(records).npi).fill_null(False)
+    )
     diagnoses = _claim_diagnoses(records)
     principal = diagnoses.filter(diagnoses.diagnosis_sequence == PRINCIPAL)
     principal = principal.group_by(["data_source", "claim_id", "person_id"]).aggregate(
@@ -115,9 +156,9 @@ def _stays(records: Records) -> ir.Table:
 
 
 def stays(records: Records) -> ir.Table:
-    """One row per stay: stay_id, person_id, facility_npi, admission and discharge dates,
+    """One row per acute stay: stay_id, person_id, facility_npi, admission and discharge dates,
     disposition, admit_source, drg, principal_diagnosis, age at admission, and the person's
-    next stay (next_stay_id, next_admission_date, next_facility_npi; null when none)."""
+    next acute stay (next_stay_id, next_admission_date, next_facility_npi; null when none)."""
     return records.shared("inpatient stays", _stays)
 
 

@@ -59,24 +59,32 @@ def wilson_interval(
 
 
 def poisson_ratio_interval(
-    observed: Column, expected: Column, *, confidence: float = 0.95
+    observed: Column,
+    expected: Column,
+    *,
+    confidence: float = 0.95,
+    dispersion: Column | float = 1.0,
 ) -> Interval:
     """Exact interval for observed/expected, treating the observed count as Poisson, E as fixed.
 
     Used for risk-adjusted (indirectly standardised) ratios; NaN where the expected count is 0.
+    With `dispersion` φ > 1 the count is taken as φ times a Poisson count of mean O/φ (the
+    quasi-Poisson scaling, McCullagh & Nelder 1989, 9.2), which widens the interval by about √φ.
     """
-    o, e = np.broadcast_arrays(floats(observed), floats(expected))
+    o, e, phi = np.broadcast_arrays(floats(observed), floats(expected), floats(dispersion))
     if np.any(o < 0) or np.any(e < 0):
         raise ValueError("observed and expected counts must not be negative")
     alpha = 1 - confidence
     if not 0 < alpha < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    phi = np.where(phi > 1, phi, 1.0)
+    o = o / phi
     # Exact (Garwood 1936, Biometrika 28:437) limits for a Poisson count O, written with gamma
     # quantiles as in Ulm (1990), Am J Epidemiol 131:373: [G(α/2; O), G(1-α/2; O+1)], divided by E
     # (the SMR interval of Breslow & Day 1987, Statistical Methods in Cancer Research, vol. II).
     with np.errstate(divide="ignore", invalid="ignore"):
-        low = np.where(o > 0, stats.gamma.ppf(alpha / 2, np.where(o > 0, o, 1)), 0.0) / e
-        high = stats.gamma.ppf(1 - alpha / 2, o + 1) / e
+        low = np.where(o > 0, stats.gamma.ppf(alpha / 2, np.where(o > 0, o, 1)), 0.0) * phi / e
+        high = stats.gamma.ppf(1 - alpha / 2, o + 1) * phi / e
     empty = ~(e > 0)
     return Interval(np.where(empty, np.nan, low), np.where(empty, np.nan, high))
 
@@ -97,19 +105,43 @@ def ratio_interval(
     Σy, Σx, Σy², Σxy, Σx² and n, so the engine can add them up per entity; NaN where Σx is 0
     or n < 2. The lower limit is kept at 0 (a cost is never negative).
     """
+    y, x = floats(total), floats(exposure)
+    z = z_score(confidence)
+    variance = ratio_variance(
+        total, exposure, total_squares, cross_products, exposure_squares, count
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = y / x
+        error = np.sqrt(variance)
+        low = np.maximum(ratio - z * error, 0.0)
+        high = ratio + z * error
+    empty = np.isnan(variance)
+    return Interval(np.where(empty, np.nan, low), np.where(empty, np.nan, high))
+
+
+def ratio_variance(
+    total: Column,
+    exposure: Column,
+    total_squares: Column,
+    cross_products: Column,
+    exposure_squares: Column,
+    count: Column,
+) -> Floats:
+    """Variance of a ratio of sums, R = Σy / Σx, across n members (NaN where Σx is 0 or n < 2).
+
+    Members are the sampling units, so the variance follows how much members' y stray from R x_i
+    (for an O/E of costs: paid against each member's expected paid), whatever the distribution.
+    """
     y, x, yy, xy, xx, n = np.broadcast_arrays(
         *(floats(v) for v in (total, exposure, total_squares, cross_products, exposure_squares)),
         floats(count),
     )
-    z = z_score(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = y / x
         # Ratio estimator variance (delta method; Cochran 1977, Sampling Techniques, 3rd ed.,
         # section 6.3): var(R) = Σ(y_i - R x_i)² / (n (n - 1) x̄²), the sum expanded in the
         # sums: Σy² - 2R Σxy + R² Σx².
         residual = np.maximum(yy - 2 * ratio * xy + ratio**2 * xx, 0.0)
-        error = np.sqrt(residual / (n * (n - 1))) / (x / n)
-        low = np.maximum(ratio - z * error, 0.0)
-        high = ratio + z * error
+        variance = residual / (n * (n - 1)) / (x / n) ** 2
     empty = ~(x > 0) | ~(n > 1)
-    return Interval(np.where(empty, np.nan, low), np.where(empty, np.nan, high))
+    return np.where(empty, np.nan, variance)

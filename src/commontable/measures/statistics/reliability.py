@@ -1,9 +1,11 @@
-"""Reliability of entity rates: how much of their spread is signal, from a beta-binomial fit.
+"""Reliability of entity results: how much of their spread is signal, not chance.
 
-Adams JL. The Reliability of Provider Profiling: A Tutorial. RAND TR-653-NCQA, 2009. Each entity's
-true rate is drawn from Beta(α, β); the between-entity variance is the variance of that Beta, and
-an entity's reliability is the share of its observed rate's variance that the between-entity
-variance explains.
+Adams JL. The Reliability of Provider Profiling: A Tutorial. RAND TR-653-NCQA, 2009: an entity's
+reliability is the share of its observed result's variance that the between-entity variance
+explains, τ² / (τ² + its sampling variance). For proportions each entity's true rate is drawn
+from Beta(α, β) and τ² is the variance of that Beta (`fit_beta_binomial`); for any other scale (a
+rate, a cost per member-month, an observed/expected ratio) τ² is DerSimonian and Laird's moment
+estimate across the entities (`between_variance`, `signal_to_noise`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from commontable.measures.statistics._arrays import Column, Floats, counts
+from commontable.measures.statistics._arrays import Column, Floats, counts, floats
 
 # Bounds of log α and log β for the fit; α + β near e^20 means no measurable spread in true rates.
 LOG_BOUNDS = (-12.0, 20.0)
@@ -117,3 +119,39 @@ def reliability(
     if var_between == 0:
         value = np.zeros_like(p)  # no true differences: every observed difference is noise
     return np.where(n > 0, value, np.nan)
+
+
+def between_variance(estimates: Column, variances: Column) -> float:
+    """Between-entity variance τ² of true values, by DerSimonian and Laird's method of moments.
+
+    DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials 1986;7:177-88:
+    with weights w = 1/v, Q = Σ w (y − ȳ_w)² and τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)).
+    Entities without an estimate or a positive variance are left out; NaN with fewer than two.
+    """
+    y, v = np.broadcast_arrays(floats(estimates), floats(variances))
+    keep = ~np.isnan(y) & (v > 0) & np.isfinite(v)
+    y, v = y[keep], v[keep]
+    if y.size < 2:
+        return float("nan")
+    w = 1 / v
+    mean = np.sum(w * y) / np.sum(w)
+    q = np.sum(w * (y - mean) ** 2)
+    scale = np.sum(w) - np.sum(w**2) / np.sum(w)
+    return float(max(0.0, (q - (y.size - 1)) / scale)) if scale > 0 else float("nan")
+
+
+def signal_to_noise(variances: Column, var_between: float) -> Floats:
+    """Reliability τ² / (τ² + v) of each entity's estimate with sampling variance v (0 to 1).
+
+    The signal-to-noise reliability of Adams (2009, RAND TR-653-NCQA) for any scale: a rate, a
+    cost per member-month or an observed/expected ratio, given the between-entity variance τ² on
+    the same scale (`between_variance`). NaN where v is missing or τ² cannot be estimated.
+    """
+    v = floats(variances)
+    if np.isnan(var_between):
+        return np.full(v.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(v == 0, 1.0, var_between / (var_between + v))
+    if var_between == 0:
+        value = np.zeros_like(v)  # no true differences: every observed difference is noise
+    return np.where(np.isnan(v) | (v < 0), np.nan, value)

@@ -1,15 +1,16 @@
 """Risk models for indirect standardisation: fit a logistic model once, score in the engine.
 
-The model is fitted in Python (statsmodels) on at most `max_rows` patients and kept as plain
-numbers; scoring rebuilds the linear predictor as an Ibis expression, so it runs wherever the
-warehouse runs (DuckDB, Spark) without looping over patients.
+The model is fitted in Python (statsmodels; or, with a `cluster` such as the hospital, the
+random-intercept model of statistics.hierarchical) on at most `max_rows` patients and kept as
+plain numbers; scoring rebuilds the linear predictor as an Ibis expression, so it runs wherever
+the warehouse runs (DuckDB, Spark) without looping over patients.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -20,6 +21,7 @@ import statsmodels.api as sm
 
 from commontable.errors import UserError
 from commontable.measures.statistics._arrays import Floats
+from commontable.measures.statistics.hierarchical import fit_random_intercept
 
 INTERCEPT = "Intercept"
 MISSING = "(missing)"  # the level a missing categorical value falls in, when fitting and scoring
@@ -44,6 +46,11 @@ class RiskModel:
     dropped: dict[str, str]
     rows: int
     converged: bool
+    # A hierarchical model (fitted with a `cluster`): the column, the between-cluster variance τ²
+    # of the random intercepts, and each cluster's shrunk intercept α_j (log-odds, 0 = average).
+    cluster: str | None = None
+    cluster_variance: float | None = None
+    cluster_effects: dict[str, float] = field(default_factory=dict)
 
 
 def _frame(rows: pd.DataFrame | pa.Table | ir.Table, columns: list[str]) -> pd.DataFrame:
@@ -140,6 +147,7 @@ def fit_risk_model(
     reference: Mapping[str, str] | None = None,
     max_rows: int | None = 500_000,
     seed: int = 0,
+    cluster: str | None = None,
 ) -> RiskModel:
     """Fit a logistic model of a 0/1 outcome on patient predictors, for expected probabilities.
 
@@ -148,13 +156,16 @@ def fit_risk_model(
     booleans enter as they are. Rows missing the
     outcome or a numeric predictor are left out; above `max_rows` a seeded random sample is used.
     Constant, outcome-separating and collinear terms are dropped and listed in `dropped`.
+    With `cluster` (a column such as the hospital; missing values form one cluster of their own)
+    the model has a random intercept per cluster (statistics.hierarchical); the coefficients are
+    then the fixed effects, the intercept that of the average cluster.
 
     Example:
         model = fit_risk_model(patients, "readmitted", ["age", "sex", "chf"])
         scored = patients.mutate(expected=expected_probability(patients, model))
     """
     predictors = list(predictors)
-    frame = _frame(rows, [outcome, *predictors])
+    frame = _frame(rows, [outcome, *predictors, *([cluster] if cluster else [])])
     numeric = [
         p
         for p in predictors
@@ -174,9 +185,12 @@ def fit_risk_model(
         dropped.update(found)
         columns = {term: values for term, values in columns.items() if term not in found}
     terms = list(columns)
+    design = np.column_stack([columns[t] for t in terms])
+    if cluster is not None:
+        return _hierarchical(frame, y, design, terms, cluster, outcome, numeric, levels, dropped)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence is reported on the model instead
-        result = sm.Logit(y, np.column_stack([columns[t] for t in terms])).fit(disp=0, maxiter=100)
+        result = sm.Logit(y, design).fit(disp=0, maxiter=100)
     return RiskModel(
         outcome=outcome,
         coefficients={t: float(c) for t, c in zip(terms, result.params, strict=True)},
@@ -188,13 +202,50 @@ def fit_risk_model(
     )
 
 
-def expected_probability(table: ir.Table, model: RiskModel) -> ir.FloatingValue:
+def _hierarchical(
+    frame: pd.DataFrame,
+    y: Floats,
+    design: Floats,
+    terms: list[str],
+    cluster: str,
+    outcome: str,
+    numeric: list[str],
+    levels: dict[str, list[str]],
+    dropped: dict[str, str],
+) -> RiskModel:
+    """The random-intercept model of `fit_risk_model` (clusters in sorted order of their names)."""
+    names = frame[cluster].astype("string").fillna(MISSING).to_numpy(dtype=object)
+    found, codes = np.unique(names, return_inverse=True)
+    fit = fit_random_intercept(y, design, codes)
+    return RiskModel(
+        outcome=outcome,
+        coefficients={t: float(c) for t, c in zip(terms, fit.coefficients, strict=True)},
+        numeric=[p for p in numeric if p in terms],
+        levels=levels,
+        dropped=dropped,
+        rows=len(frame),
+        converged=fit.converged,
+        cluster=cluster,
+        cluster_variance=fit.variance,
+        cluster_effects={str(k): float(a) for k, a in zip(found, fit.effects, strict=True)},
+    )
+
+
+def expected_probability(
+    table: ir.Table, model: RiskModel, *, own_cluster: bool = False
+) -> ir.FloatingValue:
     """Each patient's modelled probability of the outcome, as an Ibis expression over `table`.
 
     A level the model did not see counts as the reference level; a missing numeric predictor
-    gives a missing probability.
+    gives a missing probability. For a hierarchical model the probability is the average
+    cluster's ("expected", α = 0), or with `own_cluster` the patient's own cluster's
+    ("predicted", α_j; a cluster the model did not see counts as average).
     """
-    needed = [*model.numeric, *model.levels]
+    needed = [
+        *model.numeric,
+        *model.levels,
+        *([model.cluster] if own_cluster and model.cluster else []),
+    ]
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise UserError(f"scoring the risk model needs columns {missing} in the patient table")
@@ -211,5 +262,9 @@ def expected_probability(table: ir.Table, model: RiskModel) -> ir.FloatingValue:
         ]
         if cases:
             linear = linear + ibis.cases(*cases, else_=0.0)
+    if own_cluster and model.cluster is not None and model.cluster_effects:
+        found = table[model.cluster].cast("string").fill_null(MISSING)
+        effects = [(found == name, effect) for name, effect in model.cluster_effects.items()]
+        linear = linear + ibis.cases(*effects, else_=0.0)
     # The logistic function: p = 1 / (1 + exp(-linear predictor)).
     return (1 / (1 + (-linear).exp())).name("expected")

@@ -8,6 +8,10 @@ REPORTED, TOO_FEW = "reported", "too few"
 # NCQA HEDIS reporting guidance: a denominator under 30 is "small denominator" (NA) for public
 # reporting; collaboratives may choose another minimum.
 MIN_DENOMINATOR = 30
+# NCHS: rates based on fewer than 20 events are unreliable (relative standard error of 23% or
+# more; National Vital Statistics Reports, "Deaths: Final Data", Technical Notes, "Random
+# variation"). Rates, PQIs and risk-adjusted results are compared only from 20 expected events.
+MIN_EXPECTED_EVENTS = 20
 
 
 def reporting_status(denominator: Column, *, min_denominator: int = MIN_DENOMINATOR) -> Labels:
