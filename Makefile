@@ -51,6 +51,7 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/spine.py --people $${BENCH_PEOPLE:-1000000}
 	$(BIN)/python benchmarks/measures.py
+	$(BIN)/python benchmarks/publish.py
 	$(BIN)/python benchmarks/web_load.py
 
 lint: $(VENV)/.installed

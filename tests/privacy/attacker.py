@@ -1,14 +1,19 @@
 """An attacker, written apart from privacy.disclosure: from published cells alone (hidden ones
-blank) and what anyone can know of how results relate, the least and greatest value of every
-hidden count and amount, by linear programming (scipy's HiGHS).
+blank) and how results relate, the least and greatest value of every hidden count and amount, by
+linear programming (scipy's HiGHS).
 
-What the attacker assumes, as a reader with the measures' public specifications would:
-strata add up to everyone; entities of one type add up to at most the collaborative (exactly,
-where every shown group of them does); clinics add up to their medical group; a county is the
-collaborative's stratum of that county; measures whose shown denominators agree everywhere share
-them (and their member-years or member-months); total cost is the sum of its categories; PQI 90
-counts at least the single PQIs' stays; counts are at least 0, a proportion's numerator at most
-its denominator; member-years at most the people, member-months between one and twelve each.
+The relations it uses, as a reader with the measures' public specifications would guess them:
+strata add up to everyone; entities of one type add up to the collaborative; clinics add up to
+their medical group; a county is the collaborative's stratum of that county; measures over the
+same people share denominators (and member-years or member-months); total cost is the sum of its
+categories; PQI 90 counts at least the single PQIs' stays, over the member-years of PQI 05
+(40+) and PQI 15 (18-39); counts are at least 0, a proportion's
+numerator at most its denominator; member-years at most the people, member-months between one
+and twelve each. Given the truth (a test's oracle), it is the strongest such reader: it knows
+exactly which of those guesses the data meet — each relation as an equality where the truth
+meets it, as "at most" where only that holds — and which measures share their denominators;
+without it, it infers them from what is shown. Bounds (a numerator at most its denominator,
+member-years at most the people) stay bounds, even where a group happens to meet them.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class Knowledge:
     medical_group_of: Mapping[str, str] = field(default_factory=dict)
     cost_total: tuple[str, tuple[str, ...]] | None = None  # total, categories
     composite: tuple[str, tuple[str, ...]] | None = None  # PQI 90, single PQIs
+    # PQI 90's member-years (18+) are those of PQI 15 (18-39) and PQI 05 (40+).
+    exposure_parts: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,29 +66,50 @@ class Finding:
 class _System:
     """Variables (one per distinct value, shown ones fixed) and linear relations over them."""
 
-    def __init__(self) -> None:
+    def __init__(self, truth: Mapping[Key, float] | None) -> None:
         self.index: dict[Key, int] = {}
         self.known: dict[int, float] = {}
         self.equal: list[dict[int, float]] = []
         self.at_most: list[dict[int, float]] = []  # sum <= 0
+        self.truth = truth
 
     def variable(self, key: Key) -> int:
         return self.index.setdefault(key, len(self.index))
 
     def relate(self, terms: Iterable[tuple[Key, float]], *, exact: bool) -> None:
+        """Add "sum == 0" (`exact`: a guessed sum) or "sum <= 0" (a bound); with the truth, a
+        guessed sum as the truth meets it, and no relation the truth misses."""
+        terms = [(k, a) for k, a in terms if k in self.index]
+        if self.truth is not None and all(k in self.truth for k, _ in terms):
+            level = sum(a * self.truth[k] for k, a in terms)
+            scale = 1e-6 * (1 + sum(abs(a * self.truth[k]) for k, a in terms))
+            if level > scale:
+                return  # the data do not meet it
+            exact = exact and abs(level) <= scale
         row: dict[int, float] = defaultdict(float)
         for key, coefficient in terms:
-            if key in self.index:
-                row[self.index[key]] += coefficient
+            row[self.index[key]] += coefficient
         row = {k: v for k, v in row.items() if v != 0}
         if row:
             (self.equal if exact else self.at_most).append(row)
 
 
-def _shared(cells: pd.DataFrame, quantity: str) -> dict[str, str]:
-    """Measures whose shown `quantity` agrees wherever both show it: one variable (attacker's
-    guess)."""
-    shown = cells.dropna(subset=[quantity])
+def _shared(
+    cells: pd.DataFrame, quantity: str, truth: Mapping[Key, float] | None
+) -> dict[str, str]:
+    """Measures whose `quantity` agrees wherever both have it (shown, or true when the truth is
+    known): one variable."""
+    if truth is None:
+        shown = cells.dropna(subset=[quantity])
+    else:
+        shown = cells.assign(
+            **{
+                quantity: [
+                    truth.get((r.measure_id, *(str(getattr(r, c)) for c in PLACE), quantity))
+                    for r in cells.itertuples(index=False)
+                ]
+            }
+        ).dropna(subset=[quantity])
     wide = shown.pivot_table(index=list(PLACE), columns="measure_id", values=quantity)
     names = list(wide.columns)
     alias = {name: name for name in names}
@@ -93,14 +121,19 @@ def _shared(cells: pd.DataFrame, quantity: str) -> dict[str, str]:
     return alias
 
 
-def attack(cells: pd.DataFrame, knowledge: Knowledge) -> list[Finding]:
+def attack(
+    cells: pd.DataFrame, knowledge: Knowledge, truth: Mapping[Key, float] | None = None
+) -> list[Finding]:
     """The range of every hidden value of the published `cells` (columns: measure_id, period,
-    the PLACE columns, the QUANTITIES, `suppressed`)."""
+    the PLACE columns, the QUANTITIES, `suppressed`); with `truth`, the strongest reader (see
+    the module), and programs spared where two tables already settle a value (_solve)."""
     cells = cells.copy()
     proportion = cells["measure_id"].isin(knowledge.proportions)
     cells["remainder"] = (cells["denominator"] - cells["numerator"]).where(proportion)
-    system = _System()
-    aliases = {q: _shared(cells, q) for q in ("denominator", "member_years", "member_months")}
+    system = _System(truth)
+    aliases = {
+        q: _shared(cells, q, truth) for q in ("denominator", "member_years", "member_months")
+    }
 
     def key(row: pd.Series, quantity: str) -> Key:
         measure = aliases.get(quantity, {}).get(row.measure_id, row.measure_id)
@@ -125,7 +158,7 @@ def attack(cells: pd.DataFrame, knowledge: Knowledge) -> list[Finding]:
                 system.known[index] = float(value)
     hidden_keys -= {k for k, i in system.index.items() if i in system.known}
     _relations(cells, knowledge, system, key)
-    return _solve(system, hidden_keys)
+    return _solve(system, hidden_keys, truth)
 
 
 def _has(measure: str, quantity: str, knowledge: Knowledge) -> bool:
@@ -169,7 +202,8 @@ def _relations(cells: pd.DataFrame, knowledge: Knowledge, system: _System, key) 
             total = by_place.get((measure, ttype, tid, stype, stratum))
             if total is not None:
                 terms = [(key(m, quantity), 1.0) for m in members] + [(key(total, quantity), -1.0)]
-                system.relate(terms, exact=exact[(measure, kind, ttype)])
+                guessed = system.truth is not None or exact[(measure, kind, ttype)]
+                system.relate(terms, exact=guessed)
     for r in rows:  # a county is the collaborative's stratum of that county
         if r.entity_type == "county" and r.stratum_type == "all":
             twin = by_place.get((r.measure_id, "collaborative", "collaborative", "county",
@@ -226,9 +260,19 @@ def _totals(rows: list[pd.Series], knowledge: Knowledge, system: _System, key) -
             if total in measures and found:
                 terms = [(key(measures[p], "numerator"), 1.0) for p in found]
                 system.relate([*terms, (key(measures[total], "numerator"), -1.0)], exact=False)
+        if knowledge.exposure_parts is not None:
+            total, parts = knowledge.exposure_parts
+            if total in measures and all(p in measures for p in parts):
+                terms = [(key(measures[p], "member_years"), 1.0) for p in parts]
+                system.relate([*terms, (key(measures[total], "member_years"), -1.0)], exact=True)
 
 
-def _solve(system: _System, hidden_keys: set[Key]) -> list[Finding]:
+def _solve(
+    system: _System, hidden_keys: set[Key], truth: Mapping[Key, float] | None = None
+) -> list[Finding]:
+    """Each hidden value's least and greatest value. With `truth` (a test's oracle, to spare
+    programs), values two feasible tables already show to be neither determined nor confined
+    are not optimised one by one: their range holds at least what those tables reached."""
     unknown = sorted(i for i in system.index.values() if i not in system.known)
     position = {v: p for p, v in enumerate(unknown)}
     keys = {i: k for k, i in system.index.items()}
@@ -259,44 +303,110 @@ def _solve(system: _System, hidden_keys: set[Key]) -> list[Finding]:
     findings = []
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
+        program = _Program(a_eq, b_eq, a_ub, b_ub, members)
+        ks = [keys[unknown[v]] for v in members]
+        low = np.full(len(members), np.inf)
+        high = np.full(len(members), -np.inf)
+        if truth is not None:
+            values = np.array([truth[k] for k in ks])
+            ones = np.ones(len(members))
+            for point in (program.optimum(-ones, values + 12), program.optimum(ones)):
+                if point is not None:
+                    low, high = np.minimum(low, point), np.maximum(high, point)
+        for j in range(len(members)):
+            if ks[j] not in hidden_keys:
+                continue
+            if truth is not None and not _exposes(ks[j], truth[ks[j]], low[j], high[j]):
+                findings.append(Finding(ks[j], low[j], high[j]))
+                continue
+            cost = np.zeros(len(members))
+            cost[j] = 1.0
+            least, most = program.optimum(cost), program.optimum(-cost)
+            findings.append(
+                Finding(
+                    ks[j],
+                    least[j] if least is not None else -np.inf,
+                    most[j] if most is not None else np.inf,
+                )
+            )
+    return findings
+
+
+class _Program:
+    """The relations of one connected set of unknowns, every value at least 0."""
+
+    def __init__(
+        self,
+        a_eq: sparse.csr_matrix,
+        b_eq: np.ndarray,
+        a_ub: sparse.csr_matrix,
+        b_ub: np.ndarray,
+        members: np.ndarray,
+    ) -> None:
         eq_rows = np.flatnonzero(abs(a_eq[:, members]).sum(axis=1).A1 > 0)
         ub_rows = np.flatnonzero(abs(a_ub[:, members]).sum(axis=1).A1 > 0)
-        eq, ub = a_eq[eq_rows][:, members], a_ub[ub_rows][:, members]
-        for j, variable in enumerate(members):
-            key = keys[unknown[variable]]
-            if key not in hidden_keys:
-                continue
-            ends = []
-            for sign in (1.0, -1.0):  # the least value, then the greatest
-                cost = np.zeros(len(members))
-                cost[j] = sign
-                found = linprog(
-                    cost,
-                    A_ub=ub if ub.shape[0] else None,
-                    b_ub=b_ub[ub_rows] if ub.shape[0] else None,
-                    A_eq=eq if eq.shape[0] else None,
-                    b_eq=b_eq[eq_rows] if eq.shape[0] else None,
-                    bounds=(0, None),
-                    method="highs",
-                )
-                ends.append(sign * found.fun if found.status == 0 else np.inf)
-            findings.append(Finding(key, ends[0], ends[1]))
-    return findings
+        self.eq, self.b_eq = a_eq[eq_rows][:, members], b_eq[eq_rows]
+        self.ub, self.b_ub = a_ub[ub_rows][:, members], b_ub[ub_rows]
+        self.size = len(members)
+
+    def optimum(self, cost: np.ndarray, upper: np.ndarray | None = None) -> np.ndarray | None:
+        """The values at the optimum of `cost` (each at most `upper`), or None."""
+        tops = [None] * self.size if upper is None else list(upper)
+        found = linprog(
+            cost,
+            A_ub=self.ub if self.ub.shape[0] else None,
+            b_ub=self.b_ub if self.ub.shape[0] else None,
+            A_eq=self.eq if self.eq.shape[0] else None,
+            b_eq=self.b_eq if self.eq.shape[0] else None,
+            bounds=[(0, top) for top in tops],
+            method="highs",
+        )
+        return found.x if found.status == 0 else None
+
+
+def _exposes(key: Key, value: float, low: float, high: float) -> bool:
+    """Whether a value known to lie in [low, high] is exposed (see `exposed`). A range that
+    misses the truth is a wrong guess of the attacker's (a relation it assumed that the data do
+    not meet there), not a disclosure."""
+    slack = 1e-6 * (1 + abs(value))
+    if not low - slack <= value <= high + slack:
+        return False
+    if key[-1] in ("denominator", "numerator", "remainder"):
+        low, high = np.ceil(low - 1e-6), np.floor(high + 1e-6)
+        return bool(high - low < 1 or (1 <= value <= 10 and low >= 1 and high <= 10))
+    return bool(value and high - low < 0.005 * abs(value))
 
 
 def exposed(findings: list[Finding], truth: Mapping[Key, float]) -> list[str]:
     """What the attacker learns that it must not: a hidden count determined (one whole value
-    left) or confined to 1-10; a hidden amount determined to within a tenth."""
-    found = []
-    for finding in findings:
-        value = truth[finding.key]
-        quantity = finding.key[-1]
-        if quantity in ("denominator", "numerator", "remainder"):
-            low, high = np.ceil(finding.low - 1e-6), np.floor(finding.high + 1e-6)
-            if high - low < 1:
-                found.append(f"{finding.key} = {value:g} determined")
-            elif 1 <= value <= 10 and low >= 1 and high <= 10:
-                found.append(f"{finding.key} = {value:g} confined to {low:g}-{high:g}")
-        elif finding.high - finding.low < 0.1 * abs(value) - 1e-6 and value:
-            found.append(f"{finding.key} = {value:g} within [{finding.low:g}, {finding.high:g}]")
-    return found
+    left) or confined to 1-10; a hidden amount determined (to within half a percent)."""
+    return [
+        f"{f.key} = {truth[f.key]:g}: [{f.low:g}, {f.high:g}]"
+        for f in findings
+        if _exposes(f.key, truth[f.key], f.low, f.high)
+    ]
+
+
+def beyond_structure(
+    cells: pd.DataFrame,
+    knowledge: Knowledge,
+    findings: list[Finding],
+    truth: Mapping[Key, float],
+) -> list[str]:
+    """The exposures suppression should have prevented: those that remain with every cell
+    hidden are given away by which results exist (a stratum with nobody in it), whatever is
+    hidden, and are allowed, unless they are counts of 1 to 10."""
+    found = [f for f in findings if _exposes(f.key, truth[f.key], f.low, f.high)]
+    if not found:
+        return []
+    blank = cells.assign(suppressed=True)
+    for quantity in QUANTITIES:
+        if quantity in blank:
+            blank[quantity] = np.nan
+    again = attack(blank, knowledge, truth)
+    structural = {f.key for f in again if _exposes(f.key, truth[f.key], f.low, f.high)}
+    return [
+        f"{f.key} = {truth[f.key]:g}: [{f.low:g}, {f.high:g}]"
+        for f in found
+        if f.key not in structural or 1 <= truth[f.key] <= 10
+    ]

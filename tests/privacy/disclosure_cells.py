@@ -22,6 +22,7 @@ class Person:
     sex: str
     met: bool
     paid: float = 0.0
+    also: bool = False  # meets a second measure over the same people
 
 
 def people(
@@ -30,15 +31,21 @@ def people(
     """People from {(clinic, plan, county, sex): (how many, how many meet the measure)}."""
     found = []
     for (clinic, plan, county, sex), (n, met) in counts.items():
-        found += [Person(clinic, plan, county, sex, i < met, 100.0 + i) for i in range(n)]
+        found += [
+            Person(clinic, plan, county, sex, i < met, 100.0 + i, also=i % 3 != 0) for i in range(n)
+        ]
     return found
 
 
 def cells(
-    persons: Iterable[Person], measure_id: str = "CMS125", *, cost: bool = False
+    persons: Iterable[Person],
+    measure_id: str = "CMS125",
+    *,
+    cost: bool = False,
+    flag: str = "met",
 ) -> pd.DataFrame:
     """The measure's result cells: the collaborative and each entity, for everyone and by each
-    stratum type (a county's own cells too), as measure_result rows."""
+    stratum type (a county's own cells too), as measure_result rows; `flag` says who meets it."""
     frame = pd.DataFrame([p.__dict__ for p in persons])
     frame["group"] = frame["clinic"].map(MEDICAL_GROUP_OF)
     frame["collaborative"] = "collaborative"
@@ -61,7 +68,7 @@ def cells(
                         "stratum_type": stratum_type,
                         "stratum": stratum,
                         "denominator": len(group),
-                        "numerator": int(group["met"].sum()),
+                        "numerator": int(group[flag].sum()),
                         "member_years": None,
                         "member_months": float(12 * len(group)) if cost else None,
                         "paid_amount": float(group["paid"].sum()) if cost else None,

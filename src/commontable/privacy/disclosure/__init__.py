@@ -18,7 +18,6 @@ from commontable.errors import UserError
 from commontable.privacy.disclosure.attacker import Ranges, ranges
 from commontable.privacy.disclosure.complementary import ProtectionFailed, Protector
 from commontable.privacy.disclosure.protection import (
-    SMALLEST_SHOWN,
     protected,
     required_width,
     sensitive,
@@ -47,7 +46,7 @@ class Audit:
     hidden_values: int  # values no shown cell shows
     small_values: int  # of which counts of 1 to 10
     unprotected: int  # determined, or a small count confined to 1-10: must be 0 to publish
-    narrowest_small: float | None  # the least any small count's range reaches past 1-10
+    structural: int  # determined by which results exist, whatever were hidden (never small)
     programs: int  # linear programs the audit solved
     seconds: float
 
@@ -56,14 +55,21 @@ class Audit:
         return self.unprotected == 0
 
     def summary(self) -> str:
-        verdict = "passed" if self.passed else f"FAILED: {self.unprotected} values unprotected"
-        return (
-            f"audit {verdict}: {self.hidden_values:,} hidden values of {self.hidden_cells:,} "
-            f"hidden cells ({self.small_values:,} counts of 1-10) bounded by "
-            f"{self.programs:,} linear programs in {self.seconds:.1f} s; none is determined "
-            f"or confined to 1-10"
+        """One line for the command line."""
+        found = (
+            "none is determined or confined to 1-10"
             if self.passed
-            else verdict
+            else f"{self.unprotected:,} could be worked out: NOT PUBLISHED"
+        )
+        if self.structural:
+            found += (
+                f" (but {self.structural:,} zeros or larger counts that which results exist "
+                "gives away whatever is hidden)"
+            )
+        return (
+            f"audit: {self.hidden_values:,} hidden values of {self.hidden_cells:,} hidden cells "
+            f"({self.small_values:,} counts of 1-10) bounded by {self.programs:,} linear "
+            f"programs in {self.seconds:.1f} s; {found}"
         )
 
 
@@ -98,16 +104,36 @@ def audit(model: LinkedTables, hidden: np.ndarray, primary: np.ndarray) -> Audit
     is_count = model.is_count[found.variables]
     ok = protected(values, is_count, found.low, found.high, width[found.variables])
     small = sensitive(values, is_count)
-    margins = np.maximum(np.ceil(-found.low), np.floor(found.high) - (SMALLEST_SHOWN - 1))[small]
+    structural, programs = _structural(model, found.variables[~ok & ~small], width)
     return Audit(
         hidden_cells=int(hidden.sum()),
         hidden_values=len(found.variables),
         small_values=int(small.sum()),
-        unprotected=int((~ok).sum()),
-        narrowest_small=float(margins.min()) if len(margins) else None,
-        programs=found.programs_solved,
+        unprotected=int((~ok).sum()) - len(structural),
+        structural=len(structural),
+        programs=found.programs_solved + programs,
         seconds=time.perf_counter() - started,
     )
+
+
+def _structural(
+    model: LinkedTables, variables: np.ndarray, width: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """Of `variables`, those determined even if every cell were hidden: what the publication's
+    structure (which results exist, how they relate) gives away, not the suppression."""
+    if len(variables) == 0:
+        return variables, 0
+    everything = np.ones(len(model.cells), dtype=bool)
+    alone = ranges(model, everything, width, near=variables)
+    at = np.searchsorted(alone.variables, variables)
+    free = protected(
+        model.values[variables],
+        model.is_count[variables],
+        alone.low[at],
+        alone.high[at],
+        width[variables],
+    )
+    return variables[~free], alone.programs_solved
 
 
 def control(model: LinkedTables) -> Decision:

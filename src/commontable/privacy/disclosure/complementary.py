@@ -129,6 +129,9 @@ class Protector:
         self._hubs = degree > HUB_DEGREE
         self._shown_by = model.shows.T.tocsr()  # variable -> the cells showing it
         self.solved = 0
+        # Values the publication's structure determines whatever is hidden (never a small count:
+        # a zero that cells with nobody in them imply); left as they are.
+        self.unprotectable: set[int] = set()
 
     # --- what is proved -----------------------------------------------------------------------
 
@@ -182,15 +185,17 @@ class Protector:
         values = model.values[variables]
         equalities = self._equalities[:, variables].tocsr()
         equalities = equalities[np.diff(equalities.indptr) > 0]
-        inequalities = self._inequalities[:, variables].tocsr()
-        inequalities = inequalities[np.diff(inequalities.indptr) > 0]
+        touched = self._inequalities[:, variables].tocsr()
+        rows = np.flatnonzero(np.diff(touched.indptr) > 0)
+        inequalities = touched[rows]
+        # The slack of each relation at the truth, over all its values (those outside stay put).
+        slack = -(model.inequalities[rows] @ model.values)
         matrix = sparse.vstack(
             [
                 sparse.hstack([equalities, -equalities]),
                 sparse.hstack([inequalities, -inequalities]),
             ]
         )
-        slack = -(inequalities @ values)
         row_lower = np.concatenate([np.zeros(equalities.shape[0]), np.full(len(slack), -INFINITY)])
         row_upper = np.concatenate([np.zeros(equalities.shape[0]), np.maximum(slack, 0.0)])
         n = len(variables)
@@ -298,9 +303,12 @@ class Protector:
             if found is not None:
                 self._accept(*found)
                 return
-        raise ProtectionFailed(
-            f"value {variable} ({self.model.quantity[variable]}) cannot be protected"
-        )
+        if self.sensitive[variable]:
+            raise ProtectionFailed(
+                f"a count of 1 to 10 ({self.model.quantity[variable]}) is determined by which "
+                "results exist, whatever is hidden"
+            )
+        self.unprotectable.add(variable)
 
     def _survey(self) -> None:
         """Record what the hidden cells already allow: bulk attacker pushes over the current
@@ -321,6 +329,9 @@ class Protector:
         while True:
             self._survey()
             waiting = self.unprotected()
+            if len(waiting) == 0:
+                break
+            waiting = np.array([v for v in waiting if int(v) not in self.unprotectable])
             if len(waiting) == 0:
                 break
             for variable in waiting[:batch]:

@@ -141,8 +141,7 @@ class LinkedTables:
     def hidden_variables(self, hidden_cells: np.ndarray) -> np.ndarray:
         """Variables no shown cell shows: what a reader does not see when `hidden_cells` are
         hidden (a boolean per cell)."""
-        shown = self.shows[~hidden_cells].sum(axis=0).A1 if (~hidden_cells).any() else 0
-        return np.asarray(shown == 0)
+        return ~self.shown_by(~hidden_cells)
 
     def shown_by(self, cells: np.ndarray) -> np.ndarray:
         """A boolean per variable: one of `cells` (a boolean per cell) shows it."""
@@ -220,20 +219,13 @@ class _Relations:
         self.count = 0
 
     def add(
-        self,
-        rows: np.ndarray,
-        variables: np.ndarray,
-        coefficients: np.ndarray,
-        *,
-        equal: bool,
-        family: np.ndarray | None = None,
+        self, rows: np.ndarray, variables: np.ndarray, coefficients: np.ndarray, *, equal: bool
     ) -> None:
         """Add relations `rows` (0-based among themselves) "sum == 0" if `equal`, else "<= 0".
 
-        A reader knows a structure, not the data: an equality holds for a whole `family` of
-        relations (per relation, e.g. (measure, entity type) of entity sums) or not at all. Where
-        the truth misses it somewhere in a family (people with no health plan), the family's
-        relations are kept as "at most"; a relation the truth does not meet even so is dropped.
+        A reader who guesses an equality (health plans add up to the collaborative) is right
+        wherever the truth meets it, so each relation is kept as an equality where the truth
+        meets it exactly, else as "at most" where it meets that, else dropped.
         """
         if len(rows) == 0:
             return
@@ -241,14 +233,7 @@ class _Relations:
         matrix = sparse.csr_matrix((coefficients, (rows, variables)), shape=(n, len(self.values)))
         level = matrix @ self.values
         scale = abs(matrix) @ np.abs(self.values) + 1.0
-        exact = np.abs(level) <= TOLERANCE * scale
-        if equal:
-            groups = np.zeros(n, dtype=np.int64) if family is None else family
-            missed = np.zeros(int(groups.max()) + 1, dtype=bool)
-            np.logical_or.at(missed, groups, ~exact)
-            exact = ~missed[groups]
-        else:
-            exact = np.zeros(n, dtype=bool)
+        exact = (np.abs(level) <= TOLERANCE * scale) & equal
         keep = np.flatnonzero(level <= TOLERANCE * scale)
         renumber = np.full(n, -1)
         renumber[keep] = np.arange(len(keep)) + self.count
@@ -340,11 +325,10 @@ def _grouped_sums(
     relations: _Relations,
     *,
     equal: bool = True,
-    family: list[str] | None = None,
     sign: float = 1.0,
 ) -> None:
-    """Members add up to the total with the same `by` values: exactly (`equal`: where the truth
-    does so for every relation of a `family`), or at most (at least, with `sign` -1)."""
+    """Members add up to the total with the same `by` values: exactly (`equal`, where the truth
+    does), or at most (at least, with `sign` -1)."""
     found = members.merge(totals[[*by, "var"]].rename(columns={"var": "total"}), on=by)
     if found.empty:
         return
@@ -353,10 +337,7 @@ def _grouped_sums(
     rows = np.concatenate([relation, relation[first]])
     variables = np.concatenate([found["var"].to_numpy(), found["total"].to_numpy()[first]])
     coefficients = sign * np.concatenate([np.ones(len(found)), -np.ones(len(first))])
-    groups = None
-    if family:
-        groups = found.iloc[first].groupby(family, sort=False).ngroup().to_numpy()
-    relations.add(rows, variables, coefficients, equal=equal, family=groups)
+    relations.add(rows, variables, coefficients, equal=equal)
 
 
 def _strata(frame: pd.DataFrame, relations: _Relations) -> None:
@@ -365,13 +346,7 @@ def _strata(frame: pd.DataFrame, relations: _Relations) -> None:
     totals = frame[frame.stratum_type == ALL]
     members = frame[frame.stratum_type != ALL]
     for stratum_type, strata in members.groupby("stratum_type", sort=False):
-        _grouped_sums(
-            strata,
-            totals.assign(stratum_type=stratum_type),
-            by,
-            relations,
-            family=["measure_id", "period", "entity_type"],
-        )
+        _grouped_sums(strata, totals.assign(stratum_type=stratum_type), by, relations)
 
 
 def _entities(frame: pd.DataFrame, relations: _Relations) -> None:
@@ -380,7 +355,7 @@ def _entities(frame: pd.DataFrame, relations: _Relations) -> None:
     totals = frame[frame.entity_type == COLLABORATIVE]
     others = frame[frame.entity_type != COLLABORATIVE]
     for _, members in others.groupby("entity_type", sort=False):
-        _grouped_sums(members, totals, by, relations, family=["measure_id", "period"])
+        _grouped_sums(members, totals, by, relations)
 
 
 def _medical_groups(
@@ -395,7 +370,7 @@ def _medical_groups(
     clinics = clinics.dropna(subset=["group"])
     groups = frame[frame.entity_type == MEDICAL_GROUP].rename(columns={"entity_id": "group"})
     by = ["measure_id", "period", "group", "stratum_type", "stratum", "quantity"]
-    _grouped_sums(clinics, groups, by, relations, family=["measure_id", "period"])
+    _grouped_sums(clinics, groups, by, relations)
 
 
 def _counties(frame: pd.DataFrame, relations: _Relations) -> None:
@@ -403,9 +378,7 @@ def _counties(frame: pd.DataFrame, relations: _Relations) -> None:
     counties = frame[(frame.entity_type == COUNTY) & (frame.stratum_type == ALL)]
     strata = frame[(frame.entity_type == COLLABORATIVE) & (frame.stratum_type == COUNTY)]
     by = ["measure_id", "period", "entity_id", "quantity"]
-    _grouped_sums(
-        counties, strata.assign(entity_id=strata.stratum), by, relations, family=["measure_id"]
-    )
+    _grouped_sums(counties, strata.assign(entity_id=strata.stratum), by, relations)
 
 
 def _totals(frame: pd.DataFrame, totals: Sequence[Total], relations: _Relations) -> None:
@@ -421,7 +394,6 @@ def _totals(frame: pd.DataFrame, totals: Sequence[Total], relations: _Relations)
             by,
             relations,
             equal=total.relation == SUM,
-            family=["measure_id"],
             sign=-1.0 if total.relation == AT_MOST_SUM else 1.0,
         )
 
