@@ -30,7 +30,11 @@ from spine import run  # noqa: E402  (one way to time a step's process, shared)
 from commontable.appdb import create_engine, transaction, upgrade  # noqa: E402
 from commontable.config import load_settings  # noqa: E402
 from commontable.publishing.models import Publication, PublishedResult  # noqa: E402
-from commontable.publishing.publish import cell_rows, period_results  # noqa: E402
+from commontable.publishing.publish import (  # noqa: E402
+    _describe_measures,
+    cell_rows,
+    period_results,
+)
 from commontable.warehouse import connect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -59,6 +63,7 @@ def baseline(workspace: Path) -> dict[str, float]:
         with connect(settings.resolve(settings.warehouse)) as store:
             results = period_results(store, PERIOD)
         with transaction(engine) as session:
+            _describe_measures(session, sorted(results["measure_id"].unique()))
             publication = Publication(
                 period=PERIOD, published_by="baseline", results=len(results), suppressed=0
             )
