@@ -25,6 +25,7 @@ from commontable.warehouse.store import Rows, Warehouse, Writer
 
 PARTITION = "submission_id"
 CONSTRAINT_PROPAGATION = "spark.sql.constraintPropagation.enabled"
+STAGED = "staged"  # rows handed to Spark as Parquet (not "_": Spark skips such paths)
 
 
 def _similarity_functions() -> str:
@@ -80,6 +81,7 @@ class SparkWarehouse(Warehouse):
         """Remove staging leftovers and partitions of submissions that never committed."""
         shutil.rmtree(self.root / "_staging", ignore_errors=True)
         shutil.rmtree(self.root / "_checkpoints", ignore_errors=True)
+        shutil.rmtree(self.root / STAGED, ignore_errors=True)
         for old in (self.root / "_retired").glob("*"):  # a swap of derived tables cut short
             if not (self.root / old.name).exists():
                 old.rename(self.root / old.name)
@@ -90,7 +92,13 @@ class SparkWarehouse(Warehouse):
                 shutil.rmtree(partition)
 
     def stage(self, rows: pa.Table, prefix: str = "stage") -> ir.Table:
-        return ibis.memtable(rows)
+        """Rows written as Parquet for Spark to read: a memtable goes through pandas, where a
+        whole-number column with nulls turns into floats Spark cannot cast back (all null)."""
+        folder = self.root / STAGED
+        folder.mkdir(exist_ok=True)
+        path = folder / f"rows{self.scratch_name(prefix)}.parquet"
+        pq.write_table(rows, path)
+        return self.con.read_parquet(str(path))
 
     def _keep(self, rows: pa.Table, name: str) -> ir.Table:
         return ibis.memtable(rows)
@@ -118,8 +126,7 @@ class SparkWarehouse(Warehouse):
         # Derived tables are written whole; the others hold one partition per submission.
         files = "*.parquet" if name in DERIVED_TABLES else f"{PARTITION}=*/*.parquet"
         if not any(folder.glob(files)):
-            empty = pa.Table.from_pylist([], schema=self.schemas[name].to_pyarrow())
-            return self.stage(empty, "empty")
+            return ibis.memtable(pa.Table.from_pylist([], schema=self.schemas[name].to_pyarrow()))
         return self.con.read_parquet(str(folder))
 
     def next_submission_id(self) -> int:
@@ -130,6 +137,7 @@ class SparkWarehouse(Warehouse):
             self.con._session.catalog.dropTempView(name)
         self._scratch.clear()
         self.con._session.catalog.clearCache()
+        shutil.rmtree(self.root / STAGED, ignore_errors=True)
 
     def replace(self, tables: Mapping[str, Rows]) -> None:
         """Each table is written beside the old one, then all are swapped in; the old go last."""

@@ -2,8 +2,11 @@
 
 For each hidden value that is not yet protected, a linear program looks for another table that
 agrees with every shown value and every relation (linked_tables) but moves that value far enough
-(down to 0 or up to 11 for a small count; by a whole unit, or by a tenth of an amount, otherwise),
-at the least cost in shown cells it has to move too; those cells are hidden as well. This is the
+(protection.py: down to 0 or up to 11 for a small count; by a whole unit for another count; by a
+tenth of a small cell's amount, a hundredth of another's), at the least cost in shown cells it
+has to move too; those cells are hidden as well. A small neighbourhood of the value is tried
+first (values outside it stay put, so its solution is a valid table too), then its whole
+component of linked values. This is the
 LP-based protection of Kelly, Golden and Assad (1992) and Fischetti and Salazar-Gonzalez (2000,
 "Models and algorithms for optimizing cell suppression in tabular data with linear constraints",
 JASA 95:916-928), the model of tau-ARGUS's optimal and modular methods, applied jointly to every
@@ -46,8 +49,8 @@ WEIGHT_ENTITY = 100.0  # an entity's whole-population result
 WEIGHT_STRATUM = 1.0  # an entity's stratum
 FREE = 1e-4  # moving an already hidden value: almost free, so solutions stay small
 MOVED = 1e-7  # a deviation below this is the solver's rounding, not a move
-LOCAL_STEPS = 2  # a value's neighbourhood: values within two relations of it
-HUB_DEGREE = 200  # values linked to more than this many (totals) do not spread a neighbourhood
+LOCAL_STEPS = (2, 4)  # neighbourhoods tried in turn: values within 2, then 4 relations
+HUB_DEGREE = 200  # cells linked to more than this many (totals) do not spread a neighbourhood
 
 
 class ProtectionFailed(RuntimeError):
@@ -124,9 +127,12 @@ class Protector:
         self._inequalities = model.inequalities.tocsc()
         relations = sparse.vstack([model.equalities, model.inequalities]).tocsr()
         relations.data[:] = 1.0
-        self._adjacency = (relations.T @ relations).tocsr()
-        degree = np.diff(self._adjacency.indptr)
-        self._hubs = degree > HUB_DEGREE
+        # Cells linked when a relation holds values of both; hubs (collaborative totals) are
+        # reached but do not spread a neighbourhood.
+        by_cell = (relations @ model.shows.T).tocsr()
+        by_cell.data[:] = 1.0
+        self._cell_links = (by_cell.T @ by_cell).tocsr()
+        self._hub_cells = np.diff(self._cell_links.indptr) > HUB_DEGREE
         self._shown_by = model.shows.T.tocsr()  # variable -> the cells showing it
         self.solved = 0
         # Values the publication's structure determines whatever is hidden (never a small count:
@@ -218,24 +224,19 @@ class Protector:
             self._components[label] = found
         return found
 
-    def _neighbourhood(self, variable: int) -> np.ndarray:
-        """The values of the cells within LOCAL_STEPS relations of `variable`'s cells (a cell's
+    def _neighbourhood(self, variable: int, steps: int) -> np.ndarray:
+        """The values of the cells within `steps` relations of `variable`'s cells (a cell's
         values go together: its numerator moves with its remainder), not spreading through the
-        most linked values (collaborative totals); sorted."""
-        reached = self._same_cells(np.array([variable]))
-        frontier = reached
-        for _ in range(LOCAL_STEPS):
-            spread = frontier[~self._hubs[frontier]]
-            mates = np.unique(self._adjacency[spread].indices)
-            step = self._same_cells(mates)
-            frontier = np.setdiff1d(step, reached, assume_unique=True)
-            reached = np.union1d(reached, step)
-        return reached
-
-    def _same_cells(self, variables: np.ndarray) -> np.ndarray:
-        """`variables` and every other value of the cells showing them."""
-        cells = np.unique(self._shown_by[variables].indices)
-        return np.union1d(variables, np.unique(self.model.shows[cells].indices))
+        most linked cells (collaborative totals); sorted."""
+        reached = np.zeros(len(self.model.cells), dtype=bool)
+        frontier = self._shown_by[variable].indices
+        reached[frontier] = True
+        for _ in range(steps):
+            spread = frontier[~self._hub_cells[frontier]]
+            step = np.unique(self._cell_links[spread].indices)
+            frontier = step[~reached[step]]
+            reached[frontier] = True
+        return np.unique(self.model.shows[np.flatnonzero(reached)].indices)
 
     def _solve(
         self, program: Program, n: int, at: int, direction: str, amount: float, room: float
@@ -259,15 +260,18 @@ class Protector:
         self, variable: int, direction: str, amount: float
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """A witness moving `variable` by `amount` in `direction`: (variables, deviations), or
-        None when no table consistent with what is shown allows it. A small program around the
-        variable first; the whole component's when that cannot do it."""
+        None when no table consistent with what is shown allows it. Small programs around the
+        variable first; the whole component's when they cannot do it."""
         room = self.model.values[variable] - self.lower[variable]
-        local = self._neighbourhood(variable)
         component = self._component(int(self.labels[variable]))
-        if len(local) < len(component.variables):
+        tried = 0
+        for steps in LOCAL_STEPS:
+            local = self._neighbourhood(variable, steps)
+            if len(local) >= len(component.variables) or len(local) == tried:
+                break
+            tried = len(local)
             at = int(np.searchsorted(local, variable))
-            program = self._program(local)
-            found = self._solve(program, len(local), at, direction, amount, room)
+            found = self._solve(self._program(local), len(local), at, direction, amount, room)
             if found is not None:
                 return local, found
         at = component.position(variable)
