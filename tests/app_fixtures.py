@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,6 +19,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from commontable.appdb import create_engine, describe, session_factory, upgrade
+from commontable.privacy import AuditKey, keep_audit
+from tests.conftest import TEST_AUDIT_KEY
 
 # The server the postgres tests create their databases on (trust auth in development and CI).
 POSTGRES_SERVER = os.environ.get(
@@ -39,10 +42,30 @@ class AppDatabase:
     tables: list[sa.Table] = field(default_factory=list)
 
     def clear(self) -> None:
-        """Delete every row (children first), keeping the schema and its revision."""
-        with self.engine.begin() as connection:
+        """Delete every row (children first), keeping the schema and its revision; the audit
+        log's append-only triggers are stepped around, as only a database owner can."""
+        with self.engine.begin() as connection, unguarded_audit(connection):
             for table in self.tables:
                 connection.execute(table.delete())
+
+
+@contextmanager
+def unguarded_audit(connection: sa.Connection) -> Iterator[None]:
+    """The audit log's triggers off within `connection`'s transaction (tests, and attackers
+    with the database owner's rights, both can do this)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        yield
+        connection.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
+        return
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
 
 
 _DATABASES = pytest.StashKey[dict[str, AppDatabase]]()
@@ -60,6 +83,7 @@ def migrated_database(
             url = _new_postgres_database(config)
         upgrade(url)
         engine = create_engine(url)
+        keep_audit(engine, AuditKey(bytes.fromhex(TEST_AUDIT_KEY)))
         config.add_cleanup(engine.dispose)
         schema = sa.MetaData()
         schema.reflect(engine)

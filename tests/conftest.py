@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 from commontable.warehouse import Warehouse, connect
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# One audit key for every engine a test session makes (fixtures', the app's, the CLI's), so a
+# log written through several of them verifies as one chain.
+TEST_AUDIT_KEY = "7e57" * 16
+os.environ["COMMONTABLE_AUDIT_KEY"] = TEST_AUDIT_KEY
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from commontable.appdb import create_engine, transaction, upgrade
+from commontable.appdb import transaction, upgrade
 from commontable.cli import app
 from commontable.config import load_settings
 from commontable.governance.decisions import MotionStatus, motions
@@ -21,6 +21,7 @@ from commontable.members import (
     top_level_collaboratives,
 )
 from commontable.plans.planning import list_plans
+from commontable.privacy import app_db_engine
 from commontable.publishing.models import PublishedMeasure
 from tests.published_results import CMS125, cell, publish_cells
 
@@ -39,7 +40,7 @@ def workspace(tmp_path: Path) -> Path:
     """A workspace whose app DB holds a small roster and two measures' published 2025 cells."""
     settings = load_settings(tmp_path)
     upgrade(settings.resolve(settings.app_db))
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = app_db_engine(settings)
     with transaction(engine) as session:
         for name, kind, roster_id in ROSTER:
             add_organization(session, name, kind).roster_id = roster_id
@@ -66,7 +67,7 @@ def test_demo_table_seeds_a_finished_study_an_open_vote_and_the_plan(workspace: 
     assert "Finger Lakes Common Table" in seeded.output
 
     settings = load_settings(workspace)
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = app_db_engine(settings)
     with transaction(engine) as session:
         (table,) = top_level_collaboratives(session)
         assert table.name == "Finger Lakes Common Table"
@@ -107,7 +108,7 @@ def test_seeding_is_audited(workspace: Path) -> None:
 
     runner.invoke(app, ["demo-table", "--password-stdin", "-w", str(workspace)], input=PASSWORD)
     settings = load_settings(workspace)
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = app_db_engine(settings)
     with transaction(engine) as session:
         assert len(entries(session, action=AuditAction.SEED_DEMO_TABLE)) == 1
     engine.dispose()

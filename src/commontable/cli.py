@@ -189,7 +189,8 @@ def quarantine(
 ) -> None:
     """Show the rows a submission quarantined: row, column, value and the reason."""
     import ibis
-    import pyarrow.csv as pacsv
+
+    from commontable.spreadsheets import write_csv
 
     with _warehouse(_settings(workspace, warehouse)) as store:
         q = store.table("quarantine")
@@ -204,7 +205,7 @@ def quarantine(
         in_file_order = ["file_name", mine.row_ref.length(), "row_ref"]  # "row 9" before "row 10"
         rows = mine.order_by(in_file_order).limit(limit).to_pyarrow().to_pylist()
         if out is not None:
-            pacsv.write_csv(mine.drop("submission_id").to_pyarrow(), out)
+            write_csv(mine.drop("submission_id").to_pyarrow(), out)
     summary = Table(title=f"Submission {submission}: quarantined values by reason")
     for column in ("table", "column", "reason", "rows"):
         summary.add_column(column)
@@ -284,14 +285,13 @@ def link(
     """Match people: dedupe one person file or link two (Splink on DuckDB) into person_ids."""
     import time
 
-    import pyarrow.csv as pacsv
-
     from commontable.identity import link_files, parse_mapping, score, truth_from_ids
+    from commontable.spreadsheets import write_csv
 
     started = time.perf_counter()
     clusters = link_files(a, b, id_column, parse_mapping(map_), threshold)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pacsv.write_csv(clusters, out)
+    write_csv(clusters, out)
     people = len(clusters["person_id"].unique())
     console.print(
         f"link: {clusters.num_rows:,} records, {people:,} people in "
@@ -438,10 +438,11 @@ ROLES = (
 @contextmanager
 def _app_db(workspace: Path) -> Iterator[Session]:
     """One committed unit of work on the workspace's app DB, which must be up to date."""
-    from commontable.appdb import create_engine, require_current, transaction
+    from commontable.appdb import require_current, transaction
+    from commontable.privacy.audit import app_db_engine
 
     settings = _settings(workspace)
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = app_db_engine(settings)
     try:
         require_current(engine)
         with transaction(engine) as session:
@@ -478,10 +479,11 @@ def _one_of(kind: type[Choice], value: str, option: str) -> Choice:
 def db_upgrade(workspace: Workspace = Path(".")) -> None:
     """Create the app DB, or migrate it to this version's schema; prints its revision."""
     from commontable.appdb import database_url, describe, upgrade
+    from commontable.privacy.audit import audit_key_of
 
     settings = _settings(workspace)
     url = database_url(settings.resolve(settings.app_db))
-    revision = upgrade(url)
+    revision = upgrade(url, audit_secret=audit_key_of(settings).secret)
     console.print(f"app DB {describe(url)} is at revision {revision} (the latest)")
 
 
@@ -595,6 +597,32 @@ def user_add(
             f"roles: {', '.join(sorted(person.roles))}"
         )
     console.print(said)
+
+
+@user_app.command("unlock")
+def user_unlock(
+    email: Annotated[str, typer.Argument(help="the email address of the locked account")],
+    workspace: Workspace = Path("."),
+) -> None:
+    """Lift the lock that failed sign-ins put on an account; audited."""
+    from commontable.members import find_person
+    from commontable.members.sign_in_guard import clear_account
+    from commontable.privacy import AuditAction
+
+    with _app_db(workspace) as session:
+        person = find_person(session, email)
+        if person is None:
+            raise UserError(f"no one signs in as {email}")
+        was_locked = clear_account(session, person.email)
+        _audit_cli(
+            session,
+            AuditAction.UNLOCK_ACCOUNT,
+            person.email,
+            organization_id=person.organization_id,
+            person_id=person.id,
+            was_locked=was_locked,
+        )
+    console.print(f"{person.email}: {'unlocked' if was_locked else 'was not locked'}")
 
 
 # --- measures ------------------------------------------------------------------------------

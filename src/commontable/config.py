@@ -8,7 +8,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -43,6 +43,21 @@ class Settings(BaseSettings):
     spark_warehouse_dir: str = Field(
         default="spark-warehouse",
         description="where Spark keeps the warehouse tables (relative to the workspace)",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="the audit log's HMAC key as hex (best from COMMONTABLE_AUDIT_KEY or a "
+        "secrets manager); when unset, the key file is used",
+    )
+    audit_key_file: str = Field(
+        default="keys/audit.key",
+        description="the audit log's key (made on first use, owner-only); keep it off the app "
+        "DB's server and its backups",
+    )
+    audit_head_file: str = Field(
+        default="keys/audit-head.log",
+        description="where each committed audit entry's id and hash are appended; "
+        "best on append-only storage (chattr +a, a WORM bucket)",
     )
     report_min_reliability: float = Field(
         default=0.7,

@@ -23,6 +23,17 @@ class NotAuthenticated(UserError):
     """Who is asking is unknown: a wrong password, a revoked token or an expired session."""
 
 
+class TooManyAttempts(UserError):
+    """Too many tries (sign-in attempts) in too short a time; try again after `retry_after` s."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[TooManyAttempts], tuple[str, int]]:
+        return (TooManyAttempts, (str(self), self.retry_after))
+
+
 class ConfigError(UserError):
     """A setting or workspace is missing or wrong."""
 

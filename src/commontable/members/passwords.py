@@ -6,12 +6,17 @@ import unicodedata
 from functools import cache
 
 from pwdlib import PasswordHash
+from zxcvbn import zxcvbn
 
 from commontable.errors import UserError
 
 # NIST SP 800-63B: length is what counts; no composition rules; accept long passphrases.
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+# NIST SP 800-63B 5.1.1.2 also asks to refuse passwords found in lists of common, expected or
+# compromised values: zxcvbn (Dropbox's estimator, with its lists of common passwords, names
+# and words, keyboard patterns and sequences) must rate it 3 of 4, "safely unguessable".
+MIN_STRENGTH = 3
 
 _hasher = PasswordHash.recommended()  # Argon2id with argon2-cffi's default cost
 
@@ -28,6 +33,19 @@ def check_password_rules(password: str, email: str | None = None) -> None:
         raise UserError(f"the password has {length} characters; use at most {MAX_LENGTH}")
     if email is not None and password.strip().lower() == email.strip().lower():
         raise UserError("the password cannot be the email address")
+    _check_strength(password, email)
+
+
+def _check_strength(password: str, email: str | None) -> None:
+    """Refuse a password a guesser would try early: common, a pattern, or the person's own
+    name or address."""
+    personal = [] if email is None else [email, *email.replace("@", ".").split(".")]
+    rated = zxcvbn(_normalised(password)[:100], user_inputs=personal)  # its cost grows with length
+    if rated["score"] < MIN_STRENGTH:
+        feedback = rated["feedback"]
+        why = feedback.get("warning") or "it would be among the first a guesser tries"
+        hint = " ".join(feedback.get("suggestions") or ["A few unrelated words make a good one."])
+        raise UserError(f"that password is too easy to guess: {why.rstrip('.')}. {hint}")
 
 
 def hash_password(password: str) -> str:

@@ -34,6 +34,7 @@ from commontable.members.organizations import get_organization, list_organizatio
 from commontable.members.people import add_person, get_person, people_of
 from commontable.members.roles import grant_role, revoke_role
 from commontable.members.schemas import NoticeOut, OrganizationOut
+from commontable.members.sign_in_guard import clear_account, locked_until
 from commontable.members.tokens import issue_token, revoke_token, tokens_of
 from commontable.privacy.access import may_grant, may_see_people_of
 from commontable.privacy.audit import AuditAction
@@ -49,6 +50,7 @@ NOTICES = {
     "role-granted": "Role granted.",
     "role-revoked": "Role revoked.",
     "token-revoked": "API token revoked.",
+    "unlocked": "Account unlocked: its failed sign-ins are forgotten.",
 }
 
 NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a notice's id in a path
@@ -120,11 +122,17 @@ def organization_page(context: Context, organization_id: int, notice: str = "") 
     session = context.session
     organization = get_organization(session, organization_id)
     sees_people = may_see_people_of(context.principal, organization.id)
+    people = people_of(session, organization) if sees_people else None
     return context.page(
         "members/organization.html",
         organization=organization,
         memberships=current_memberships_of(session, organization),
-        people=people_of(session, organization) if sees_people else None,
+        people=people,
+        locks={
+            person.id: until
+            for person in people or []
+            if (until := locked_until(session, person.email)) is not None
+        },
         tokens=tokens_of(session, organization)
         if context.may("members.issue_token", organization.id)
         else None,
@@ -245,6 +253,21 @@ def revoke_role_of(context: Context, person_id: int, role: str) -> RedirectRespo
         role=chosen.value,
     )
     return _back_to(person.organization_id, "role-revoked", "people")
+
+
+@pages.post("/people/{person_id}/unlock", name="members.unlock")
+def unlock_person(context: Context, person_id: int) -> RedirectResponse:
+    """Lift a lock that failed sign-ins put on a person's account (admins; audited)."""
+    person = get_person(context.session, person_id)
+    was_locked = clear_account(context.session, person.email)
+    context.audit(
+        AuditAction.UNLOCK_ACCOUNT,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        was_locked=was_locked,
+    )
+    return _back_to(person.organization_id, "unlocked", "people")
 
 
 @pages.post("/organizations/{organization_id}/tokens", name="members.issue_token")

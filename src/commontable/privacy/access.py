@@ -159,6 +159,7 @@ POLICY: dict[str, Rule] = {
     "members.add_person": STAFF,
     "members.grant_role": ADMIN,
     "members.revoke_role": ADMIN,
+    "members.unlock": ADMIN,
     "members.issue_token": STAFF,
     "members.revoke_token": STAFF,
     "api.organizations": SIGNED_IN.for_systems(),

@@ -1,28 +1,38 @@
 """The audit log: every sign-in, every view or export of patient-level data, every change to
-members, roles and data, kept append-only in the app DB and chained by SHA-256.
+members, roles and data, kept append-only in the app DB and chained by a keyed hash.
 
-Each entry's hash covers the previous entry's hash and the entry itself (canonical JSON), so
-altering or deleting an entry breaks the chain from there on; `verify` finds the first break.
-The chain cannot show that its newest entries were cut off: keep the head hash `verify`
-prints somewhere else (a ticket, a daily e-mail) to anchor it.
+Each entry's hash is an HMAC-SHA256, under a key kept outside the app DB (`AuditKey`), of the
+previous entry's hash and the entry itself (canonical JSON): altering or deleting an entry
+breaks the chain from there on, and whoever can write the database but not read the key cannot
+forge a new chain. After each commit the newest entry's id and hash are appended to a head file,
+also outside the database, so that cutting off the newest entries is found too. Triggers in the
+database refuse updates and deletes (migration 0010); the ORM refuses them as well.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, event, select, text
+from sqlalchemy import Engine, Integer, String, Text, event, select, text
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
-from commontable.appdb import Base, UTCDateTime, utcnow
+from commontable.appdb import Base, UTCDateTime, create_engine, utcnow
+from commontable.config import Settings
+from commontable.errors import ConfigError
 
 GENESIS = "0" * 64  # what the first entry follows
+KEY_BYTES = 32
 # Any fixed number: PostgreSQL's transaction-scoped advisory lock serialises appends.
 _CHAIN_LOCK = 0x436F6D6D6F6E  # "Common"
 
@@ -33,6 +43,9 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign-in"
     SIGN_IN_FAILED = "sign-in-failed"
     SIGN_OUT = "sign-out"
+    SIGN_IN_THROTTLED = "sign-in-throttled"  # refused unchecked: a locked account, a busy address
+    LOCK_ACCOUNT = "lock-account"  # too many failed sign-ins in a row
+    UNLOCK_ACCOUNT = "unlock-account"
     VIEW_SUBMISSION = "view-submission"
     VIEW_QUARANTINE = "view-quarantine"
     DOWNLOAD_QUARANTINE = "download-quarantine"
@@ -115,8 +128,74 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(prev_hash: str, entry: AuditEvent) -> str:
-    """SHA-256 of the previous hash and the entry's canonical JSON (everything but its id)."""
+@dataclass(frozen=True)
+class AuditKey:
+    """The secret the chain is keyed with, and the file each committed head is appended to
+    (None: no head file, as in tests of the chain alone). Both live outside the app DB."""
+
+    secret: bytes
+    head_file: Path | None = None
+
+
+_KEYS: weakref.WeakKeyDictionary[Engine, AuditKey] = weakref.WeakKeyDictionary()
+
+
+def keep_audit(engine: Engine, key: AuditKey) -> None:
+    """Key the audit log of the app DB behind `engine` (done once, where the engine is made)."""
+    _KEYS[engine] = key
+
+
+def key_file(path: Path) -> bytes:
+    """The key in `path`, created (readable by its owner only) when there is none yet."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(KEY_BYTES) + "\n")
+    try:
+        secret = bytes.fromhex(path.read_text().strip())
+    except ValueError as error:
+        raise ConfigError(f"{path} does not hold an audit key (64 hex digits)") from error
+    if len(secret) < KEY_BYTES:
+        raise ConfigError(f"{path}: the audit key must be at least {KEY_BYTES} bytes")
+    return secret
+
+
+def audit_key_of(settings: Settings) -> AuditKey:
+    """The workspace's audit key: the audit_key setting (COMMONTABLE_AUDIT_KEY), else the key
+    file (made on first use), with the head file beside it."""
+    head = Path(settings.resolve(settings.audit_head_file))
+    if settings.audit_key is not None:
+        try:
+            secret = bytes.fromhex(settings.audit_key.get_secret_value())
+        except ValueError as error:
+            raise ConfigError("the audit_key setting must be hex digits") from error
+        if len(secret) < KEY_BYTES:
+            raise ConfigError(f"the audit_key setting must be at least {KEY_BYTES} bytes")
+        return AuditKey(secret, head)
+    return AuditKey(key_file(Path(settings.resolve(settings.audit_key_file))), head)
+
+
+def app_db_engine(settings: Settings) -> Engine:
+    """The workspace's app DB, its audit log keyed."""
+    engine = create_engine(settings.resolve(settings.app_db))
+    keep_audit(engine, audit_key_of(settings))
+    return engine
+
+
+def _key_of(session: Session) -> AuditKey:
+    key = _KEYS.get(session.get_bind().engine)  # a Connection's engine, or the Engine itself
+    if key is None:
+        raise ConfigError(
+            "the audit log's key is not loaded for this database, so nothing can be recorded "
+            "or verified (keep_audit)"
+        )
+    return key
+
+
+def entry_hash(prev_hash: str, entry: AuditEvent, secret: bytes) -> str:
+    """HMAC-SHA256 under `secret` of the previous hash and the entry's canonical JSON
+    (everything but its id); migration 0010 holds a frozen copy."""
     content = {
         "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_person_id": entry.actor_person_id,
@@ -125,7 +204,8 @@ def entry_hash(prev_hash: str, entry: AuditEvent) -> str:
         "target": entry.target,
         "detail": json.loads(entry.detail),
     }
-    return hashlib.sha256((prev_hash + canonical_json(content)).encode()).hexdigest()
+    message = (prev_hash + canonical_json(content)).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def record(
@@ -139,7 +219,8 @@ def record(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append an entry in the caller's transaction: it lands if and only if the work it
-    describes does."""
+    describes does. Once committed, its hash is appended to the head file."""
+    key = _key_of(session)
     _lock_chain(session)
     last = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     entry = AuditEvent(
@@ -151,10 +232,35 @@ def record(
         detail=canonical_json(dict(detail or {})),
         prev_hash=last or GENESIS,
     )
-    entry.hash = entry_hash(entry.prev_hash, entry)
+    entry.hash = entry_hash(entry.prev_hash, entry, key.secret)
     session.add(entry)
     session.flush()
+    if key.head_file is not None:
+        session.info.setdefault(_HEADS, []).append((key.head_file, entry.id, entry.hash))
     return entry
+
+
+_HEADS = "commontable.audit.heads"  # session.info: heads to append once the session commits
+
+
+@event.listens_for(Session, "after_commit")
+def _append_heads(session: Session) -> None:
+    """Append the committed entries' heads (one line each: id and hash) to the head file."""
+    for path, entry_id, entry_hash_ in session.info.pop(_HEADS, []):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a") as handle:
+            handle.write(f"{entry_id} {entry_hash_}\n")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_heads(session: Session) -> None:
+    session.info.pop(_HEADS, None)
+
+
+def heads(path: Path) -> list[str]:
+    """The head file's lines ("ID HASH", one per committed entry), in the order written."""
+    return path.read_text().splitlines() if path.exists() else []
 
 
 def _lock_chain(session: Session) -> None:
@@ -195,8 +301,12 @@ class ChainCheck:
 
 
 def verify(session: Session) -> ChainCheck:
-    """Recompute the chain, oldest first; report the first altered entry or missing link."""
+    """Recompute the chain, oldest first, under the key; report the first altered entry or
+    missing link, then compare the newest entries with the head file kept outside the DB
+    (which finds entries cut off the end, or a chain rewritten from some point on)."""
+    key = _key_of(session)
     expected_prev, previous_id, count = GENESIS, None, 0
+    kept: dict[int, str] = {}
     query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
     for entry in session.scalars(query):
         if entry.prev_hash != expected_prev:
@@ -209,12 +319,35 @@ def verify(session: Session) -> ChainCheck:
                 "or this entry's link was altered",
             )
         try:
-            recomputed = entry_hash(entry.prev_hash, entry)
+            recomputed = entry_hash(entry.prev_hash, entry, key.secret)
         except ValueError:  # detail no longer JSON
             recomputed = ""
-        if recomputed != entry.hash:
+        if not hmac.compare_digest(recomputed, entry.hash):
             return ChainCheck(
                 count, expected_prev, entry.id, "it was altered: its content no longer matches"
             )
+        kept[entry.id] = entry.hash
         expected_prev, previous_id, count = entry.hash, entry.id, count + 1
+    if key.head_file is not None:
+        problem = _against_heads(kept, heads(key.head_file))
+        if problem is not None:
+            broken_at, text_ = problem
+            return ChainCheck(count, expected_prev, broken_at, text_)
     return ChainCheck(count, expected_prev)
+
+
+def _against_heads(kept: dict[int, str], written: list[str]) -> tuple[int, str] | None:
+    """The first head the file holds that the log does not: (entry id, the problem); entry 0
+    when a line of the file is not one a commit wrote."""
+    for number, line in enumerate(written, start=1):
+        entry_id, _, hash_ = line.partition(" ")
+        if not entry_id.isdigit():
+            return 0, f"line {number} of the head file is not one a commit wrote"
+        if int(entry_id) not in kept:
+            return int(entry_id), (
+                "the head file names an entry the log no longer has: entries were cut off "
+                "the end of the log, or deleted"
+            )
+        if not hmac.compare_digest(kept[int(entry_id)], hash_.strip()):
+            return int(entry_id), "the log was rewritten: this entry is not the one committed"
+    return None

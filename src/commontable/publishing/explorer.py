@@ -7,11 +7,9 @@ cost figures and the labels are the same here as in the API, the plans and the p
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +26,7 @@ from commontable.publishing.reader import (
     read_cells,
     reader_for,
 )
+from commontable.spreadsheets import append_row, csv_text, new_workbook
 
 ENTITY_TYPES = {
     "collaborative": "Whole collaborative",
@@ -175,33 +174,28 @@ def export_row(cell: ResultCell) -> list[object]:
 
 def as_csv(found: list[ResultCell]) -> str:
     """The cells as CSV, blank where hidden from this reader."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(export_row(cell) for cell in found)
-    return out.getvalue()
+    return csv_text(EXPORT_COLUMNS, (export_row(cell) for cell in found))
 
 
 def as_xlsx(selection: Selection, found: list[ResultCell], title: str) -> bytes:
     """The cells as an Excel workbook: one sheet of results and one saying what they are."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has one sheet
+    book, sheet = new_workbook()
     sheet.title = "results"
-    sheet.append(list(EXPORT_COLUMNS))
+    append_row(sheet, EXPORT_COLUMNS)
     for cell in found:
-        sheet.append(export_row(cell))
+        append_row(sheet, export_row(cell))
     about = book.create_sheet("about")
-    about.append(["measure", f"{selection.measure_id}: {title}"])
-    about.append(["period", selection.period])
-    about.append(["entities", ENTITY_TYPES[selection.entity_type]])
-    about.append(["strata", STRATUM_TYPES[selection.stratum_type]])
-    about.append(
+    append_row(about, ["measure", f"{selection.measure_id}: {title}"])
+    append_row(about, ["period", selection.period])
+    append_row(about, ["entities", ENTITY_TYPES[selection.entity_type]])
+    append_row(about, ["strata", STRATUM_TYPES[selection.stratum_type]])
+    append_row(
+        about,
         [
             "blank cells",
             "suppressed to protect small numbers (CMS cell-size policy), or a cost figure "
             "withheld by the sharing rule (see why_blank)",
-        ]
+        ],
     )
     out = io.BytesIO()
     book.save(out)

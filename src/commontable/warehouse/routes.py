@@ -7,8 +7,6 @@ is audited. Who may see which submission is decided by `commontable.privacy.acce
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import tempfile
@@ -32,6 +30,7 @@ from commontable.members import Organization, get_organization, organization_for
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
 from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
+from commontable.spreadsheets import csv_text
 from commontable.warehouse.intake import SubmissionResult, load_submission
 from commontable.warehouse.store import Warehouse, connect
 
@@ -355,28 +354,7 @@ QUARANTINE_COLUMNS = ["file_name", "table_name", "row_ref", "column_name", "valu
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, QUARANTINE_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _spreadsheet_safe(row.get(k)) for k in QUARANTINE_COLUMNS})
-    return out.getvalue()
-
-
-def _spreadsheet_safe(value: object) -> str:
-    """A submitted value as text a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return csv_text(QUARANTINE_COLUMNS, ([row.get(k) for k in QUARANTINE_COLUMNS] for row in rows))
 
 
 # --- JSON API -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -18,6 +19,8 @@ from ibis.backends.sql.datatypes import DuckDBType
 
 from commontable.errors import ConfigError, Conflict, NotFound
 from commontable.warehouse.schema import DERIVED_TABLES, storage_schemas
+
+log = logging.getLogger(__name__)
 
 MEMORY_SHARE = 0.5  # of the machine's memory, for DuckDB's own buffers
 COMPILED_KEPT = 256  # compiled statements kept for reuse
@@ -156,9 +159,12 @@ class DuckDBWarehouse(Warehouse):
         try:
             con = ibis.duckdb.connect(path)
         except duckdb.IOException as error:
+            # The detail (the file's path, the other process's id) is for the log, not for whoever
+            # reads the message: a web page shows it.
+            log.warning("warehouse %s cannot be opened: %s", path, error)
             raise Conflict(
-                f"the warehouse {path} cannot be opened: another command is using it, or the "
-                f"file is not a DuckDB database ({error})"
+                "the warehouse is busy: another command (a load, matching, a measure run or "
+                "publishing) is using it; try again when it has finished"
             ) from error
         super().__init__(con, f"duckdb://{path}")
         self._views: list[str] = []

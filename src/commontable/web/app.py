@@ -11,13 +11,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Mount
 
 import commontable
-from commontable.appdb import create_engine, require_current
+from commontable.appdb import require_current
 from commontable.config import Settings
 from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
 from commontable.identity import routes as identity_routes
 from commontable.members import routes as members_routes
+from commontable.members.sign_in_guard import AddressLimit
 from commontable.plans import routes as plans_routes
+from commontable.privacy.audit import app_db_engine
 from commontable.publishing import routes as publishing_routes
 from commontable.reports import routes as reports_routes
 from commontable.warehouse import routes as warehouse_routes
@@ -37,7 +39,7 @@ act as that organization's data submitter."""
 def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI:
     """The web application on a workspace's stores; the app DB must be up to date."""
     options = options or web_options(settings)
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = app_db_engine(settings)
     require_current(engine)
 
     @asynccontextmanager
@@ -56,7 +58,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         lifespan=lifespan,
         max_body_size=FORM_LIMIT,
     )
-    app.state.web = WebState(engine, settings, options, renderer(templates()))
+    limit = AddressLimit.of(options.sign_in_address_limit, options.rate_limit_storage)
+    app.state.web = WebState(engine, settings, options, renderer(templates()), limit)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

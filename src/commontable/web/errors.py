@@ -18,6 +18,7 @@ from commontable.errors import (
     InvalidSubmission,
     NotAuthenticated,
     NotFound,
+    TooManyAttempts,
     UserError,
 )
 from commontable.privacy.requests import RouteContext
@@ -28,6 +29,7 @@ STATUS: list[tuple[type[UserError], int]] = [
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (TooManyAttempts, 429),
     (InvalidSubmission, 422),
     (ConfigError, 503),
     (UserError, 400),
@@ -41,6 +43,7 @@ TITLES = {
     409: "Conflict",
     413: "Too large",
     422: "Please check what you sent",
+    429: "Too many tries",
     503: "Not available",
 }
 

@@ -1,9 +1,10 @@
 """The gate every request passes before its route runs: one unit of work, who is asking,
 CSRF, and the access policy (`commontable.privacy.access.POLICY`).
 
-Order: a route without a rule is refused (fail closed); a non-public route needs someone
-signed in (pages redirect to sign-in, the API answers 401); a state-changing request made
-with a cookie must carry the CSRF token; then the route's rule decides.
+Order: a number in the path or query beyond the database's 64-bit integers names nothing (404,
+never a database overflow); a route without a rule is refused (fail closed); a non-public route
+needs someone signed in (pages redirect to sign-in, the API answers 401); a state-changing
+request made with a cookie must carry the CSRF token; then the route's rule decides.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from commontable.appdb import session_factory
 from commontable.config import Settings
-from commontable.errors import Forbidden, NotAuthenticated
+from commontable.errors import Forbidden, NotAuthenticated, NotFound
 from commontable.members import person_for_login_session, verify_token
+from commontable.members.sign_in_guard import AddressLimit
 from commontable.privacy.access import (
     POLICY,
     About,
@@ -37,16 +39,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+LARGEST_ID = 2**63 - 1  # SQLite's and PostgreSQL's BIGINT, DuckDB's BIGINT
 
 
 @dataclass(frozen=True)
 class WebState:
-    """What the app factory sets up once: the app DB engine, settings, options, templates."""
+    """What the app factory sets up once: the app DB engine, settings, options, templates, and
+    the limit on sign-in attempts per client address."""
 
     engine: Engine
     settings: Settings
     options: WebOptions
     render: Renderer
+    sign_in_limit: AddressLimit
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ def _admit(
     request: Request, context: RouteContext, caller: Caller, name: str | None, csrf: str | None
 ) -> None:
     """Refuse the request unless the route's rule admits the caller."""
+    _check_numbers(request)
     rule = POLICY.get(name or "")
     if rule is None:
         raise Forbidden(f"no access rule covers the route '{name}', so it is refused to all")
@@ -118,6 +124,15 @@ def _admit(
         organization_id = _organization_concerned(rule.about, request, context)
     if not rule.allows(caller.principal, organization_id):
         raise Forbidden(f"this needs {rule.summary}; ask a CommonTable admin if you should")
+
+
+def _check_numbers(request: Request) -> None:
+    """Refuse, as not found, any whole number in the path or query that no stored id can be."""
+    values = [*map(str, request.path_params.values()), *request.query_params.values()]
+    for value in values:
+        digits = value.strip().removeprefix("-").removeprefix("+")
+        if digits.isascii() and digits.isdigit() and len(digits) > 18 and int(digits) > LARGEST_ID:
+            raise NotFound("nothing here has that number")
 
 
 def _identify(request: Request, session: Session, options: WebOptions) -> Caller:

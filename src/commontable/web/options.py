@@ -32,6 +32,16 @@ class WebOptions(BaseSettings):
         "say X-Forwarded-Proto); they are always Secure on https",
     )
     max_upload_mb: int = Field(default=200, gt=0, description="largest submission upload (MB)")
+    sign_in_address_limit: str = Field(
+        default="30/10 minutes",
+        description="sign-in attempts allowed from one client address in a moving window "
+        "(the `limits` library's notation)",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="where those attempts are counted: memory:// (one web process), or a "
+        "shared store such as redis://host:6379 when several web workers serve",
+    )
 
     @property
     def session_lifetime(self) -> timedelta:

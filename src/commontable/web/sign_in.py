@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from commontable.errors import NotAuthenticated, UserError
+from commontable.errors import NotAuthenticated, TooManyAttempts, UserError
 from commontable.members import (
     authenticate,
     end_login_session,
     normalise_email,
     start_login_session,
 )
+from commontable.members.sign_in_guard import check_account, clear_account, count_failure
 from commontable.privacy.audit import AuditAction, record
 from commontable.privacy.requests import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
@@ -36,7 +37,12 @@ def secure_cookies(request: Request) -> bool:
 
 
 def _form(
-    context: RouteContext, next: str, email: str = "", problem: str = "", status: int = 200
+    context: RouteContext,
+    next: str,
+    email: str = "",
+    problem: str = "",
+    status: int = 200,
+    retry_after: int | None = None,
 ) -> Response:
     """The sign-in form, with a CSRF token tied to a short-lived cookie of its own."""
     request = context.request
@@ -59,6 +65,8 @@ def _form(
         httponly=True,
         samesite="lax",
     )
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -77,22 +85,34 @@ def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     request = context.request
-    options = request.app.state.web.options
-    ip = request.client.host if request.client else None
+    web: WebState = request.app.state.web
+    options = web.options
+    ip = request.client.host if request.client else "unknown"
+    try:
+        who = normalise_email(email)
+    except UserError:  # not even an address: keep what was typed
+        who = email.strip().lower()
+    try:
+        web.sign_in_limit.check(ip)
+        check_account(context.session, who)
+    except TooManyAttempts as refused:
+        context.audit(AuditAction.SIGN_IN_THROTTLED, target=who, ip=ip, reason=str(refused))
+        return _form(context, next, email, str(refused), 429, refused.retry_after)
     try:
         person = authenticate(context.session, email, password)
     except NotAuthenticated as error:
-        try:
-            who = normalise_email(email)
-        except UserError:  # not even an address: keep what was typed
-            who = email.strip().lower()
+        web.sign_in_limit.failed(ip)
+        locks = count_failure(context.session, who)
         record(
             context.session,
             AuditAction.SIGN_IN_FAILED,
             target=who,
             detail={"ip": ip, "reason": str(error)},
         )
+        if locks:
+            record(context.session, AuditAction.LOCK_ACCOUNT, target=who, detail={"ip": ip})
         return _form(context, next, email, str(error), status=401)
+    clear_account(context.session, who)
     secret = start_login_session(context.session, person, lifetime=options.session_lifetime)
     record(
         context.session,

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from commontable.governance.delphi.analysis import Analysis
+from commontable.spreadsheets import csv_text
 
 DECIMALS = {
     "median": 2,
@@ -40,8 +41,9 @@ def shown(table: pd.DataFrame, *, with_group: bool = True) -> pd.DataFrame:
 
 def as_csv(analysis: Analysis, *, by_group: bool) -> str:
     """The results as CSV."""
-    text: str = shown(analysis.results, with_group=by_group).to_csv(index=False)
-    return text
+    table = shown(analysis.results, with_group=by_group)
+    rows = table.astype(object).where(table.notna(), None).itertuples(index=False)
+    return csv_text(list(table.columns), rows)
 
 
 def as_json(analysis: Analysis, *, by_group: bool) -> str:
