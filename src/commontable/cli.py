@@ -126,12 +126,17 @@ def load(
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
-    """Load submissions: validate every row, quarantine bad ones, commit all or nothing."""
-    from commontable.warehouse import load_submission, submissions_in
+    """Load submissions: validate every row, quarantine bad ones, commit all or nothing; a
+    member known to the app DB may send only the tables it has authority over."""
+    from commontable.warehouse import Admission, load_submission, submissions_in
+    from commontable.warehouse.readers.limits import limits_of
 
     jobs = [(source, path)] if source else submissions_in(path)
+    settings = _settings(workspace, warehouse)
+    refusals = _refusals(settings, [name for name, _ in jobs])
+    limits = limits_of(settings)
     rejected = 0
-    with _warehouse(_settings(workspace, warehouse)) as store, _progress() as bar:
+    with _warehouse(settings) as store, _progress() as bar:
         overall = bar.add_task("submissions", total=len(jobs))
         for name, folder in jobs:
             step = bar.add_task(f"{name}: reading", total=None)
@@ -142,7 +147,8 @@ def load(
                 bar.update(step, description=f"{name}: {what}", completed=done, total=total or None)
 
             try:
-                result = load_submission(store, folder, name, progress=report)
+                admission = Admission(refusals.get(name, {}), limits)
+                result = load_submission(store, folder, name, report, admission)
                 console.print(result.summary())
             except InvalidSubmission as error:
                 rejected += 1
@@ -151,6 +157,28 @@ def load(
             bar.advance(overall)
     if rejected:
         raise typer.Exit(code=1)
+
+
+def _refusals(settings: Settings, sources: list[str]) -> dict[str, dict[str, str]]:
+    """The tables each known member may not send (members.authority). Before the app DB holds
+    the roster (a new workspace's first load), no source is known and nothing is refused."""
+    from sqlalchemy.orm import Session
+
+    from commontable.appdb import create_engine, current_revision, head_revision
+    from commontable.appdb.engine import sqlite_file
+    from commontable.members import organization_for_data_source
+    from commontable.members.authority import refused_tables
+
+    engine = create_engine(settings.resolve(settings.app_db))
+    try:
+        file = sqlite_file(engine.url)
+        if (file is not None and not file.exists()) or current_revision(engine) != head_revision():
+            return {}
+        with Session(engine) as session:
+            found = {name: organization_for_data_source(session, name) for name in sources}
+            return {name: refused_tables(org) for name, org in found.items() if org is not None}
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -623,6 +651,33 @@ def user_unlock(
             was_locked=was_locked,
         )
     console.print(f"{person.email}: {'unlocked' if was_locked else 'was not locked'}")
+
+
+@user_app.command("reset-second-factor")
+def user_reset_second_factor(
+    email: Annotated[str, typer.Argument(help="the email address of the person")],
+    workspace: Workspace = Path("."),
+) -> None:
+    """Forget a person's second factor (a lost phone): they set up a new one at their next
+    sign-in; audited."""
+    from commontable.members import find_person
+    from commontable.members.second_factor import reset
+    from commontable.privacy import AuditAction
+
+    with _app_db(workspace) as session:
+        person = find_person(session, email)
+        if person is None:
+            raise UserError(f"no one signs in as {email}")
+        had = reset(person)
+        _audit_cli(
+            session,
+            AuditAction.RESET_SECOND_FACTOR,
+            person.email,
+            organization_id=person.organization_id,
+            person_id=person.id,
+            had_one=had,
+        )
+    console.print(f"{person.email}: {'second factor reset' if had else 'had no second factor'}")
 
 
 # --- measures ------------------------------------------------------------------------------

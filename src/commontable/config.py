@@ -59,6 +59,22 @@ class Settings(BaseSettings):
         description="where each committed audit entry's id and hash are appended; "
         "best on append-only storage (chattr +a, a WORM bucket)",
     )
+    secrets_key_file: str = Field(
+        default="keys/secrets.key",
+        description="the key that encrypts second-factor secrets in the app DB (made on first "
+        "use, owner-only); keep it off the app DB's server and out of its backups",
+    )
+    intake_max_file_gb: float = Field(
+        default=8.0,
+        gt=0,
+        description="the most data one submitted file may hold, decompressed (GB)",
+    )
+    intake_max_rows: int = Field(
+        default=200_000_000, gt=0, description="the most rows one submitted file may hold"
+    )
+    intake_max_field_chars: int = Field(
+        default=32_768, gt=0, description="the longest value a submitted file may hold"
+    )
     report_min_reliability: float = Field(
         default=0.7,
         ge=0.0,

@@ -34,6 +34,10 @@ class TooManyAttempts(UserError):
         return (TooManyAttempts, (str(self), self.retry_after))
 
 
+class Reauthenticate(NotAuthenticated):
+    """Signed in, but long ago: patient-level data needs the password again."""
+
+
 class ConfigError(UserError):
     """A setting or workspace is missing or wrong."""
 

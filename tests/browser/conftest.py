@@ -13,9 +13,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -31,6 +32,7 @@ from commontable.members import (
     add_organization,
     add_person,
 )
+from commontable.members.second_factor import SecretBox
 from commontable.privacy import app_db_engine
 from commontable.warehouse import connect
 from commontable.web import create_app
@@ -45,6 +47,9 @@ ARTIFACTS = (
 PASSWORD = "correct horse battery staple"
 ADMIN = "director@riverbend.example"
 SUBMITTER = "submitter@cascade.example"
+# Their roles need a second factor: each has an authenticator key already set up.
+KEYS = {ADMIN: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", SUBMITTER: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"}
+_last_step: dict[str, int] = {}  # a code is accepted once: each sign-in uses a later step
 TABLE = "Riverbend Health Table"
 # The member representatives of the table's three member organizations: (email, name, org).
 REPRESENTATIVES = (
@@ -83,13 +88,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     upgrade(url)
     connect(settings.warehouse_url).close()
     engine = app_db_engine(settings)
+    box = SecretBox.from_file(Path(settings.resolve(settings.secrets_key_file)))
     with transaction(engine) as session:
         staff_home = add_organization(
             session, "Riverbend Public Health", OrganizationType.PUBLIC_HEALTH
         )
         plan = add_organization(session, "Cascade Health Plan", OrganizationType.HEALTH_PLAN)
-        add_person(session, ADMIN, "Dana Reyes", staff_home, roles=[Role.ADMIN], password=PASSWORD)
-        add_person(
+        admin = add_person(
+            session, ADMIN, "Dana Reyes", staff_home, roles=[Role.ADMIN], password=PASSWORD
+        )
+        admin.totp_secret = box.seal(KEYS[ADMIN])
+        submitter = add_person(
             session,
             SUBMITTER,
             "Sam Submitter",
@@ -97,6 +106,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             roles=[Role.DATA_SUBMITTER],
             password=PASSWORD,
         )
+        submitter.totp_secret = box.seal(KEYS[SUBMITTER])
         publish_sample(session, plan.id)
         plan_id = plan.id
         table = add_collaborative(session, TABLE, CollaborativeType.NETWORK)
@@ -164,7 +174,21 @@ def sign_in(page: Page, site: Site, email: str) -> None:
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    if email in KEYS:
+        page.wait_for_url(f"{site.url}/sign-in/code**")
+        page.fill("#code", _next_code(email))
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site.url}/")
+
+
+def _next_code(email: str) -> str:
+    """The authenticator's code for a step not used yet (waiting for one when needed)."""
+    totp = pyotp.TOTP(KEYS[email])
+    step = max(totp.timecode(datetime.now(UTC)), _last_step.get(email, -1) + 1)
+    while step > totp.timecode(datetime.now(UTC)) + 1:  # only a step ahead is accepted
+        time.sleep(1)
+    _last_step[email] = step
+    return totp.generate_otp(step)
 
 
 def sign_out(page: Page) -> None:

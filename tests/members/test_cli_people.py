@@ -159,3 +159,34 @@ def test_user_unlock_lifts_a_lock_and_is_audited(ct: Run, app_db: AppDatabase) -
     with transaction(app_db.engine) as session:
         assert locked_until(session, "ada@cascade.example") is None
         assert entries(session)[-1].action == AuditAction.UNLOCK_ACCOUNT
+
+
+def test_load_refuses_a_table_a_known_member_may_not_send(ct: Run, tmp_path: Path) -> None:
+    ct("org", "add", "Riverside Clinic", "--type", "clinic")
+    roster = tmp_path / "sent" / "organization.csv"
+    roster.parent.mkdir()
+    roster.write_text("organization_id,name,organization_type\nORG-H,Renamed,hospital\n")
+    refused = ct("load", str(roster.parent), "--source", "riverside-clinic")
+    assert refused.exit_code == 1
+    assert "Riverside Clinic (clinic) may not send organization" in refused.output
+    unknown = ct("load", str(roster.parent), "--source", "a-member-not-yet-on-the-roster")
+    assert unknown.exit_code == 0, unknown.output
+
+
+def test_user_reset_second_factor_forgets_it_and_is_audited(ct: Run, app_db: AppDatabase) -> None:
+    from commontable.members import find_person
+    from commontable.privacy.audit import AuditAction, entries
+
+    ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
+    ct(*ADD_ADA, "--role", "analyst", "--password-stdin", input=PASSWORD + "\n")
+    with transaction(app_db.engine) as session:
+        person = find_person(session, "ada@cascade.example")
+        assert person is not None
+        person.totp_secret = "sealed"
+    result = ct("user", "reset-second-factor", "ada@cascade.example")
+    assert result.exit_code == 0, result.output
+    with transaction(app_db.engine) as session:
+        person = find_person(session, "ada@cascade.example")
+        assert person is not None
+        assert person.totp_secret is None
+        assert entries(session)[-1].action == AuditAction.RESET_SECOND_FACTOR

@@ -95,3 +95,32 @@ def test_an_organization_lists_its_own_tokens_newest_first(
     newer = issue_token(db, plan, "eligibility feed").token
     issue_token(db, clinic, "referrals")
     assert tokens_of(db, plan) == [newer, older]
+
+
+def test_a_token_expires_after_its_lifetime(db: Session, plan: Organization) -> None:
+    issued_at = datetime(2026, 1, 1, tzinfo=UTC)
+    issued = issue_token(db, plan, "claims feed", days=90, now=issued_at)
+    assert issued.token.expires_at == issued_at + timedelta(days=90)
+    verify_token(db, issued.secret, now=issued_at + timedelta(days=89))
+    with pytest.raises(NotAuthenticated, match="expired on 2026-04-01"):
+        verify_token(db, issued.secret, now=issued_at + timedelta(days=90))
+
+
+def test_a_token_holds_only_the_scopes_it_was_given(db: Session, plan: Organization) -> None:
+    token = issue_token(db, plan, "results dashboard", scopes=("read",)).token
+    assert token.scope_set == frozenset({"read"})
+
+
+@pytest.mark.parametrize(
+    ("scopes", "days", "problem"),
+    [
+        (("admin",), 90, "choose what the token may do"),
+        ((), 90, "choose"),
+        (("read",), 3650, "lasts"),
+    ],
+)
+def test_a_token_is_issued_only_with_known_scopes_and_lifetimes(
+    db: Session, plan: Organization, scopes: tuple[str, ...], days: int, problem: str
+) -> None:
+    with pytest.raises(UserError, match=problem):
+        issue_token(db, plan, "feed", scopes=scopes, days=days)

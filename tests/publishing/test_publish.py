@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
+from commontable.members import Organization
 from commontable.privacy.audit import AuditAction, entries
 from commontable.publishing.models import (
     FIGURES,
@@ -86,6 +87,17 @@ def test_results_name_their_member_organization(warehouse: Warehouse, db: Sessio
     found = cells(db)
     assert found[("clinic", "ORG-CLINIC-1", "all")].organization_id is not None
     assert found[("collaborative", "collaborative", "all")].organization_id is None
+
+
+def test_a_member_is_named_as_the_app_db_names_it_not_as_submitted_rows_do(
+    warehouse: Warehouse, db: Session
+) -> None:
+    import_roster(warehouse, db)
+    member = db.scalars(select(Organization).where(Organization.roster_id == "ORG-CLINIC-1")).one()
+    member.name = "Riverside Clinic (as the collaborative names it)"
+    publish(warehouse, db, 2025, published_by="staff")
+    found = cells(db)[("clinic", "ORG-CLINIC-1", "all")]
+    assert found.entity_name == "Riverside Clinic (as the collaborative names it)"
 
 
 def test_the_measure_is_described_from_the_library(warehouse: Warehouse, db: Session) -> None:

@@ -26,13 +26,16 @@ from tests.app_fixtures import AppDatabase
 from tests.web.conftest import BAD_DATE_ROW, COOKIE, ELIGIBILITY, GOOD_ROW, Region, start_session
 
 ANONYMOUS, TOKEN = "anonymous", "api token"
+STEWARD = "staff + data steward"  # the collaborative's data steward (the data-use role)
 ROLES = frozenset(role.value for role in Role)
-PERSONAS = [ANONYMOUS, *sorted(ROLES), TOKEN]
+PERSONAS = [ANONYMOUS, *sorted(ROLES), STEWARD, TOKEN]
 EVERYONE = frozenset(PERSONAS)
-PEOPLE = ROLES  # anyone signed in with a session
-STAFF = frozenset({"admin", "staff"})
+PEOPLE = ROLES | {STEWARD}  # anyone signed in with a session
+STAFF = frozenset({"admin", "staff", STEWARD})
 SUBMITTERS = STAFF | {"data_submitter"}
-REVIEWERS = STAFF | {"analyst"}  # patient-level demographics of the match review queue
+# Patient-level screens: the data steward, and for their own organization's records only,
+# analysts (match review) or data submitters (quarantined rows); not admins or staff as such.
+REVIEWERS = frozenset({STEWARD, "analyst"})
 REPRESENTATIVES = frozenset({"admin", "member_representative"})  # votes and Delphi ratings
 
 
@@ -48,11 +51,23 @@ def same(allowed: frozenset[str]) -> Expect:
     return Expect(allowed, allowed)
 
 
+QUARANTINE = Expect(frozenset({STEWARD, "data_submitter"}), frozenset({STEWARD}))
+
+
 MATRIX: dict[str, Expect] = {
     "static": same(EVERYONE),
     "openapi": same(EVERYONE),
     "sign_in_page": same(EVERYONE),
     "sign_in": same(EVERYONE - {TOKEN}),  # a system has no sign-in form, so no CSRF token
+    # the second step of signing in: its pages send everyone without a half-signed-in
+    # session to sign in with their password; its forms, like sign_in's, answer an empty post
+    # with 422 before looking for that session
+    "sign_in_code_page": same(frozenset()),
+    "sign_in_code": same(EVERYONE - {TOKEN}),
+    "sign_in_enrol_page": same(frozenset()),
+    "sign_in_enrol": same(EVERYONE - {TOKEN}),
+    "sign_in_confirm_page": same(PEOPLE),  # the password again, before patient-level pages
+    "sign_in_confirm": same(PEOPLE),
     "sign_out": same(PEOPLE),
     "home": same(PEOPLE),
     "members.directory": same(PEOPLE),
@@ -63,6 +78,8 @@ MATRIX: dict[str, Expect] = {
     "members.grant_role": same(frozenset({"admin"})),
     "members.revoke_role": same(frozenset({"admin"})),
     "members.unlock": same(frozenset({"admin"})),
+    "members.reset_second_factor": same(frozenset({"admin"})),
+    "members.access_review": same(frozenset({"admin"})),
     "members.issue_token": same(STAFF),
     "members.revoke_token": same(STAFF),
     "api.organizations": same(PEOPLE | {TOKEN}),
@@ -73,12 +90,12 @@ MATRIX: dict[str, Expect] = {
     "submissions.of_organization": Expect(PEOPLE, STAFF),
     "submissions.new": Expect(SUBMITTERS, STAFF),
     "submissions.upload": Expect(SUBMITTERS, STAFF),
-    "submissions.detail": Expect(SUBMITTERS, STAFF),
-    "submissions.quarantine_csv": Expect(SUBMITTERS, STAFF),
+    "submissions.detail": QUARANTINE,
+    "submissions.quarantine_csv": QUARANTINE,
     "api.submissions": same(PEOPLE | {TOKEN}),
     "api.submit": same(SUBMITTERS | {TOKEN}),
     "api.submission": Expect(PEOPLE | {TOKEN}, STAFF),
-    "api.quarantine": Expect(SUBMITTERS | {TOKEN}, STAFF),
+    "api.quarantine": Expect(QUARANTINE.own | {TOKEN}, QUARANTINE.other),
     "identity.review": same(REVIEWERS),
     "identity.decide": same(REVIEWERS),
     "api.match_review": same(REVIEWERS),
@@ -211,7 +228,8 @@ def _headers(persona: str, region: Region, app_db: AppDatabase) -> dict[str, str
         return {"Authorization": f"Bearer {region.own_token}"}
     if persona == ANONYMOUS:
         return {"Cookie": f"{COOKIE}_signin=form", "X-CSRF-Token": csrf_token_for("form")}
-    secret = start_session(app_db, region.people[Role(persona)])
+    person = region.steward if persona == STEWARD else region.people[Role(persona)]
+    secret = start_session(app_db, person)
     return {"Cookie": f"{COOKIE}={secret}", "X-CSRF-Token": csrf_token_for(secret)}
 
 

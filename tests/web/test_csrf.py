@@ -41,7 +41,7 @@ def test_the_form_field_token_is_accepted(
     client: TestClient, region: Region, app_db: AppDatabase
 ) -> None:
     token = signed_in(client, app_db, region.people[Role.ADMIN])
-    fields = {"name": "lab feed", "csrf_token": token}
+    fields = {"name": "lab feed", "scopes": "submit", "csrf_token": token}
     answer = client.post(f"/organizations/{region.own.id}/tokens", data=fields)
     assert answer.status_code == 201
     assert "lab feed" in token_names(app_db)
@@ -53,7 +53,9 @@ def test_the_htmx_header_token_is_accepted(
     token = signed_in(client, app_db, region.people[Role.ADMIN])
     headers = {"HX-Request": "true", "X-CSRF-Token": token}
     answer = client.post(
-        f"/organizations/{region.own.id}/tokens", data={"name": "lab feed"}, headers=headers
+        f"/organizations/{region.own.id}/tokens",
+        data={"name": "lab feed", "scopes": "submit"},
+        headers=headers,
     )
     assert answer.status_code == 201
 

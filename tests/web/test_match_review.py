@@ -1,5 +1,6 @@
-"""The match review queue: pairs of source records side by side (no SSN) for admins, staff and
-analysts only; a reviewer's decision recorded, applied and audited."""
+"""The match review queue: pairs of source records side by side (no SSN) for the data steward
+(every pair) and an organization's analysts (pairs of its own records) only; a reviewer's
+decision recorded, applied and audited by opaque reference."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ ROBERT = {
 }
 PLAN, CLINIC = "cascade-health-plan", "riverside-community-clinic"
 LEFT, RIGHT = f"{PLAN}:c1", f"{CLINIC}:r9"
-REVIEWERS = (Role.ADMIN, Role.STAFF, Role.ANALYST)
-OTHERS = tuple(role for role in Role if role not in REVIEWERS)
+TWIN = f"{PLAN}:c3"  # the plan's own second record of Robert
+OTHERS = tuple(role for role in Role if role is not Role.ANALYST)  # admins and staff included
 
 
 def _table(store: Warehouse, name: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -51,7 +52,12 @@ def queue(settings: Settings, tmp_path: Path) -> Settings:
     persons in the crosswalk and their pair in the review queue."""
     now = datetime(2025, 1, 1)
     with connect(settings.warehouse_url) as store:
-        send_patients(store, tmp_path / "plan", PLAN, [{**ROBERT, "person_id": "c1"}])
+        send_patients(
+            store,
+            tmp_path / "plan",
+            PLAN,
+            [{**ROBERT, "person_id": "c1"}, {**ROBERT, "person_id": "c3", "phone": "541-555-0199"}],
+        )
         send_patients(
             store,
             tmp_path / "clinic",
@@ -70,6 +76,7 @@ def queue(settings: Settings, tmp_path: Path) -> Settings:
             for source, source_id, person_id in (
                 (PLAN, "c1", "P000000001"),
                 (CLINIC, "r9", "P000000002"),
+                (PLAN, "c3", "P000000003"),
             )
         ]
         review = [
@@ -82,7 +89,17 @@ def queue(settings: Settings, tmp_path: Path) -> Settings:
                 "person_id_r": "P000000002",
                 "match_probability": 0.74,
                 "reason": "uncertain: between the review and match thresholds",
-            }
+            },
+            {
+                "data_source_l": PLAN,
+                "source_person_id_l": "c1",
+                "person_id_l": "P000000001",
+                "data_source_r": PLAN,
+                "source_person_id_r": "c3",
+                "person_id_r": "P000000003",
+                "match_probability": 0.61,
+                "reason": "uncertain: between the review and match thresholds",
+            },
         ]
         store.replace(
             {
@@ -137,15 +154,14 @@ def _audited(app_db: AppDatabase, action: AuditAction) -> list[dict[str, Any]]:
         ]
 
 
-@pytest.mark.parametrize("role", REVIEWERS)
-def test_reviewers_see_the_pairs_side_by_side_without_ssn(
-    role: Role, client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
+def test_the_data_steward_sees_every_pair_side_by_side_without_ssn(
+    client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
 ) -> None:
-    signed_in(client, app_db, region.people[role])
+    signed_in(client, app_db, region.steward)
     answer = client.get("/match-review")
     assert answer.status_code == 200
     page = answer.text
-    for shown in (PLAN, CLINIC, "c1", "r9", "P000000001", "P000000002", "ROBERT", "ROBRET"):
+    for shown in (PLAN, CLINIC, "c1", "r9", "c3", "P000000001", "P000000002", "ROBERT", "ROBRET"):
         assert shown in page
     assert "1961-04-12" in page
     assert "97477" in page
@@ -156,6 +172,35 @@ def test_reviewers_see_the_pairs_side_by_side_without_ssn(
     assert "123456789" not in page
     assert 'href="/match-review"' in page  # the navigation links to it
     assert len(_audited(app_db, AuditAction.VIEW_MATCH_REVIEW)) == 1
+
+
+def test_an_analyst_sees_only_pairs_of_their_own_organizations_records(
+    client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
+) -> None:
+    signed_in(client, app_db, region.people[Role.ANALYST])
+    page = client.get("/match-review").text
+    assert "c3" in page
+    assert "0.610" in page
+    for hidden in (CLINIC, "r9", "ROBRET", "P000000002", "0.740"):
+        assert hidden not in page
+    body = client.get("/api/match-review").json()
+    assert body["total"] == 1
+    assert {body["pairs"][0]["left"]["data_source"], body["pairs"][0]["right"]["data_source"]} == {
+        PLAN
+    }
+
+
+def test_an_analyst_cannot_decide_on_another_organizations_record(
+    client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
+) -> None:
+    token = signed_in(client, app_db, region.people[Role.ANALYST])
+    answer = client.post(
+        "/match-review/decide",
+        data={"csrf_token": token, "left": LEFT, "right": RIGHT, "decision": "same"},
+    )
+    assert answer.status_code == 403
+    assert _decisions(queue) == []
+    assert _audited(app_db, AuditAction.DECIDE_MATCH) == []
 
 
 @pytest.mark.parametrize("role", OTHERS)
@@ -182,12 +227,12 @@ def test_an_api_token_is_refused(client: TestClient, region: Region, queue: Sett
 def test_the_api_lists_pairs_without_ssn(
     client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
 ) -> None:
-    signed_in(client, app_db, region.people[Role.ANALYST])
+    signed_in(client, app_db, region.steward)
     answer = client.get("/api/match-review")
     assert answer.status_code == 200
     body = answer.json()
-    assert body["total"] == 1
-    [pair] = body["pairs"]
+    assert body["total"] == 2
+    pair = body["pairs"][0]
     assert pair["left"]["source_person_id"] == "c1"
     assert pair["right"]["first_name"] == "ROBRET"
     assert pair["match_probability"] == pytest.approx(0.74)
@@ -199,7 +244,7 @@ def test_the_api_lists_pairs_without_ssn(
 def test_accepting_a_pair_merges_the_persons_and_is_audited(
     client: TestClient, region: Region, app_db: AppDatabase, queue: Settings, saved_model: Path
 ) -> None:
-    signed_in(client, app_db, region.people[Role.STAFF])
+    signed_in(client, app_db, region.steward)
     token = csrf_of(client.get("/match-review").text)
     answer = client.post(
         "/match-review/decide",
@@ -210,13 +255,30 @@ def test_accepting_a_pair_merges_the_persons_and_is_audited(
     crosswalk = _crosswalk(queue)
     assert crosswalk[(PLAN, "c1")] == crosswalk[(CLINIC, "r9")] == "P000000001"
     [decision] = _decisions(queue)
-    assert (decision["decision"], decision["decided_by"]) == ("same", "staff@cascade.example")
+    assert (decision["decision"], decision["decided_by"]) == ("same", "steward@cascade.example")
     [audited] = _audited(app_db, AuditAction.DECIDE_MATCH)
-    assert (audited["left"], audited["right"], audited["decision"]) == (LEFT, RIGHT, "same")
-    assert audited["applied"] is True
+    assert (audited["decision"], audited["applied"]) == ("same", True)
+    assert audited["_target"] == f"match decision {decision['decision_id']}"
     page = client.get(answer.headers["location"]).text
     assert "the two records are the same person" in page
     assert "No pairs to review" in page
+
+
+def test_the_audit_names_decided_records_by_opaque_reference_only(
+    client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
+) -> None:
+    token = signed_in(client, app_db, region.people[Role.ANALYST])
+    for decision in ("same", "different"):
+        client.post(
+            "/match-review/decide",
+            data={"csrf_token": token, "left": LEFT, "right": TWIN, "decision": decision},
+        )
+    first, second = _audited(app_db, AuditAction.DECIDE_MATCH)
+    assert first["records"] == second["records"]  # the same records, the same references
+    assert all(reference.startswith("rec_") for reference in first["records"])
+    written = str(first) + str(second)
+    for patient_id in ("c1", "c3", LEFT, TWIN, "P000000001"):
+        assert patient_id not in written
 
 
 def test_rejecting_a_pair_keeps_the_persons_apart(
@@ -225,11 +287,11 @@ def test_rejecting_a_pair_keeps_the_persons_apart(
     token = signed_in(client, app_db, region.people[Role.ANALYST])
     answer = client.post(
         "/match-review/decide",
-        data={"csrf_token": token, "left": LEFT, "right": RIGHT, "decision": "different"},
+        data={"csrf_token": token, "left": LEFT, "right": TWIN, "decision": "different"},
     )
     assert answer.status_code == 303
     crosswalk = _crosswalk(queue)
-    assert crosswalk[(PLAN, "c1")] != crosswalk[(CLINIC, "r9")]
+    assert crosswalk[(PLAN, "c1")] != crosswalk[(PLAN, "c3")]
     [decision] = _decisions(queue)
     assert decision["decision"] == "different"
 
@@ -237,21 +299,21 @@ def test_rejecting_a_pair_keeps_the_persons_apart(
 def test_without_a_saved_model_the_decision_waits_for_the_next_run(
     client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
 ) -> None:
-    token = signed_in(client, app_db, region.people[Role.ADMIN])
+    token = signed_in(client, app_db, region.steward)
     answer = client.post(
         "/match-review/decide",
         data={"csrf_token": token, "left": LEFT, "right": RIGHT, "decision": "same"},
     )
     assert answer.status_code == 303
     assert len(_decisions(queue)) == 1
-    assert len(set(_crosswalk(queue).values())) == 2  # not applied yet
+    assert len(set(_crosswalk(queue).values())) == 3  # not applied yet
     assert "next `commontable match` run" in client.get(answer.headers["location"]).text
 
 
 def test_an_unknown_record_shows_a_message(
     client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
 ) -> None:
-    token = signed_in(client, app_db, region.people[Role.STAFF])
+    token = signed_in(client, app_db, region.steward)
     answer = client.post(
         "/match-review/decide",
         data={"csrf_token": token, "left": LEFT, "right": f"{CLINIC}:nobody", "decision": "same"},
@@ -265,7 +327,7 @@ def test_an_unknown_record_shows_a_message(
 def test_a_decision_without_the_csrf_token_is_refused(
     client: TestClient, region: Region, app_db: AppDatabase, queue: Settings
 ) -> None:
-    signed_in(client, app_db, region.people[Role.STAFF])
+    signed_in(client, app_db, region.steward)
     answer = client.post(
         "/match-review/decide", data={"left": LEFT, "right": RIGHT, "decision": "same"}
     )

@@ -137,9 +137,8 @@ def test_an_issued_token_submits_for_its_organization_until_revoked(
     client: TestClient, region: Region, app_db: AppDatabase
 ) -> None:
     token = signed_in(client, app_db, region.people[Role.STAFF])
-    page = client.post(
-        f"/organizations/{region.other.id}/tokens", data={"csrf_token": token, "name": "lab feed"}
-    ).text
+    fields = {"csrf_token": token, "name": "lab feed", "scopes": ["submit", "read"], "days": "90"}
+    page = client.post(f"/organizations/{region.other.id}/tokens", data=fields).text
     secret = page.split('value="ct_', 1)[1].split('"', 1)[0]
     assert client.get("/api/organizations", headers=bearer("ct_" + secret)).status_code == 200
     tokens_page = client.get(f"/organizations/{region.other.id}").text
@@ -189,3 +188,27 @@ def test_the_openapi_document_lists_the_api_and_not_the_pages(client: TestClient
         "/api/submissions/{submission_id}/quarantine",
     } <= paths
     assert any("HTTPBearer" in name for name in document["components"]["securitySchemes"])
+
+
+def test_a_token_does_only_what_its_scopes_allow(
+    client: TestClient, region: Region, app_db: AppDatabase
+) -> None:
+    token = signed_in(client, app_db, region.people[Role.STAFF])
+    fields = {"csrf_token": token, "name": "claims feed", "scopes": "submit", "days": "90"}
+    page = client.post(f"/organizations/{region.own.id}/tokens", data=fields).text
+    secret = "ct_" + page.split('value="ct_', 1)[1].split('"', 1)[0]
+    client.cookies.clear()
+    assert client.get("/api/submissions", headers=bearer(secret)).status_code == 200
+    assert client.get("/api/results/catalog", headers=bearer(secret)).status_code == 403
+    assert client.get("/api/organizations", headers=bearer(secret)).status_code == 403
+
+
+def test_a_token_must_be_allowed_something(
+    client: TestClient, region: Region, app_db: AppDatabase
+) -> None:
+    token = signed_in(client, app_db, region.people[Role.STAFF])
+    answer = client.post(
+        f"/organizations/{region.own.id}/tokens",
+        data={"csrf_token": token, "name": "claims feed", "days": "90"},
+    )
+    assert answer.status_code == 422

@@ -25,9 +25,9 @@ from tests.web.conftest import COOKIE, PASSWORD, Region, bearer, csrf_of
 
 @pytest.fixture
 def ada(db: Session, region: Region) -> Person:
-    """An analyst at Cascade who signs in with a password."""
+    """A viewer at Cascade who signs in with a password (no second factor needed)."""
     person = add_person(
-        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.ANALYST],
+        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.VIEWER],
         password=PASSWORD,
     )  # fmt: skip
     db.commit()

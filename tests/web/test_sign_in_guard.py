@@ -26,7 +26,7 @@ WRONG = "not the password at all"
 @pytest.fixture
 def ada(db: Session, region: Region) -> Person:
     person = add_person(
-        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.ANALYST],
+        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.VIEWER],
         password=PASSWORD,
     )  # fmt: skip
     db.commit()

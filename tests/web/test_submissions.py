@@ -19,6 +19,12 @@ from tests.app_fixtures import AppDatabase
 from tests.web.conftest import BAD_DATE_ROW, ELIGIBILITY, GOOD_ROW, Region, bearer, signed_in
 
 CLAIMS = ("eligibility.csv", (ELIGIBILITY + GOOD_ROW + BAD_DATE_ROW).encode())
+# What a clinic sends: its patients (one with an impossible birth date).
+PATIENTS = ("patient.csv", b"person_id,sex,birth_date\nr1,female,1980-01-01\nr2,male,1980-02-30\n")
+ROSTER = (
+    "organization.csv",
+    b"organization_id,name,organization_type\nORG-HOSP-1,Renamed By A Clinic,hospital\n",
+)
 
 
 def upload(
@@ -133,7 +139,7 @@ def test_a_data_submitter_sees_only_their_own_organizations_submissions(
     client: TestClient, region: Region, app_db: AppDatabase
 ) -> None:
     outsider = signed_in(client, app_db, region.outsider)
-    upload(client, region.other.id, outsider, CLAIMS)  # submission 1, from Riverside
+    upload(client, region.other.id, outsider, PATIENTS)  # submission 1, from Riverside
     mine = signed_in(client, app_db, region.people[Role.DATA_SUBMITTER])
     upload(client, region.own.id, mine, CLAIMS)  # submission 2, from Cascade
     listed = client.get("/api/submissions").json()
@@ -142,27 +148,59 @@ def test_a_data_submitter_sees_only_their_own_organizations_submissions(
     assert client.get("/api/submissions/1/quarantine").status_code == 403
 
 
-def test_staff_see_every_organizations_submissions(
+def test_staff_see_every_organizations_submission_log_but_not_its_rows(
     client: TestClient, region: Region, app_db: AppDatabase
 ) -> None:
     outsider = signed_in(client, app_db, region.outsider)
-    upload(client, region.other.id, outsider, CLAIMS)
+    upload(client, region.other.id, outsider, PATIENTS)
     signed_in(client, app_db, region.people[Role.STAFF])
     page = client.get("/submissions").text
     assert "Riverside Community Clinic" in page
+    assert client.get("/submissions/1").status_code == 403  # quarantined rows: patient-level
+
+
+def test_the_data_steward_sees_any_submissions_quarantined_rows(
+    client: TestClient, region: Region, app_db: AppDatabase
+) -> None:
+    outsider = signed_in(client, app_db, region.outsider)
+    upload(client, region.other.id, outsider, PATIENTS)
+    signed_in(client, app_db, region.steward)
     assert client.get("/submissions/1").status_code == 200
+    assert client.get("/submissions/1/quarantine.csv").status_code == 200
+
+
+def test_a_clinic_cannot_send_the_roster_and_rename_a_hospital(
+    client: TestClient, region: Region, app_db: AppDatabase, settings: Settings
+) -> None:
+    outsider = signed_in(client, app_db, region.outsider)
+    answer = upload(client, region.other.id, outsider, ROSTER)
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "may not send organization" in answer.text  # type: ignore[attr-defined]
+    assert "the collaborative" in answer.text  # type: ignore[attr-defined]
+    assert warehouse_rows(settings, "organization") == []
+
+
+def test_a_token_cannot_send_a_table_its_organization_may_not(
+    client: TestClient, region: Region, settings: Settings
+) -> None:
+    answer = client.post(
+        "/api/submissions", files=[("files", CLAIMS)], headers=bearer(region.other_token)
+    )
+    assert answer.status_code == 422
+    assert "Riverside Community Clinic (clinic) may not send eligibility" in answer.text
+    assert warehouse_rows(settings, "eligibility") == []
 
 
 def test_an_api_upload_with_a_token_is_filed_under_the_tokens_organization(
     client: TestClient, region: Region, settings: Settings
 ) -> None:
     answer = client.post(
-        "/api/submissions", files=[("files", CLAIMS)], headers=bearer(region.other_token)
+        "/api/submissions", files=[("files", CLAIMS)], headers=bearer(region.own_token)
     )
     assert answer.status_code == 201
     assert answer.json() | {"message": ""} == {
         "submission_id": 1,
-        "data_source": "riverside-community-clinic",
+        "data_source": "cascade-health-plan",
         "status": "loaded",
         "files": ["eligibility.csv"],
         "rows_read": 2,
@@ -170,7 +208,7 @@ def test_an_api_upload_with_a_token_is_filed_under_the_tokens_organization(
         "rows_quarantined": 1,
         "message": "",
     }
-    assert warehouse_rows(settings, "eligibility")[0]["data_source"] == "riverside-community-clinic"
+    assert warehouse_rows(settings, "eligibility")[0]["data_source"] == "cascade-health-plan"
 
 
 def test_the_api_shows_a_submissions_quarantined_values(client: TestClient, region: Region) -> None:

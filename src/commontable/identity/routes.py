@@ -2,9 +2,10 @@
 unsure of (or that would merge two persons), shown side by side, and a reviewer's decision
 (the same person, or different people) recorded and applied.
 
-The pairs hold patient demographics, so every view is audited, and so is every decision; who
-may see and decide is decided by `commontable.privacy.access` (admins, staff and analysts).
-SSNs are never shown.
+The pairs hold patient demographics, so every view is audited, and so is every decision (naming
+records by opaque reference, never by a member's patient id); who may see and decide is decided
+by `commontable.privacy.access`: the collaborative's data steward every pair, an organization's
+analysts only pairs whose two records their organization sent. SSNs are never shown.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
-from commontable.errors import UserError
+from commontable.errors import Forbidden, UserError
 from commontable.identity import decisions
 from commontable.identity.match import match
 from commontable.identity.records import source_records
-from commontable.members import get_person
-from commontable.privacy.audit import AuditAction
+from commontable.members import get_organization, get_person
+from commontable.privacy.access import records_visible_to
+from commontable.privacy.audit import AuditAction, record_reference
 from commontable.privacy.requests import Context, RouteContext
 from commontable.warehouse import Warehouse
 from commontable.warehouse.routes import warehouse
@@ -83,9 +85,20 @@ class Pair:
     reason: str
 
 
-def _ordered(store: Warehouse) -> ibis.Table:
-    """The queue, best pair first (ties in a stable order)."""
+Sources = list[str] | None  # the data sources whose pairs a reviewer sees; None: every one
+
+
+def _queue(store: Warehouse, sources: Sources) -> ibis.Table:
+    """The pairs the reviewer may see: both records from `sources`."""
     review = store.table("match_review")
+    if sources is None:
+        return review
+    return review.filter(review.data_source_l.isin(sources) & review.data_source_r.isin(sources))
+
+
+def _ordered(store: Warehouse, sources: Sources) -> ibis.Table:
+    """The queue, best pair first (ties in a stable order)."""
+    review = _queue(store, sources)
     return review.order_by(
         [
             ibis.desc("match_probability"),
@@ -97,8 +110,8 @@ def _ordered(store: Warehouse) -> ibis.Table:
     )
 
 
-def pair_count(store: Warehouse) -> int:
-    return int(store.table("match_review").count().execute())
+def pair_count(store: Warehouse, sources: Sources = None) -> int:
+    return int(_queue(store, sources).count().execute())
 
 
 def _demographics(store: Warehouse, record_ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -115,9 +128,11 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
 
 
-def review_pairs(store: Warehouse, offset: int = 0, limit: int = PAGE_SIZE) -> list[Pair]:
+def review_pairs(
+    store: Warehouse, offset: int = 0, limit: int = PAGE_SIZE, sources: Sources = None
+) -> list[Pair]:
     """A page of the queue with both records' demographics."""
-    rows = _ordered(store).limit(limit, offset=offset).to_pyarrow().to_pylist()
+    rows = _ordered(store, sources).limit(limit, offset=offset).to_pyarrow().to_pylist()
     ids = {
         f"{row[f'data_source_{s}']}|{row[f'source_person_id_{s}']}" for row in rows for s in "lr"
     }
@@ -146,6 +161,17 @@ def _apply(store: Warehouse, model: Path) -> bool:
     return True
 
 
+def reviewed_sources(context: RouteContext) -> Sources:
+    """The data sources whose records the reviewer sees: every one for the data steward, their
+    own organization's for an analyst (the gate has let only these two through)."""
+    scope = records_visible_to(context.principal)
+    if scope == "all":
+        return None
+    if scope == "none":
+        raise Forbidden("the match review is for the data steward and analysts")
+    return [get_organization(context.session, context.signed_in.organization_id).data_source]
+
+
 def _decide(context: RouteContext, left: str, right: str, decision: str) -> bool:
     """Record and apply a decision, and audit it; whether it was applied already."""
     principal = context.signed_in
@@ -153,15 +179,18 @@ def _decide(context: RouteContext, left: str, right: str, decision: str) -> bool
         raise UserError("only a signed-in person may decide on a pair")
     reviewer = get_person(context.session, principal.person_id).email
     pair = (decisions.parse_record(left), decisions.parse_record(right))
+    sources = reviewed_sources(context)
+    if sources is not None and not all(source in sources for source, _ in pair):
+        # Said the same way whether or not the record exists: nothing about others' records.
+        raise Forbidden("you may decide only on pairs of your own organization's records")
     store = warehouse(context)
     with _decision_lock:
         decision_id = decisions.decide(store, pair[0], pair[1], decision, reviewer)
         applied = _apply(store, context.settings.identity_model_path)
     context.audit(
         AuditAction.DECIDE_MATCH,
-        target=f"{left.strip()} / {right.strip()}",
-        left=left.strip(),
-        right=right.strip(),
+        target=f"match decision {decision_id}",
+        records=[record_reference(context.session, f"{s}:{i}") for s, i in pair],
         decision=decision,
         decision_id=decision_id,
         applied=applied,
@@ -176,8 +205,9 @@ def _queue_page(
     context: RouteContext, page: int, *, notice: str = "", problem: str = "", status: int = 200
 ) -> HTMLResponse:
     store = warehouse(context)
-    pairs = review_pairs(store, offset=(page - 1) * PAGE_SIZE)
-    total = pair_count(store)
+    sources = reviewed_sources(context)
+    pairs = review_pairs(store, offset=(page - 1) * PAGE_SIZE, sources=sources)
+    total = pair_count(store, sources)
     context.audit(
         AuditAction.VIEW_MATCH_REVIEW,
         target="match review",
@@ -221,6 +251,8 @@ def decide_pair(
 ) -> Response:
     try:
         applied = _decide(context, left, right, decision)
+    except Forbidden:
+        raise
     except UserError as error:
         # HTMX swaps only successful answers; a plain form gets the status too.
         htmx = request.headers.get("hx-request") == "true"
@@ -280,7 +312,8 @@ def api_match_review(
 ) -> ReviewPage:
     """Pairs of records to review, best first, with both records' demographics (no SSN)."""
     store = warehouse(context)
-    pairs = review_pairs(store, offset=offset, limit=limit)
+    sources = reviewed_sources(context)
+    pairs = review_pairs(store, offset=offset, limit=limit, sources=sources)
     context.audit(
         AuditAction.VIEW_MATCH_REVIEW,
         target="match review",
@@ -288,7 +321,7 @@ def api_match_review(
         pairs_shown=len(pairs),
     )
     return ReviewPage(
-        total=pair_count(store),
+        total=pair_count(store, sources),
         offset=offset,
         limit=limit,
         pairs=[

@@ -226,6 +226,9 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (members.second_factor): the TOTP secret, encrypted; None: not enrolled.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # no code is accepted twice
 
     organization: Mapped[Organization] = relationship(back_populates="people")
     role_grants: Mapped[list[RoleGrant]] = relationship(
@@ -274,8 +277,15 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scopes: Mapped[str] = mapped_column(String(64))  # space-separated: submit, read
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
     created_by: Mapped[Person | None] = relationship()
 
 
@@ -300,5 +310,13 @@ class LoginSession(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Half signed in: the password was right, the second factor is still to come ("code"), or
+    # to be set up first ("enrol"); None: signed in.
+    pending: Mapped[str | None] = mapped_column(String(16))
+    code_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # idle timeout
+    # When the person last proved who they are (password, code): patient-level pages ask again
+    # once this is old.
+    authenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship()

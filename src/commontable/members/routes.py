@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from commontable.appdb.base import MAX_ID
 from commontable.errors import Forbidden, NotFound, UserError
+from commontable.members import second_factor
 from commontable.members.collaboratives import ancestors, get_collaborative
 from commontable.members.memberships import covering, current_members, current_memberships_of
 from commontable.members.models import (
@@ -35,8 +36,9 @@ from commontable.members.people import add_person, get_person, people_of
 from commontable.members.roles import grant_role, revoke_role
 from commontable.members.schemas import NoticeOut, OrganizationOut
 from commontable.members.sign_in_guard import clear_account, locked_until
-from commontable.members.tokens import issue_token, revoke_token, tokens_of
+from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
 from commontable.privacy.access import may_grant, may_see_people_of
+from commontable.privacy.access_review import api_tokens, people_access
 from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 
@@ -51,6 +53,7 @@ NOTICES = {
     "role-revoked": "Role revoked.",
     "token-revoked": "API token revoked.",
     "unlocked": "Account unlocked: its failed sign-ins are forgotten.",
+    "second-factor-reset": "Second factor reset: a new one is set up at the next sign-in.",
 }
 
 NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a notice's id in a path
@@ -137,6 +140,8 @@ def organization_page(context: Context, organization_id: int, notice: str = "") 
         if context.may("members.issue_token", organization.id)
         else None,
         roles=list(Role),
+        scopes=SCOPES,
+        lifetimes=LIFETIMES,
         grantable=[role for role in Role if may_grant(context.principal, role)],
         notice=NOTICES.get(notice, ""),
     )
@@ -255,6 +260,16 @@ def revoke_role_of(context: Context, person_id: int, role: str) -> RedirectRespo
     return _back_to(person.organization_id, "role-revoked", "people")
 
 
+@pages.get("/access-review", name="members.access_review")
+def access_review(context: Context) -> HTMLResponse:
+    """Who can see what and when they last did: the admin's periodic access review."""
+    return context.page(
+        "members/access_review.html",
+        people=people_access(context.session),
+        tokens=api_tokens(context.session),
+    )
+
+
 @pages.post("/people/{person_id}/unlock", name="members.unlock")
 def unlock_person(context: Context, person_id: int) -> RedirectResponse:
     """Lift a lock that failed sign-ins put on a person's account (admins; audited)."""
@@ -270,20 +285,43 @@ def unlock_person(context: Context, person_id: int) -> RedirectResponse:
     return _back_to(person.organization_id, "unlocked", "people")
 
 
+@pages.post("/people/{person_id}/second-factor/reset", name="members.reset_second_factor")
+def reset_second_factor(context: Context, person_id: int) -> RedirectResponse:
+    """Forget a person's second factor (a lost phone); they set up a new one (admins; audited)."""
+    person = get_person(context.session, person_id)
+    had = second_factor.reset(person)
+    context.audit(
+        AuditAction.RESET_SECOND_FACTOR,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        had_one=had,
+    )
+    return _back_to(person.organization_id, "second-factor-reset", "people")
+
+
 @pages.post("/organizations/{organization_id}/tokens", name="members.issue_token")
 def issue_token_for(
-    context: Context, organization_id: int, name: Annotated[str, Form(max_length=200)]
+    context: Context,
+    organization_id: int,
+    name: Annotated[str, Form(max_length=200)],
+    scopes: Annotated[list[str], Form(max_length=2)],
+    days: Annotated[int, Form()] = LIFETIMES[-1],
 ) -> HTMLResponse:
     organization = get_organization(context.session, organization_id)
     person_id = context.signed_in.person_id
     issuer = get_person(context.session, person_id) if person_id is not None else None
-    issued = issue_token(context.session, organization, name, created_by=issuer)
+    issued = issue_token(
+        context.session, organization, name, issuer, scopes=tuple(scopes), days=days
+    )
     context.audit(
         AuditAction.ISSUE_TOKEN,
         target=issued.token.prefix,
         organization_id=organization.id,
         token_id=issued.token.id,
         name=issued.token.name,
+        scopes=issued.token.scopes,
+        expires_at=issued.token.expires_at.isoformat(),
     )
     return context.page(
         "members/token_issued.html",

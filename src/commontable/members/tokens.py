@@ -15,6 +15,9 @@ from commontable.members.models import ApiToken, Organization, Person
 
 PREFIX = "ct_"
 SHOWN_CHARACTERS = 10  # "ct_" and 7 random characters, enough to tell tokens apart in a list
+# What a token may do: send submissions (and see their status), or read published results.
+SCOPES = {"submit": "send data and see its submissions", "read": "read published results"}
+LIFETIMES = (90, 180, 365)  # days a token may be issued for; it must then be replaced
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,24 @@ class IssuedToken:
 
 
 def issue_token(
-    session: Session, organization: Organization, name: str, created_by: Person | None = None
+    session: Session,
+    organization: Organization,
+    name: str,
+    created_by: Person | None = None,
+    scopes: tuple[str, ...] = tuple(SCOPES),
+    days: int = LIFETIMES[-1],
+    now: datetime | None = None,
 ) -> IssuedToken:
-    """Create a token that submits for `organization`; `name` says which system uses it."""
+    """Create a token for `organization`'s system `name`, allowed `scopes`, for `days`."""
     name = " ".join(name.split())
     if not name:
         raise UserError("name the token after the system that will use it, e.g. 'claims feed'")
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise UserError(f"choose what the token may do: {', '.join(SCOPES)}")
+    if days not in LIFETIMES:
+        raise UserError(f"a token lasts {', '.join(map(str, LIFETIMES))} days")
+    now = now or utcnow()
     secret = new_secret(PREFIX)
     token = ApiToken(
         organization=organization,
@@ -39,6 +54,9 @@ def issue_token(
         prefix=secret[:SHOWN_CHARACTERS],
         secret_hash=digest(secret),
         created_by=created_by,
+        created_at=now,
+        scopes=" ".join(s for s in SCOPES if s in scopes),
+        expires_at=now + timedelta(days=days),
     )
     session.add(token)
     session.flush()
@@ -57,6 +75,11 @@ def verify_token(session: Session, secret: str, now: datetime | None = None) -> 
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("unknown or revoked API token; ask your collaborative for a new one")
     now = now or utcnow()
+    if token.expires_at <= now:
+        raise NotAuthenticated(
+            f"this API token expired on {token.expires_at:%Y-%m-%d}; ask your collaborative for "
+            "a new one"
+        )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
         session.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Literal
 
 from commontable.members.models import ApiToken, Person, Role
 
@@ -25,6 +26,7 @@ class Principal:
     name: str
     person_id: int | None = None
     token_id: int | None = None
+    scopes: frozenset[str] = frozenset()  # what an API token may do (members.tokens.SCOPES)
 
     @property
     def is_system(self) -> bool:
@@ -40,13 +42,14 @@ def person_principal(person: Person) -> Principal:
 
 
 def token_principal(token: ApiToken) -> Principal:
-    """An API token submits data for its organization, so it acts as that organization's data
-    submitter, and as nothing more."""
+    """An API token acts for its organization's system as its data submitter, and as nothing
+    more; its scopes narrow that further (submit data, read results)."""
     return Principal(
         token.organization_id,
         frozenset({Role.DATA_SUBMITTER}),
         f"API token {token.prefix}… ({token.name})",
         token_id=token.id,
+        scopes=token.scope_set,
     )
 
 
@@ -68,6 +71,11 @@ class Rule:
     own_organization: frozenset[Role] = frozenset()  # these roles, for their own organization
     about: About | None = None  # where the route names its organization
     systems: bool = False  # API tokens may use it (API routes only)
+    scope: str | None = None  # the scope an API token needs for it
+    # Patient-level data: the data steward, and `own_records` roles for their own organization's
+    # records only (the route narrows the rows); an admin's pass does not reach it.
+    patient_level: bool = False
+    own_records: frozenset[Role] = frozenset()
 
     def allows(self, principal: Principal | None, organization_id: int | None = None) -> bool:
         """Whether `principal` may use the route, for the organization it is about."""
@@ -75,6 +83,10 @@ class Rule:
             return True
         if principal is None or (principal.is_system and not self.systems):
             return False
+        if principal.is_system and self.scope not in principal.scopes:
+            return False
+        if self.patient_level:
+            return _patient_level_allows(self, principal, organization_id)
         if self.signed_in or principal.holds(*self.anywhere):
             return True
         return (
@@ -86,6 +98,14 @@ class Rule:
     def turns_on_organization(self, principal: Principal | None) -> bool:
         """Whether the answer for `principal` depends on the organization the route is about
         (only then need it be looked up)."""
+        if self.patient_level:
+            return (
+                self.about is not None
+                and principal is not None
+                and (self.systems or not principal.is_system)
+                and not is_data_steward(principal)
+                and bool(principal.roles & self.own_organization)
+            )
         return (
             self.about is not None
             and principal is not None
@@ -94,9 +114,21 @@ class Rule:
             and bool(principal.roles & self.own_organization)
         )
 
-    def for_systems(self) -> Rule:
-        """The same rule, open to API tokens as well (for JSON API routes)."""
-        return replace(self, systems=True)
+    def for_systems(self, scope: str) -> Rule:
+        """The same rule, open as well to API tokens holding `scope` (JSON API routes)."""
+        return replace(self, systems=True, scope=scope)
+
+
+def _patient_level_allows(rule: Rule, principal: Principal, organization_id: int | None) -> bool:
+    """Data stewards; `own_records` roles (rows narrowed by the route); `own_organization` roles
+    when the route is about their organization."""
+    if is_data_steward(principal) or principal.roles & rule.own_records:
+        return True
+    return (
+        organization_id is not None
+        and organization_id == principal.organization_id
+        and bool(principal.roles & rule.own_organization)
+    )
 
 
 ANYONE = Rule("anyone", public=True)
@@ -114,8 +146,21 @@ SUBMITTER_OF_ORGANIZATION = Rule(
     about=About.ORGANIZATION,
 )
 SUBMITTER_OF_SUBMISSION = replace(SUBMITTER_OF_ORGANIZATION, about=About.SUBMISSION)
-# Pairs of source records with their demographics: patient-level, for matching's reviewers.
-REVIEWERS = Rule("admin, staff or an analyst", anywhere=frozenset({Role.STAFF, Role.ANALYST}))
+# Quarantined rows of a submission: patient-level; the sender's data submitters and the data
+# steward, nobody else (not staff without the data-use role, not an admin as such).
+QUARANTINE_READERS = Rule(
+    "the organization's data submitters or the collaborative's data steward",
+    own_organization=frozenset({Role.DATA_SUBMITTER}),
+    about=About.SUBMISSION,
+    patient_level=True,
+)
+# Pairs of source records with their demographics: patient-level, for matching's reviewers: the
+# data steward sees every pair, an organization's analysts only pairs of its own records.
+REVIEWERS = Rule(
+    "the collaborative's data steward, or an analyst (their own organization's records)",
+    own_records=frozenset({Role.ANALYST}),
+    patient_level=True,
+)
 OWN_ORGANIZATION = Rule(
     "anyone of the organization, staff or admin",
     anywhere=frozenset({Role.STAFF}),
@@ -149,6 +194,13 @@ POLICY: dict[str, Rule] = {
     "openapi": ANYONE,
     "sign_in_page": ANYONE,
     "sign_in": ANYONE,
+    # the second factor: the routes themselves require the half-signed-in session's cookie
+    "sign_in_code_page": ANYONE,
+    "sign_in_code": ANYONE,
+    "sign_in_enrol_page": ANYONE,
+    "sign_in_enrol": ANYONE,
+    "sign_in_confirm_page": SIGNED_IN,
+    "sign_in_confirm": SIGNED_IN,
     "sign_out": SIGNED_IN,
     "home": SIGNED_IN,
     # members
@@ -160,9 +212,11 @@ POLICY: dict[str, Rule] = {
     "members.grant_role": ADMIN,
     "members.revoke_role": ADMIN,
     "members.unlock": ADMIN,
+    "members.reset_second_factor": ADMIN,
+    "members.access_review": ADMIN,
     "members.issue_token": STAFF,
     "members.revoke_token": STAFF,
-    "api.organizations": SIGNED_IN.for_systems(),
+    "api.organizations": SIGNED_IN.for_systems("read"),
     # a person's own notices (the routes query by the signed-in person's id)
     "members.notices": SIGNED_IN,
     "members.notice_read": SIGNED_IN,
@@ -172,12 +226,12 @@ POLICY: dict[str, Rule] = {
     "submissions.of_organization": OWN_ORGANIZATION,
     "submissions.new": SUBMITTER_OF_ORGANIZATION,
     "submissions.upload": SUBMITTER_OF_ORGANIZATION,
-    "submissions.detail": SUBMITTER_OF_SUBMISSION,
-    "submissions.quarantine_csv": SUBMITTER_OF_SUBMISSION,
-    "api.submissions": SIGNED_IN.for_systems(),
-    "api.submit": SUBMITTERS.for_systems(),
-    "api.submission": OWN_ORGANIZATION_OF_SUBMISSION.for_systems(),
-    "api.quarantine": SUBMITTER_OF_SUBMISSION.for_systems(),
+    "submissions.detail": QUARANTINE_READERS,
+    "submissions.quarantine_csv": QUARANTINE_READERS,
+    "api.submissions": SIGNED_IN.for_systems("submit"),
+    "api.submit": SUBMITTERS.for_systems("submit"),
+    "api.submission": OWN_ORGANIZATION_OF_SUBMISSION.for_systems("submit"),
+    "api.quarantine": QUARANTINE_READERS.for_systems("submit"),
     # the match review queue (patient-level demographics side by side)
     "identity.review": REVIEWERS,
     "identity.decide": REVIEWERS,
@@ -187,8 +241,8 @@ POLICY: dict[str, Rule] = {
     "results.csv": SIGNED_IN,
     "results.xlsx": SIGNED_IN,
     "results.scorecard": SIGNED_IN,
-    "api.results": SIGNED_IN.for_systems(),
-    "api.results_catalog": SIGNED_IN.for_systems(),
+    "api.results": SIGNED_IN.for_systems("read"),
+    "api.results_catalog": SIGNED_IN.for_systems("read"),
     # the public report: a static site of published aggregates only (suppressed, checked)
     "report.site": ANYONE,
     # governance: decisions (representatives vote; staff put, open and close motions)
@@ -237,8 +291,8 @@ POLICY: dict[str, Rule] = {
     "plans.add_cycle": STAFF,
     "plans.update_cycle": STAFF,
     "plans.commitment_status": COMMITMENT_REPORTERS,
-    "api.plans": SIGNED_IN.for_systems(),
-    "api.plan": SIGNED_IN.for_systems(),
+    "api.plans": SIGNED_IN.for_systems("read"),
+    "api.plan": SIGNED_IN.for_systems("read"),
 }
 
 
@@ -262,8 +316,19 @@ def may_see_submissions_of(principal: Principal | None, organization_id: int) ->
 
 
 def may_see_quarantine_of(principal: Principal | None, organization_id: int | None) -> bool:
-    """Quarantined rows are patient-level: the organization's data submitters, staff."""
-    return SUBMITTER_OF_SUBMISSION.allows(principal, organization_id)
+    """Quarantined rows are patient-level: the organization's data submitters, the data
+    steward."""
+    return QUARANTINE_READERS.allows(principal, organization_id)
+
+
+def records_visible_to(principal: Principal | None) -> Literal["all", "own", "none"]:
+    """Which source records a patient-level screen (match review) shows `principal`: every
+    organization's (the data steward), their own organization's (an analyst), or none."""
+    if is_data_steward(principal):
+        return "all"
+    if principal is not None and not principal.is_system and Role.ANALYST in principal.roles:
+        return "own"
+    return "none"
 
 
 def may_see_people_of(principal: Principal | None, organization_id: int) -> bool:
@@ -273,13 +338,17 @@ def may_see_people_of(principal: Principal | None, organization_id: int) -> bool
     )
 
 
+ADMIN_GRANTS = frozenset({Role.ADMIN, Role.STAFF, Role.DATA_STEWARD})  # only admins give these
+
+
 def may_grant(principal: Principal | None, role: Role) -> bool:
-    """Admins give any role; staff give the roles of members' people, but not admin or staff."""
+    """Admins give any role; staff give the roles of members' people, but not admin, staff or
+    the data-use role (data steward)."""
     if principal is None or principal.is_system:
         return False
     if Role.ADMIN in principal.roles:
         return True
-    return Role.STAFF in principal.roles and role not in (Role.ADMIN, Role.STAFF)
+    return Role.STAFF in principal.roles and role not in ADMIN_GRANTS
 
 
 def is_data_steward(principal: Principal | None) -> bool:

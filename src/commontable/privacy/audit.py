@@ -46,6 +46,10 @@ class AuditAction(StrEnum):
     SIGN_IN_THROTTLED = "sign-in-throttled"  # refused unchecked: a locked account, a busy address
     LOCK_ACCOUNT = "lock-account"  # too many failed sign-ins in a row
     UNLOCK_ACCOUNT = "unlock-account"
+    SECOND_FACTOR_FAILED = "second-factor-failed"
+    CONFIRM_PASSWORD = "confirm-password"  # asked again before patient-level data
+    ENROL_SECOND_FACTOR = "enrol-second-factor"
+    RESET_SECOND_FACTOR = "reset-second-factor"
     VIEW_SUBMISSION = "view-submission"
     VIEW_QUARANTINE = "view-quarantine"
     DOWNLOAD_QUARANTINE = "download-quarantine"
@@ -206,6 +210,14 @@ def entry_hash(prev_hash: str, entry: AuditEvent, secret: bytes) -> str:
     }
     message = (prev_hash + canonical_json(content)).encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def record_reference(session: Session, name: str) -> str:
+    """An opaque reference to a patient-level record (e.g. DATA_SOURCE:SOURCE_PERSON_ID) for an
+    audit entry: the same record always gets the same reference, but only someone holding the
+    audit key can tell which record it is (a plain hash of a short id could be reversed)."""
+    secret = _key_of(session).secret
+    return "rec_" + hmac.new(secret, b"record:" + name.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def record(

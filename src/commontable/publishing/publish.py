@@ -90,22 +90,33 @@ def _describe_measures(session: Session, ids: list[str]) -> None:
     session.flush()
 
 
-def _organizations_by_roster_id(session: Session) -> dict[str, int]:
-    query = select(Organization.roster_id, Organization.id).where(
+def _organizations_by_roster_id(session: Session) -> dict[str, tuple[int, str]]:
+    """Member organizations by roster id: their app DB id and name."""
+    query = select(Organization.roster_id, Organization.id, Organization.name).where(
         Organization.roster_id.isnot(None)
     )
-    return {str(roster_id): int(id_) for roster_id, id_ in session.execute(query)}
+    return {str(roster_id): (int(id_), name) for roster_id, id_, name in session.execute(query)}
 
 
 def _none_for_nan(value: Any) -> Any:
     return None if isinstance(value, float) and value != value else value
 
 
-def cell_rows(results: pd.DataFrame, organizations: Mapping[str, int]) -> list[dict[str, Any]]:
-    """The rows to insert: each result with its member organization, NaN as None."""
-    frame = results.assign(organization_id=results["entity_id"].map(dict(organizations)))
-    frame["organization_id"] = frame["organization_id"].where(
-        frame["entity_type"] != "collaborative"
+def cell_rows(
+    results: pd.DataFrame, organizations: Mapping[str, tuple[int, str]]
+) -> list[dict[str, Any]]:
+    """The rows to insert: each result with its member organization, named as the app DB
+    names it (not as submitted rows do), NaN as None."""
+    member = (
+        results["entity_id"]
+        .map(dict(organizations))
+        .where(results["entity_type"] != "collaborative")
+    )
+    frame = results.assign(
+        organization_id=member.map(lambda found: found[0], na_action="ignore"),
+        entity_name=member.map(lambda found: found[1], na_action="ignore").fillna(
+            results["entity_name"]
+        ),
     )
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     return [{str(k): _none_for_nan(v) for k, v in row.items()} for row in rows]

@@ -1,7 +1,12 @@
 """The warehouse part: canonical data model, intake, and the patient-level store behind Ibis."""
 
 from commontable.warehouse.contracts import CONTRACTS, Column, Contract
-from commontable.warehouse.intake import SubmissionResult, load_submission, submissions_in
+from commontable.warehouse.intake import (
+    Admission,
+    SubmissionResult,
+    load_submission,
+    submissions_in,
+)
 from commontable.warehouse.store import Warehouse, connect
 
 __all__ = [
@@ -12,5 +17,6 @@ __all__ = [
     "Warehouse",
     "connect",
     "load_submission",
+    "Admission",
     "submissions_in",
 ]

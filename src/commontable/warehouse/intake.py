@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +17,13 @@ import pyarrow as pa
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS, Column, Contract
-from commontable.warehouse.readers import Reading, RowProblem, read_files, submission_files
+from commontable.warehouse.readers import (
+    Limits,
+    Reading,
+    RowProblem,
+    read_files,
+    submission_files,
+)
 from commontable.warehouse.readers.ahead import read_ahead
 from commontable.warehouse.readers.memory import reusing_freed_memory
 from commontable.warehouse.schema import LINEAGE, QUARANTINE, TYPES
@@ -68,12 +74,26 @@ def _content_hash(files: Sequence[dict[str, object]]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Admission:
+    """What a member's submission must keep to: the tables it may not send, each with why
+    (members.authority), and the limits on each file (readers.limits)."""
+
+    refused: Mapping[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+
+
 def load_submission(
-    warehouse: Warehouse, path: Path, source: str, progress: Progress | None = None
+    warehouse: Warehouse,
+    path: Path,
+    source: str,
+    progress: Progress | None = None,
+    admission: Admission | None = None,
 ) -> SubmissionResult:
     """Load one submission (a file or a folder of files) from the member `source`.
 
-    Raises InvalidSubmission when a file cannot be accepted; the rejection is logged and
+    Raises InvalidSubmission when a file cannot be accepted, or breaks the `admission` rules
+    (a table the member may not send, a file over the limits); the rejection is logged and
     nothing from the submission is loaded. Re-sending identical content changes nothing.
     """
     started = time.perf_counter()
@@ -92,7 +112,8 @@ def load_submission(
         if earlier is not None:
             message = f"unchanged: identical to submission {earlier}, nothing loaded"
             return SubmissionResult(None, source, "unchanged", hashing.result(), message=message)
-        return _load(warehouse, paths, source, hashing, began, started, progress)
+        rules = admission or Admission()
+        return _load(warehouse, paths, source, hashing, began, started, progress, rules)
 
 
 def _load(
@@ -103,6 +124,7 @@ def _load(
     began: datetime,
     started: float,
     progress: Progress | None,
+    rules: Admission,
 ) -> SubmissionResult:
     submission_id = warehouse.next_submission_id()
     result = SubmissionResult(submission_id, source, "loaded")
@@ -114,8 +136,8 @@ def _load(
 
     try:
         with warehouse.transaction() as writer:
-            for reading in read_ahead(read_files(paths)):
-                _write(warehouse, writer, reading, lineage, result, progress)
+            for reading in read_ahead(read_files(paths, rules.limits)):
+                _write(warehouse, writer, reading, lineage, result, progress, rules.refused)
                 warehouse.release()
             writer.log(log_row)
     except InvalidSubmission as error:
@@ -175,9 +197,12 @@ def _write(
     lineage: Lineage,
     result: SubmissionResult,
     progress: Progress | None,
+    refused: Mapping[str, str],
 ) -> None:
     """Validate a chunk of the submission and append its good rows and quarantine."""
     for batch in reading.batches:
+        if batch.table in refused:
+            raise InvalidSubmission(batch.file_name, refused[batch.table])
         _notify(progress, f"checking {batch.file_name} ({batch.table})", result.rows_read, 0)
         began = time.perf_counter()
         checked: Validated = validate(warehouse, batch, lineage)

@@ -27,11 +27,13 @@ from sqlalchemy import select
 
 from commontable.errors import InvalidSubmission, NotFound, UserError
 from commontable.members import Organization, get_organization, organization_for_data_source
+from commontable.members.authority import refused_tables
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
 from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 from commontable.spreadsheets import csv_text
-from commontable.warehouse.intake import SubmissionResult, load_submission
+from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
+from commontable.warehouse.readers.limits import limits_of
 from commontable.warehouse.store import Warehouse, connect
 
 pages = APIRouter(include_in_schema=False)
@@ -230,9 +232,9 @@ def _load(context: RouteContext, organization: Organization, files: list[UploadF
         store = warehouse(context)
         try:
             with _intake_lock:
-                outcome = Outcome(
-                    load_submission(store, folder, organization.data_source), None, names
-                )
+                admission = Admission(refused_tables(organization), limits_of(context.settings))
+                loaded = load_submission(store, folder, organization.data_source, None, admission)
+                outcome = Outcome(loaded, None, names)
         except InvalidSubmission as error:
             outcome = Outcome(None, error, names)
     result = outcome.result

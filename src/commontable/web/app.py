@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
@@ -17,6 +18,7 @@ from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
 from commontable.identity import routes as identity_routes
 from commontable.members import routes as members_routes
+from commontable.members.second_factor import SecretBox
 from commontable.members.sign_in_guard import AddressLimit
 from commontable.plans import routes as plans_routes
 from commontable.privacy.audit import app_db_engine
@@ -59,7 +61,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         max_body_size=FORM_LIMIT,
     )
     limit = AddressLimit.of(options.sign_in_address_limit, options.rate_limit_storage)
-    app.state.web = WebState(engine, settings, options, renderer(templates()), limit)
+    secrets = SecretBox.from_file(Path(settings.resolve(settings.secrets_key_file)))
+    app.state.web = WebState(engine, settings, options, renderer(templates()), limit, secrets)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

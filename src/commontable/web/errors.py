@@ -18,6 +18,7 @@ from commontable.errors import (
     InvalidSubmission,
     NotAuthenticated,
     NotFound,
+    Reauthenticate,
     TooManyAttempts,
     UserError,
 )
@@ -56,10 +57,10 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def sign_in_url(request: Request) -> str:
-    """The sign-in page, returning to this page afterwards."""
+def sign_in_url(request: Request, confirm: bool = False) -> str:
+    """The sign-in page (or the page confirming the password), returning to this page after."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return "/sign-in?" + urlencode({"next": here})
+    return ("/sign-in/confirm?" if confirm else "/sign-in?") + urlencode({"next": here})
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
@@ -80,9 +81,10 @@ def _user_error(request: Request, error: Exception) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
     if status == 401:
+        where = sign_in_url(request, confirm=isinstance(error, Reauthenticate))
         if request.headers.get("hx-request") == "true":  # HTMX swaps answers; make it navigate
-            return Response(status_code=401, headers={"HX-Redirect": sign_in_url(request)})
-        return RedirectResponse(sign_in_url(request), status_code=303)
+            return Response(status_code=401, headers={"HX-Redirect": where})
+        return RedirectResponse(where, status_code=303)
     return error_page(request, status, str(error))
 
 

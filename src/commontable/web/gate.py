@@ -3,8 +3,10 @@ CSRF, and the access policy (`commontable.privacy.access.POLICY`).
 
 Order: a number in the path or query beyond the database's 64-bit integers names nothing (404,
 never a database overflow); a route without a rule is refused (fail closed); a non-public route
-needs someone signed in (pages redirect to sign-in, the API answers 401); a state-changing
-request made with a cookie must carry the CSRF token; then the route's rule decides.
+needs someone signed in (pages redirect to sign-in, the API answers 401; a session unused for
+`idle_minutes` has ended); a state-changing request made with a cookie must carry the CSRF
+token; then the route's rule decides, and a patient-level route asks a person whose password
+is older than `reauth_minutes` to confirm it.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ import hashlib
 import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from commontable.appdb import session_factory
+from commontable.appdb import session_factory, utcnow
 from commontable.config import Settings
-from commontable.errors import Forbidden, NotAuthenticated, NotFound
-from commontable.members import person_for_login_session, verify_token
+from commontable.errors import Forbidden, NotAuthenticated, NotFound, Reauthenticate
+from commontable.members import verify_token
+from commontable.members.login_sessions import login_for_session
+from commontable.members.second_factor import SecretBox
 from commontable.members.sign_in_guard import AddressLimit
 from commontable.privacy.access import (
     POLICY,
@@ -44,14 +49,15 @@ LARGEST_ID = 2**63 - 1  # SQLite's and PostgreSQL's BIGINT, DuckDB's BIGINT
 
 @dataclass(frozen=True)
 class WebState:
-    """What the app factory sets up once: the app DB engine, settings, options, templates, and
-    the limit on sign-in attempts per client address."""
+    """What the app factory sets up once: the app DB engine, settings, options, templates, the
+    limit on sign-in attempts per client address, and the key of second-factor secrets."""
 
     engine: Engine
     settings: Settings
     options: WebOptions
     render: Renderer
     sign_in_limit: AddressLimit
+    secrets: SecretBox  # opens second-factor secrets
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Caller:
     principal: Principal | None
     browser_secret: str | None  # the session cookie's secret, or the sign-in form's cookie
     with_cookie: bool
+    authenticated_at: datetime | None = None  # when a signed-in person last gave their password
 
 
 def csrf_token_for(browser_secret: str) -> str:
@@ -124,6 +131,10 @@ def _admit(
         organization_id = _organization_concerned(rule.about, request, context)
     if not rule.allows(caller.principal, organization_id):
         raise Forbidden(f"this needs {rule.summary}; ask a CommonTable admin if you should")
+    if rule.patient_level and caller.authenticated_at is not None:
+        options: WebOptions = request.app.state.web.options
+        if utcnow() - caller.authenticated_at > options.reauth_after:
+            raise Reauthenticate("patient-level data: confirm your password to go on")
 
 
 def _check_numbers(request: Request) -> None:
@@ -146,11 +157,12 @@ def _identify(request: Request, session: Session, options: WebOptions) -> Caller
     session_secret = request.cookies.get(options.cookie_name)
     if session_secret:
         try:
-            person = person_for_login_session(session, session_secret)
+            login = login_for_session(session, session_secret, idle=options.idle_timeout)
         except NotAuthenticated:
-            pass  # expired or signed out elsewhere: the request is anonymous
+            pass  # expired, idle too long or signed out elsewhere: the request is anonymous
         else:
-            return Caller(person_principal(person), session_secret, True)
+            principal = person_principal(login.person)
+            return Caller(principal, session_secret, True, login.authenticated_at or utcnow())
     signin_secret = request.cookies.get(options.signin_cookie_name)
     return Caller(None, signin_secret, True)
 

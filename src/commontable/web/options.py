@@ -5,6 +5,7 @@ commontable.toml, table [web]; environment variables COMMONTABLE_WEB_<NAME> over
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,17 @@ class WebOptions(BaseSettings):
     session_hours: float = Field(
         default=12, gt=0, le=24 * 30, description="a sign-in lasts this long, then ends"
     )
+    idle_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="a sign-in unused this long ends (NIST SP 800-63B AAL2: 30 minutes)",
+    )
+    reauth_minutes: float = Field(
+        default=15,
+        gt=0,
+        description="patient-level pages ask for the password again when it was given longer "
+        "ago than this",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="mark cookies Secure even on plain http (behind a TLS proxy that does not "
@@ -37,6 +49,11 @@ class WebOptions(BaseSettings):
         description="sign-in attempts allowed from one client address in a moving window "
         "(the `limits` library's notation)",
     )
+    second_factor: Literal["required", "optional"] = Field(
+        default="required",
+        description="required: people whose roles reach patient-level data (and admins) must "
+        "give an authenticator code after their password; optional: only those who enrolled",
+    )
     rate_limit_storage: str = Field(
         default="memory://",
         description="where those attempts are counted: memory:// (one web process), or a "
@@ -46,6 +63,14 @@ class WebOptions(BaseSettings):
     @property
     def session_lifetime(self) -> timedelta:
         return timedelta(hours=self.session_hours)
+
+    @property
+    def idle_timeout(self) -> timedelta:
+        return timedelta(minutes=self.idle_minutes)
+
+    @property
+    def reauth_after(self) -> timedelta:
+        return timedelta(minutes=self.reauth_minutes)
 
     @property
     def signin_cookie_name(self) -> str:

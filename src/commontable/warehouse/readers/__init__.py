@@ -8,6 +8,7 @@ from pathlib import Path
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS
 from commontable.warehouse.readers.base import ROW_REF, Batch, Reading, RowProblem, trimmed
+from commontable.warehouse.readers.limits import Limits, check_file, within_limits
 from commontable.warehouse.readers.tabular import read_csv, read_parquet
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".psv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -64,24 +65,27 @@ def submission_files(path: Path) -> list[Path]:
     return files
 
 
-def read_files(files: Sequence[Path]) -> Iterator[Reading]:
-    """Read a submission's files, a chunk at a time, every value trimmed of white space; FHIR
-    files are read together, as their resources refer to each other (what needs another file
-    comes last)."""
-    for reading in _read(files):
+def read_files(files: Sequence[Path], limits: Limits | None = None) -> Iterator[Reading]:
+    """Read a submission's files, a chunk at a time, every value trimmed of white space, each
+    file within `limits`; FHIR files are read together, as their resources refer to each other
+    (what needs another file comes last)."""
+    limits = limits or Limits()
+    for path in files:
+        check_file(path, limits)
+    for reading in within_limits(_read(files, limits), limits):
         for batch in reading.batches:
             batch.rows = trimmed(batch.rows)
         yield reading
 
 
-def _read(files: Sequence[Path]) -> Iterator[Reading]:
+def _read(files: Sequence[Path], limits: Limits) -> Iterator[Reading]:
     by_format: dict[str, list[Path]] = {}
     for path in files:
         by_format.setdefault(file_format(path), []).append(path)
     for path in by_format.get("csv", []):
         yield from read_csv(path, table_for(path))
     for path in by_format.get("parquet", []):
-        yield from read_parquet(path, table_for(path))
+        yield from read_parquet(path, table_for(path), limits)
     if "fhir" in by_format:
         from commontable.warehouse.readers.fhir import read_fhir_files
 
@@ -95,6 +99,7 @@ def _read(files: Sequence[Path]) -> Iterator[Reading]:
 __all__ = [
     "ROW_REF",
     "Batch",
+    "Limits",
     "Reading",
     "RowProblem",
     "file_format",

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.readers.base import ROW_REF, Batch, Reading, RowProblem, text_table
+from commontable.warehouse.readers.limits import Limits, expanded_size, too_large
 
 BLOCK_SIZE = 64 << 20  # a row must fit in one block; 64 MiB allows very long free-text fields
 CHUNK_ROWS = 1_000_000  # rows validated and written at a time, so memory stays flat
@@ -137,20 +138,57 @@ def _read_csv_slowly(
     yield reading
 
 
-def read_parquet(path: Path, table: str) -> Iterator[Reading]:
-    """Parquet columns turned to text the way a CSV would hold them (ISO dates, true/false)."""
+def read_parquet(path: Path, table: str, limits: Limits) -> Iterator[Reading]:
+    """Parquet columns turned to text the way a CSV would hold them (ISO dates, true/false).
+
+    Text columns stored as a few bytes a value (dictionary indices) are read as dictionaries, so
+    the size they take once expanded is known before they are: a few kilobytes of dictionary
+    pages can stand for gigabytes of values. Others are read as they are (dictionary-reading
+    them would cost a hash per value); their stored size is checked first (limits.check_file).
+    """
     try:
-        parquet = pq.ParquetFile(path)
-        done = 0
+        parquet = pq.ParquetFile(path, read_dictionary=_repetitive_text(path))
+        done, expanded = 0, 0
         for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+            expanded += expanded_size(batch, path.name, limits)
+            if expanded > limits.max_bytes:
+                raise InvalidSubmission(path.name, too_large(limits))
             columns = {name: _as_text(batch.column(name)) for name in batch.schema.names}
             rows = pa.table(columns).append_column(
                 ROW_REF, _row_refs(FIRST_DATA_ROW + done, batch.num_rows)
             )
             done += batch.num_rows
             yield Reading(batches=[Batch(table, path.name, rows)])
+    except pa.ArrowCapacityError as error:  # a column of a batch beyond 2 GB once expanded
+        raise InvalidSubmission(path.name, too_large(limits)) from error
     except (pa.ArrowInvalid, OSError) as error:
         raise InvalidSubmission(path.name, f"cannot be read as Parquet: {error}") from error
+
+
+REPETITIVE_BYTES = 8  # stored bytes a value, at most, of a column read as a dictionary
+
+
+def _repetitive_text(path: Path) -> list[str]:
+    """Text columns whose every row group stores under REPETITIVE_BYTES a value: dictionary
+    indices, however long the values they stand for."""
+    meta = pq.ParquetFile(path).metadata
+    text = {
+        field.name
+        for field in meta.schema.to_arrow_schema()
+        if pa.types.is_string(field.type)
+        or pa.types.is_large_string(field.type)
+        or pa.types.is_binary(field.type)
+    }
+    found = []
+    for c in range(meta.num_columns):
+        name = meta.schema.column(c).path
+        chunks = [meta.row_group(g).column(c) for g in range(meta.num_row_groups)]
+        if name in text and all(
+            chunk.total_uncompressed_size < REPETITIVE_BYTES * max(chunk.num_values, 1)
+            for chunk in chunks
+        ):
+            found.append(name)
+    return found
 
 
 def _as_text(column: pa.Array) -> pa.Array:
