@@ -27,7 +27,7 @@ from commontable.errors import InvalidSubmission, UserError
 if TYPE_CHECKING:
     from commontable.measures.definition import Measure
     from commontable.plans import GoalProgress
-    from commontable.warehouse import Warehouse
+    from commontable.warehouse import Admission, Warehouse
 
 app = typer.Typer(
     help="CommonTable: the open platform for regional health care collaboratives.",
@@ -128,13 +128,11 @@ def load(
 ) -> None:
     """Load submissions: validate every row, quarantine bad ones, commit all or nothing; a
     member known to the app DB may send only the tables it has authority over."""
-    from commontable.warehouse import Admission, load_submission, submissions_in
-    from commontable.warehouse.readers.limits import limits_of
+    from commontable.warehouse import load_submission, submissions_in
 
     jobs = [(source, path)] if source else submissions_in(path)
     settings = _settings(workspace, warehouse)
-    refusals = _refusals(settings, [name for name, _ in jobs])
-    limits = limits_of(settings)
+    admissions = _admissions(settings, [name for name, _ in jobs])
     rejected = 0
     with _warehouse(settings) as store, _progress() as bar:
         overall = bar.add_task("submissions", total=len(jobs))
@@ -147,8 +145,7 @@ def load(
                 bar.update(step, description=f"{name}: {what}", completed=done, total=total or None)
 
             try:
-                admission = Admission(refusals.get(name, {}), limits)
-                result = load_submission(store, folder, name, report, admission)
+                result = load_submission(store, folder, name, report, admissions[name])
                 console.print(result.summary())
             except InvalidSubmission as error:
                 rejected += 1
@@ -159,24 +156,32 @@ def load(
         raise typer.Exit(code=1)
 
 
-def _refusals(settings: Settings, sources: list[str]) -> dict[str, dict[str, str]]:
-    """The tables each known member may not send (members.authority). Before the app DB holds
-    the roster (a new workspace's first load), no source is known and nothing is refused."""
+def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
+    """What each member known to the app DB may send (members.authority), within the
+    workspace's limits. Before the app DB holds the roster (a new workspace's first load), no
+    source is known and only the limits apply."""
     from sqlalchemy.orm import Session
 
     from commontable.appdb import create_engine, current_revision, head_revision
     from commontable.appdb.engine import sqlite_file
     from commontable.members import organization_for_data_source
-    from commontable.members.authority import refused_tables
+    from commontable.members.authority import own_payers, refused_tables
+    from commontable.warehouse import Admission
+    from commontable.warehouse.readers.limits import limits_of
 
+    limits = limits_of(settings)
+    admissions = {name: Admission(limits=limits) for name in sources}
     engine = create_engine(settings.resolve(settings.app_db))
     try:
         file = sqlite_file(engine.url)
         if (file is not None and not file.exists()) or current_revision(engine) != head_revision():
-            return {}
+            return admissions
         with Session(engine) as session:
-            found = {name: organization_for_data_source(session, name) for name in sources}
-            return {name: refused_tables(org) for name, org in found.items() if org is not None}
+            for name in sources:
+                member = organization_for_data_source(session, name)
+                if member is not None:
+                    admissions[name] = Admission(refused_tables(member), limits, own_payers(member))
+        return admissions
     finally:
         engine.dispose()
 

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 ELIGIBILITY = (
     "person_id,gender,birth_date,enrollment_start_date,enrollment_end_date,payer,payer_type,plan\n"
-    "p1,female,1970-02-03,2024-01-01,2024-12-31,Cascade,commercial,PPO\n"
-    "p2,female,1970-02-30,2024-01-01,2024-12-31,Cascade,commercial,PPO\n"
+    "p1,female,1970-02-03,2024-01-01,2024-12-31,Cascade Health Plan,commercial,PPO\n"
+    "p2,female,1970-02-30,2024-01-01,2024-12-31,Cascade Health Plan,commercial,PPO\n"
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from commontable.members import Organization, OrganizationType
-from commontable.members.authority import SENDERS, refused_tables
+from commontable.members.authority import SENDERS, own_payers, refused_tables
 from commontable.warehouse.contracts import CONTRACTS
 
 T = OrganizationType
@@ -49,3 +49,13 @@ def test_a_community_organization_sends_its_clients_and_their_screenings() -> No
     refused = refused_tables(member(T.CBO))
     assert not {"patient", "sdoh_screening"} & set(refused)
     assert "encounter" in refused
+
+
+def test_a_plan_may_name_itself_and_its_subsidiaries_as_payer() -> None:
+    plan = Organization(name="Cascade Health Plan", type=T.HEALTH_PLAN, roster_id="ORG-PLAN-1")
+    plan.children = [Organization(name="Cascade Advantage", type=T.HEALTH_PLAN)]
+    assert own_payers(plan) == {"cascade health plan", "org-plan-1", "cascade advantage"}
+
+
+def test_members_that_send_no_claims_name_no_payers() -> None:
+    assert own_payers(member(T.CLINIC)) is None

@@ -12,6 +12,7 @@ import pytest
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.readers import fhir
+from commontable.warehouse.readers import workers as pool_of_workers
 from commontable.warehouse.readers.base import Batch, Reading
 from commontable.warehouse.readers.fhir import read_fhir_files
 
@@ -89,7 +90,7 @@ def test_pieces_are_read_here_when_workers_cannot_start(
     export: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alone = _collected(export, workers=1)
-    monkeypatch.setattr(fhir, "ProcessPoolExecutor", _BrokenPool)
+    monkeypatch.setattr(pool_of_workers, "ProcessPoolExecutor", _BrokenPool)
     assert _collected(export, workers=2) == alone
 
 

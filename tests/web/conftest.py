@@ -48,8 +48,8 @@ COOKIE = WebOptions().cookie_name
 ELIGIBILITY = (
     "person_id,gender,birth_date,enrollment_start_date,enrollment_end_date,payer,payer_type,plan\n"
 )
-GOOD_ROW = "p1,female,1970-02-03,2024-01-01,2024-12-31,Acme Health,commercial,PPO\n"
-BAD_DATE_ROW = "p2,female,1970-02-30,2024-01-01,2024-12-31,Acme Health,commercial,PPO\n"
+GOOD_ROW = "p1,female,1970-02-03,2024-01-01,2024-12-31,Cascade Health Plan,commercial,PPO\n"
+BAD_DATE_ROW = "p2,female,1970-02-30,2024-01-01,2024-12-31,Cascade Health Plan,commercial,PPO\n"
 
 
 @dataclass

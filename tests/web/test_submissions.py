@@ -238,3 +238,19 @@ def test_quarantined_rows_come_a_page_at_a_time(
     assert "Values 51–60 of 60" in second
     assert "row 61<" in second
     assert "Previous page" in second
+
+
+def test_a_plans_rows_naming_another_payer_are_quarantined(
+    client: TestClient, region: Region, submitter: str, settings: Settings
+) -> None:
+    own = GOOD_ROW
+    other = GOOD_ROW.replace("p1", "p9").replace(
+        "Cascade Health Plan", "Riverside Community Clinic"
+    )
+    upload(
+        client, region.own.id, submitter, ("eligibility.csv", (ELIGIBILITY + own + other).encode())
+    )
+    assert [r["person_id"] for r in warehouse_rows(settings, "eligibility")] == ["p1"]
+    [quarantined] = warehouse_rows(settings, "quarantine")
+    assert quarantined["value"] == "Riverside Community Clinic"
+    assert "names another payer" in str(quarantined["reason"])

@@ -55,3 +55,14 @@ def refused_tables(organization: Organization) -> dict[str, str]:
 def _why(table: str, senders: frozenset[OrganizationType]) -> str:
     kinds = sorted(kind.value.replace("_", " ") for kind in senders)
     return WHY.get(table) or f"{table} comes from members of these kinds: {', '.join(kinds)}"
+
+
+def own_payers(organization: Organization) -> frozenset[str] | None:
+    """The payer values a member's eligibility and claims may name (lower case): its own name
+    and roster id, and its subsidiaries'. None for members that send no such tables."""
+    if organization.type not in PAYERS:
+        return None
+    members = [organization, *organization.children]
+    return frozenset(
+        value.lower() for o in members for value in (o.name, o.roster_id) if value is not None
+    )

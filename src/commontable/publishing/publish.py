@@ -21,6 +21,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
+from commontable.measures.definition import CLINIC, HEALTH_PLAN, HOSPITAL, MEDICAL_GROUP
 from commontable.measures.library import MEASURES
 from commontable.members.models import Organization
 from commontable.privacy.audit import AuditAction, record
@@ -90,12 +91,17 @@ def _describe_measures(session: Session, ids: list[str]) -> None:
     session.flush()
 
 
-def _organizations_by_roster_id(session: Session) -> dict[str, tuple[int, str]]:
-    """Member organizations by roster id: their app DB id and name."""
-    query = select(Organization.roster_id, Organization.id, Organization.name).where(
-        Organization.roster_id.isnot(None)
-    )
-    return {str(roster_id): (int(id_), name) for roster_id, id_, name in session.execute(query)}
+MEMBER_ENTITIES = (CLINIC, MEDICAL_GROUP, HEALTH_PLAN, HOSPITAL)  # member organizations
+
+
+def _members(session: Session) -> dict[str, tuple[int, str]]:
+    """Member organizations by roster id (clinics, groups, hospitals) and by name (health plans,
+    named as payers in their own eligibility), in lower case: their app DB id and name."""
+    rows = session.execute(select(Organization.roster_id, Organization.id, Organization.name))
+    members = [(roster_id, int(id_), name) for roster_id, id_, name in rows]
+    by_name = {name.lower(): (id_, name) for _, id_, name in members}
+    by_roster_id = {str(r).lower(): (id_, name) for r, id_, name in members if r is not None}
+    return by_name | by_roster_id
 
 
 def _none_for_nan(value: Any) -> Any:
@@ -105,12 +111,14 @@ def _none_for_nan(value: Any) -> Any:
 def cell_rows(
     results: pd.DataFrame, organizations: Mapping[str, tuple[int, str]]
 ) -> list[dict[str, Any]]:
-    """The rows to insert: each result with its member organization, named as the app DB
-    names it (not as submitted rows do), NaN as None."""
+    """The rows to insert: each result with its member organization (`organizations`: by
+    lower-case roster id or name), named as the app DB names it, not as submitted rows do;
+    NaN as None."""
     member = (
         results["entity_id"]
+        .str.lower()
         .map(dict(organizations))
-        .where(results["entity_type"] != "collaborative")
+        .where(results["entity_type"].isin(MEMBER_ENTITIES))
     )
     frame = results.assign(
         organization_id=member.map(lambda found: found[0], na_action="ignore"),
@@ -158,7 +166,7 @@ def publish(
     )
     session.add(publication)
     session.flush()
-    rows = cell_rows(results, _organizations_by_roster_id(session))
+    rows = cell_rows(results, _members(session))
     shown = [
         {**_shown(row, bool(hidden)), "publication_id": publication.id}
         for row, hidden in zip(rows, decision.hidden, strict=True)

@@ -14,10 +14,13 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from commontable.errors import InvalidSubmission
 from commontable.warehouse.contracts import CONTRACTS, Column, Contract
 from commontable.warehouse.readers import (
+    ROW_REF,
+    Batch,
     Limits,
     Reading,
     RowProblem,
@@ -81,6 +84,12 @@ class Admission:
 
     refused: Mapping[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    # The payer values the member's eligibility and claims may name (lower case): its own;
+    # a row naming another payer is quarantined. None: not checked.
+    payers: frozenset[str] | None = None
+
+
+PAID = ("eligibility", "medical_claim", "pharmacy_claim")  # tables whose rows name their payer
 
 
 def load_submission(
@@ -137,7 +146,7 @@ def _load(
     try:
         with warehouse.transaction() as writer:
             for reading in read_ahead(read_files(paths, rules.limits)):
-                _write(warehouse, writer, reading, lineage, result, progress, rules.refused)
+                _write(warehouse, writer, reading, lineage, result, progress, rules)
                 warehouse.release()
             writer.log(log_row)
     except InvalidSubmission as error:
@@ -197,14 +206,20 @@ def _write(
     lineage: Lineage,
     result: SubmissionResult,
     progress: Progress | None,
-    refused: Mapping[str, str],
+    rules: Admission,
 ) -> None:
     """Validate a chunk of the submission and append its good rows and quarantine."""
     for batch in reading.batches:
-        if batch.table in refused:
-            raise InvalidSubmission(batch.file_name, refused[batch.table])
+        if batch.table in rules.refused:
+            raise InvalidSubmission(batch.file_name, rules.refused[batch.table])
         _notify(progress, f"checking {batch.file_name} ({batch.table})", result.rows_read, 0)
         began = time.perf_counter()
+        if rules.payers is not None and batch.table in PAID and "payer" in batch.rows.column_names:
+            foreign = _set_aside_other_payers(batch, rules.payers, lineage)
+            if foreign.num_rows:
+                writer.append("quarantine", warehouse.stage(foreign))
+                result.rows_read += foreign.num_rows
+                result.rows_quarantined += foreign.num_rows
         checked: Validated = validate(warehouse, batch, lineage)
         result.rows_read += checked.rows_read
         result.rows_loaded += checked.rows_good
@@ -262,6 +277,33 @@ def split_repeating(contract: Contract, good: ir.Table, sent: Sequence[str]) -> 
             *lineage,
         ).distinct()
     return outputs
+
+
+def _set_aside_other_payers(batch: Batch, payers: frozenset[str], lineage: Lineage) -> pa.Table:
+    """Take the rows naming a payer other than the sender out of `batch`; they are returned as
+    quarantine rows (a payer's eligibility and claims come from that payer)."""
+    payer = batch.rows["payer"]
+    own = pc.fill_null(pc.is_in(pc.utf8_lower(payer), value_set=pa.array(sorted(payers))), True)
+    own = pc.or_(own, pc.equal(payer, ""))  # no payer at all: the contract's check says so
+    other = batch.rows.filter(pc.invert(own))
+    batch.rows = batch.rows.filter(own)
+    n = other.num_rows
+    reason = "names another payer: a payer's eligibility and claims come from that payer only"
+
+    def repeated(value: str) -> pa.Array:
+        return pa.array([value] * n, pa.string())
+
+    columns = {
+        "data_source": repeated(lineage.data_source),
+        "file_name": repeated(batch.file_name),
+        "table_name": repeated(batch.table),
+        "row_ref": other[ROW_REF].combine_chunks(),
+        "column_name": repeated("payer"),
+        "value": other["payer"].combine_chunks(),
+        "reason": repeated(reason),
+        "submission_id": pa.array([lineage.submission_id] * n, pa.int64()),
+    }
+    return pa.table(columns, schema=QUARANTINE.to_pyarrow())
 
 
 def _problem_rows(problems: list[RowProblem], lineage: Lineage) -> pa.Table:

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from commontable.errors import InvalidSubmission, NotFound, UserError
 from commontable.members import Organization, get_organization, organization_for_data_source
-from commontable.members.authority import refused_tables
+from commontable.members.authority import own_payers, refused_tables
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
 from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
@@ -232,7 +232,11 @@ def _load(context: RouteContext, organization: Organization, files: list[UploadF
         store = warehouse(context)
         try:
             with _intake_lock:
-                admission = Admission(refused_tables(organization), limits_of(context.settings))
+                admission = Admission(
+                    refused_tables(organization),
+                    limits_of(context.settings),
+                    own_payers(organization),
+                )
                 loaded = load_submission(store, folder, organization.data_source, None, admission)
                 outcome = Outcome(loaded, None, names)
         except InvalidSubmission as error:

@@ -25,7 +25,7 @@ from commontable.privacy.audit import app_db_engine
 from commontable.publishing import routes as publishing_routes
 from commontable.reports import routes as reports_routes
 from commontable.warehouse import routes as warehouse_routes
-from commontable.web import errors, home, sign_in
+from commontable.web import errors, home, second_step, sign_in
 from commontable.web.gate import WebState, gate
 from commontable.web.headers import SecurityHeaders
 from commontable.web.options import WebOptions, web_options
@@ -68,6 +68,7 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     for router in (
         sign_in.router,
+        second_step.router,
         home.router,
         members_routes.pages,
         members_routes.api,

@@ -16,12 +16,10 @@ What is refused where:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +45,7 @@ from commontable.warehouse.readers.fhir_clinical import (
 from commontable.warehouse.readers.fhir_common import Resource, Sink, TableRows
 from commontable.warehouse.readers.fhir_people import encounter, location, patient, practitioner
 from commontable.warehouse.readers.memory import reuse_freed_memory
+from commontable.warehouse.readers.workers import worker_pool
 
 BOM = b"\xef\xbb\xbf"
 WHITESPACE = b" \t\r\n"
@@ -223,9 +222,8 @@ def _in_workers(pieces: list[Piece], workers: int) -> Iterator[Part]:
     read are read here instead.
     """
     queue, left = deque(pieces), list(pieces)
-    context = multiprocessing.get_context("forkserver")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with worker_pool(workers) as pool:
             running = deque(
                 pool.submit(_read_piece, queue.popleft()) for _ in range(min(workers, len(queue)))
             )
