@@ -21,7 +21,7 @@ from commontable.privacy import (
     record,
     verify,
 )
-from commontable.privacy.audit import entry_hash, key_file
+from commontable.privacy.audit import audit_key_file, entry_hash
 from tests.app_fixtures import AppDatabase, unguarded_audit
 from tests.conftest import TEST_AUDIT_KEY
 
@@ -263,7 +263,7 @@ def test_nothing_is_recorded_without_the_key(app_db: AppDatabase) -> None:
 
 def test_the_key_file_is_made_once_and_readable_by_its_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "keys" / "audit.key"
-    first = key_file(path)
-    assert key_file(path) == first
+    first = audit_key_file(path)
+    assert audit_key_file(path) == first
     assert len(first) == 32
     assert path.stat().st_mode & 0o777 == 0o600

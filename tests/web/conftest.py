@@ -146,6 +146,17 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield browser
 
 
+@pytest.fixture
+def ada(db: Session, region: Region) -> Person:
+    """A viewer at Cascade who signs in with a password (no second factor needed)."""
+    person = add_person(
+        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.VIEWER],
+        password=PASSWORD,
+    )  # fmt: skip
+    db.commit()
+    return person
+
+
 def csrf_of(page: str) -> str:
     """The CSRF token a page's forms carry."""
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction
 from commontable.members import (
     ApiToken,
     Person,
-    Role,
-    add_person,
     get_person,
     revoke_token,
     start_login_session,
@@ -21,17 +17,6 @@ from commontable.members import (
 from commontable.privacy import AuditAction, entries
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import COOKIE, PASSWORD, Region, bearer, csrf_of
-
-
-@pytest.fixture
-def ada(db: Session, region: Region) -> Person:
-    """A viewer at Cascade who signs in with a password (no second factor needed)."""
-    person = add_person(
-        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.VIEWER],
-        password=PASSWORD,
-    )  # fmt: skip
-    db.commit()
-    return person
 
 
 def sign_in(client: TestClient, email: str, password: str, next: str = "/") -> object:

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction, utcnow
-from commontable.members import Person, Role, add_person
+from commontable.members import Person, Role
 from commontable.members.models import FailedSignIns
 from commontable.members.sign_in_guard import LOCK_AFTER
 from commontable.privacy import AuditAction
@@ -21,16 +19,6 @@ from tests.web.conftest import COOKIE, PASSWORD, Region, csrf_of, signed_in
 from tests.web.test_sign_in import audited, sign_in
 
 WRONG = "not the password at all"
-
-
-@pytest.fixture
-def ada(db: Session, region: Region) -> Person:
-    person = add_person(
-        db, "ada@cascade.example", "Ada Lovelace", region.own, roles=[Role.VIEWER],
-        password=PASSWORD,
-    )  # fmt: skip
-    db.commit()
-    return person
 
 
 def statuses(client: TestClient, email: str, tries: int, password: str = WRONG) -> list[int]:

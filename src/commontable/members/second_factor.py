@@ -8,7 +8,6 @@ once (the last time step used is kept) and within one step of the clock either w
 
 from __future__ import annotations
 
-import os
 import secrets
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from commontable.appdb import utcnow
 from commontable.errors import ConfigError, UserError
+from commontable.keys import key_file
 from commontable.members.models import Person, Role
 
 ISSUER = "CommonTable"
@@ -47,12 +47,7 @@ class SecretBox:
     @classmethod
     def from_file(cls, path: Path) -> SecretBox:
         """The key in `path`, made (owner-only) on first use."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(urlsafe_b64encode(secrets.token_bytes(32)))
-        key = path.read_bytes().strip()
+        key = key_file(path, lambda: urlsafe_b64encode(secrets.token_bytes(32)))
         try:
             Fernet(key)
         except ValueError as error:

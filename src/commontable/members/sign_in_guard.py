@@ -77,12 +77,11 @@ def count_failure(session: Session, email: str, now: datetime | None = None) -> 
     now = now or utcnow()
     key = account_key(email)
     found = session.get(FailedSignIns, key)
-    if found is None or now - found.last_failed_at > FORGET_AFTER:
-        if found is not None:
-            session.delete(found)
-            session.flush()
+    if found is None:
         found = FailedSignIns(account=key, failures=0, last_failed_at=now)
         session.add(found)
+    elif now - found.last_failed_at > FORGET_AFTER:  # old failures no longer count
+        found.failures, found.locked_until = 0, None
     found.failures += 1
     found.last_failed_at = now
     locks = found.failures >= LOCK_AFTER and (

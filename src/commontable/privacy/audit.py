@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 from commontable.appdb import Base, UTCDateTime, create_engine, utcnow
 from commontable.config import Settings
 from commontable.errors import ConfigError
+from commontable.keys import key_file
 
 GENESIS = "0" * 64  # what the first entry follows
 KEY_BYTES = 32
@@ -149,15 +150,11 @@ def keep_audit(engine: Engine, key: AuditKey) -> None:
     _KEYS[engine] = key
 
 
-def key_file(path: Path) -> bytes:
-    """The key in `path`, created (readable by its owner only) when there is none yet."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(KEY_BYTES) + "\n")
+def audit_key_file(path: Path) -> bytes:
+    """The audit key in `path`, made (readable by its owner only) when there is none yet."""
+    text = key_file(path, lambda: secrets.token_hex(KEY_BYTES).encode())
     try:
-        secret = bytes.fromhex(path.read_text().strip())
+        secret = bytes.fromhex(text.decode())
     except ValueError as error:
         raise ConfigError(f"{path} does not hold an audit key (64 hex digits)") from error
     if len(secret) < KEY_BYTES:
@@ -177,7 +174,7 @@ def audit_key_of(settings: Settings) -> AuditKey:
         if len(secret) < KEY_BYTES:
             raise ConfigError(f"the audit_key setting must be at least {KEY_BYTES} bytes")
         return AuditKey(secret, head)
-    return AuditKey(key_file(Path(settings.resolve(settings.audit_key_file))), head)
+    return AuditKey(audit_key_file(Path(settings.resolve(settings.audit_key_file))), head)
 
 
 def app_db_engine(settings: Settings) -> Engine:
