@@ -15,6 +15,9 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # log written through several of them verifies as one chain.
 TEST_AUDIT_KEY = "7e57" * 16
 os.environ["COMMONTABLE_AUDIT_KEY"] = TEST_AUDIT_KEY
+# Jobs the web queues run inside the request that queued them (no worker process); the tests of
+# the worker itself start one with COMMONTABLE_JOBS=worker.
+os.environ["COMMONTABLE_JOBS"] = "immediate"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 from commontable.appdb import Base
 from commontable.governance.decisions import models as decisions  # noqa: F401
 from commontable.governance.delphi import models as delphi  # noqa: F401
+from commontable.jobs import models as jobs  # noqa: F401
 from commontable.members import models as members  # noqa: F401
 from commontable.members import notices  # noqa: F401
 from commontable.plans import models as plans  # noqa: F401

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from commontable.measures.definition import Measure
     from commontable.plans import GoalProgress
     from commontable.warehouse import Admission, Warehouse
+    from commontable.warehouse.reading import Tables
 
 app = typer.Typer(
     help="CommonTable: the open platform for regional health care collaboratives.",
@@ -55,13 +56,27 @@ def _settings(workspace: Path, warehouse: str | None = None) -> Settings:
 
 
 @contextmanager
-def _warehouse(settings: Settings) -> Iterator[Warehouse]:
-    from commontable.warehouse import connect
+def _warehouse(settings: Settings, *, changes_reading: bool = False) -> Iterator[Warehouse]:
+    """The warehouse in this command's turn: it waits while a job or another command writes.
+    A command that changes what pages read (the submission log, quarantine, the review queue)
+    writes their reading copy again when it is done."""
+    from commontable.warehouse.turns import writing
 
-    with connect(
-        settings.warehouse_url, spark_dir=settings.resolve(settings.spark_warehouse_dir)
-    ) as warehouse:
+    def waiting() -> None:
+        errors.print("waiting for the warehouse: a job or another command is writing it")
+
+    with writing(settings, refresh=changes_reading, waiting=waiting) as warehouse:
         yield warehouse
+
+
+@contextmanager
+def _reading(settings: Settings) -> Iterator[Tables]:
+    """What the warehouse last committed of the submission log, the quarantine and the review
+    queue: read at once, even while a job or another command writes the warehouse."""
+    from commontable.warehouse.reading import reading
+
+    with reading(settings) as copy:
+        yield copy
 
 
 @contextmanager
@@ -134,7 +149,7 @@ def load(
     settings = _settings(workspace, warehouse)
     admissions = _admissions(settings, [name for name, _ in jobs])
     rejected = 0
-    with _warehouse(settings) as store, _progress() as bar:
+    with _warehouse(settings, changes_reading=True) as store, _progress() as bar:
         overall = bar.add_task("submissions", total=len(jobs))
         for name, folder in jobs:
             step = bar.add_task(f"{name}: reading", total=None)
@@ -189,7 +204,7 @@ def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
 @app.command()
 def submissions(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None) -> None:
     """List the submission log: who sent what, and what was loaded or quarantined."""
-    with _warehouse(_settings(workspace, warehouse)) as store:
+    with _reading(_settings(workspace, warehouse)) as store:
         log = store.table("submission").order_by("submission_id").to_pyarrow().to_pylist()
     table = Table(title="Submissions")
     numeric = {"id", "files", "read", "loaded", "quarantined", "s"}
@@ -225,7 +240,7 @@ def quarantine(
 
     from commontable.spreadsheets import write_csv
 
-    with _warehouse(_settings(workspace, warehouse)) as store:
+    with _reading(_settings(workspace, warehouse)) as store:
         q = store.table("quarantine")
         mine = q.filter(q.submission_id == submission)
         by_reason = (
@@ -362,7 +377,7 @@ def match(
 
     settings = _settings(workspace, warehouse)
     truth = truth_of_region(evaluate) if evaluate is not None else None
-    with _warehouse(settings) as store, _progress() as bar:
+    with _warehouse(settings, changes_reading=True) as store, _progress() as bar:
         task = bar.add_task("match", total=None)
         result = match_people(
             store,
@@ -390,7 +405,7 @@ def review_list(
     warehouse: WarehouseUrl = None,
 ) -> None:
     """Show the pairs waiting for review (from the last `commontable match`), best first."""
-    with _warehouse(_settings(workspace, warehouse)) as store:
+    with _reading(_settings(workspace, warehouse)) as store:
         review = store.table("match_review")
         waiting = int(review.count().execute())
         rows = review.limit(limit).to_pyarrow().to_pylist()
@@ -431,7 +446,7 @@ def review_decide(
     if not by:
         raise UserError("say who decided with --by NAME")
     settings = _settings(workspace, warehouse)
-    with _warehouse(settings) as store:
+    with _warehouse(settings, changes_reading=True) as store:
         decision = "same" if same else "different"
         number = decide(store, parse_record(left), parse_record(right), decision, by, note)
         result = match_people(store, settings.identity_model_path)
@@ -1104,16 +1119,44 @@ app.add_typer(audit_app, name="audit")
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on; 0.0.0.0 for all")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="start the job worker beside the server (--no-worker: one runs elsewhere)",
+        ),
+    ] = True,
     workspace: Workspace = Path("."),
 ) -> None:
-    """Serve the web application and the JSON API (/api) with uvicorn."""
+    """Serve the web application and the JSON API (/api) with uvicorn, and the job worker."""
     import uvicorn
 
     from commontable.web import create_app
 
-    application = create_app(_settings(workspace))
+    settings = _settings(workspace)
+    application = create_app(settings)
+    worker = None
+    if settings.jobs == "worker" and with_worker:
+        from commontable.jobs.worker import start_worker
+
+        worker = start_worker(workspace)
     console.print(f"CommonTable at http://{host}:{port}/ (API: /api/openapi.json); Ctrl+C stops")
-    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
+    try:
+        uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
+    finally:
+        if worker is not None:
+            worker.terminate()  # it finishes the job it runs, then stops
+            worker.wait()
+
+
+@app.command()
+def worker(workspace: Workspace = Path(".")) -> None:
+    """Run the jobs the web and the API queue (loads, match decisions) one at a time, each in
+    the warehouse's turn; `serve` starts one. Ctrl+C stops it after the job it is running."""
+    from commontable.jobs.worker import run_worker
+
+    console.print("CommonTable worker: running queued jobs; Ctrl+C stops")
+    run_worker(_settings(workspace))
 
 
 @audit_app.command("verify")

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         description="the key that encrypts second-factor secrets in the app DB (made on first "
         "use, owner-only); keep it off the app DB's server and out of its backups",
     )
+    jobs: Literal["worker", "immediate"] = Field(
+        default="worker",
+        description="worker: the web and the API queue loads and match decisions for "
+        "`commontable worker` (which `serve` starts); immediate: run them inside the request "
+        "(tests, a one-person trial)",
+    )
     intake_max_file_gb: float = Field(
         default=8.0,
         gt=0,

@@ -16,7 +16,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from commontable.appdb import transaction
 from commontable.config import Settings, load_settings
+from commontable.jobs import Job, JobKind, JobStatus
 from commontable.members import Role
 from commontable.warehouse import connect, load_submission
 from commontable.web import create_app
@@ -91,6 +93,10 @@ MATRIX: dict[str, Expect] = {
     "submissions.new": Expect(SUBMITTERS, STAFF),
     "submissions.upload": Expect(SUBMITTERS, STAFF),
     "submissions.detail": QUARANTINE,
+    # a job's progress and outcome: anyone of the organization that asked for it, and staff
+    "jobs.detail": Expect(PEOPLE, STAFF),
+    "jobs.status": Expect(PEOPLE, STAFF),
+    "api.job": Expect(PEOPLE | {TOKEN}, STAFF),
     "submissions.quarantine_csv": QUARANTINE,
     "api.submissions": same(PEOPLE | {TOKEN}),
     "api.submit": same(SUBMITTERS | {TOKEN}),
@@ -174,6 +180,21 @@ def matrix_app(app_db: AppDatabase, tmp_path: Path, warehouse_file: Path) -> Fas
 
 
 @pytest.fixture
+def jobs(app_db: AppDatabase, region: Region) -> tuple[int, int]:
+    """A finished load job of Cascade's and one of Riverside's: their ids."""
+    with transaction(app_db.engine) as session:
+        made = [
+            Job(kind=JobKind.LOAD_SUBMISSION, status=JobStatus.DONE, organization_id=org.id,
+                request={"files": ["eligibility.csv"]}, step="done", done=2, outcome={},
+                message="")
+            for org in (region.own, region.other)
+        ]  # fmt: skip
+        session.add_all(made)
+        session.flush()
+        return made[0].id, made[1].id
+
+
+@pytest.fixture
 def browser(matrix_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(matrix_app, follow_redirects=False) as client:
         yield client
@@ -195,10 +216,11 @@ def _request_of(app: FastAPI, name: str) -> tuple[str, str]:
     return method, str(route.path)
 
 
-def _path_for(template: str, region: Region, whose: str) -> str:
+def _path_for(template: str, region: Region, whose: str, jobs: tuple[int, int]) -> str:
     """Fill the path's parameters with the own or the other organization's things."""
     own = whose == "own"
     values = {
+        "job_id": jobs[0] if own else jobs[1],
         "organization_id": (region.own if own else region.other).id,
         "submission_id": 1 if own else 2,
         "person_id": (region.people[Role.VIEWER] if own else region.outsider).id,
@@ -252,7 +274,12 @@ def _allowed(status: int, location: str) -> bool:
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_authorization_matrix(
-    name: str, browser: TestClient, matrix_app: FastAPI, region: Region, app_db: AppDatabase
+    name: str,
+    browser: TestClient,
+    matrix_app: FastAPI,
+    region: Region,
+    app_db: AppDatabase,
+    jobs: tuple[int, int],
 ) -> None:
     method, template = _request_of(matrix_app, name)
     about_someone = "{" in template and template != "/collaboratives/{collaborative_id}"
@@ -261,7 +288,9 @@ def test_authorization_matrix(
         sent = _requests_of(persona, region, app_db, name)
         for whose in ("own", "other") if about_someone else ("own",):
             browser.cookies.clear()
-            answer = browser.request(method, _path_for(template, region, whose), headers=next(sent))
+            answer = browser.request(
+                method, _path_for(template, region, whose, jobs), headers=next(sent)
+            )
             allowed = _allowed(answer.status_code, answer.headers.get("location", ""))
             expected = getattr(MATRIX[name], whose)
             if not about_someone:

@@ -70,8 +70,9 @@ def test_api_calls_with_a_bearer_token_need_no_csrf_token(
 ) -> None:
     files = {"files": ("eligibility.csv", b"person_id\n")}
     answer = client.post("/api/submissions", files=files, headers=bearer(region.own_token))
-    assert answer.status_code == 422  # judged by the intake, not refused at the door
-    assert answer.json()["status"] == "rejected"
+    assert answer.status_code == 202  # queued for the intake, not refused at the door
+    job = client.get(answer.headers["location"], headers=bearer(region.own_token)).json()
+    assert job["outcome"]["status"] == "rejected"
 
 
 def test_a_token_that_is_not_even_ascii_is_refused(

@@ -15,8 +15,10 @@ from fastapi.testclient import TestClient
 from commontable.appdb import transaction
 from commontable.config import Settings
 from commontable.identity import decisions
-from commontable.identity import routes as identity_routes
 from commontable.identity.engine import match_engine
+from commontable.identity.person import review_records
+from commontable.identity.records import source_records
+from commontable.jobs import work
 from commontable.members import Role
 from commontable.privacy import AuditAction, entries
 from commontable.warehouse import Warehouse, connect
@@ -107,6 +109,8 @@ def queue(settings: Settings, tmp_path: Path) -> Settings:
                 "match_review": _table(store, "match_review", review),
             }
         )
+        shown = review_records(source_records(store), store.table("match_review"))
+        store.replace({"match_review_record": store.fetch(shown)})
     return settings
 
 
@@ -119,7 +123,11 @@ def _apply_decisions(store: Warehouse, _model: Path) -> None:
         decided = engine.load(decisions.latest(store.table("match_decision")), "decided")
         applied = engine.arrow(decisions.apply(engine, crosswalk, decided))
         store.replace(
-            {"person_crosswalk": applied, "match_review": _table(store, "match_review", [])}
+            {
+                "person_crosswalk": applied,
+                "match_review": _table(store, "match_review", []),
+                "match_review_record": _table(store, "match_review_record", []),
+            }
         )
     finally:
         engine.close()
@@ -131,7 +139,7 @@ def saved_model(queue: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
     model = Path(queue.resolve(queue.identity_model))
     model.parent.mkdir(parents=True, exist_ok=True)
     model.write_text("{}")
-    monkeypatch.setattr(identity_routes, "match", _apply_decisions)
+    monkeypatch.setattr(work, "match", _apply_decisions)
     return model
 
 
@@ -318,10 +326,13 @@ def test_an_unknown_record_shows_a_message(
         "/match-review/decide",
         data={"csrf_token": token, "left": LEFT, "right": f"{CLINIC}:nobody", "decision": "same"},
     )
-    assert answer.status_code == 400
-    assert f"record {CLINIC}:nobody is not in the person crosswalk" in answer.text
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    assert "The decision was not recorded" in page
+    assert f"record {CLINIC}:nobody is not in the person crosswalk" in page
     assert _decisions(queue) == []
-    assert _audited(app_db, AuditAction.DECIDE_MATCH) == []
+    [audited] = _audited(app_db, AuditAction.DECIDE_MATCH)
+    assert audited["status"] == "failed"
 
 
 def test_a_decision_without_the_csrf_token_is_refused(

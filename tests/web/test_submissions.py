@@ -37,6 +37,25 @@ def upload(
     )
 
 
+def job_page(client: TestClient, answer: object) -> str:
+    """The page of the job an upload queued (run already: jobs run in the request in tests)."""
+    location = answer.headers["location"]  # type: ignore[attr-defined]
+    assert location.startswith("/jobs/")
+    page = client.get(location)
+    assert page.status_code == 200
+    return page.text
+
+
+def api_job(client: TestClient, answer: object, token: str) -> dict[str, object]:
+    """What the API says of the job an upload queued."""
+    assert answer.status_code == 202  # type: ignore[attr-defined]
+    job: dict[str, object] = client.get(
+        answer.headers["location"],  # type: ignore[attr-defined]
+        headers=bearer(token),
+    ).json()
+    return job
+
+
 def warehouse_rows(settings: Settings, table: str) -> list[dict[str, object]]:
     with connect(settings.warehouse_url) as store:
         rows: list[dict[str, object]] = store.table(table).to_pyarrow().to_pylist()
@@ -59,7 +78,8 @@ def test_an_upload_lands_in_the_warehouse_under_the_organizations_data_source(
 ) -> None:
     answer = upload(client, region.own.id, submitter, CLAIMS)
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/submissions/1"
+    assert answer.headers["location"].startswith("/jobs/")
+    assert 'href="/submissions/1"' in job_page(client, answer)
     [stored] = warehouse_rows(settings, "eligibility")
     assert (stored["person_id"], stored["data_source"]) == ("p1", "cascade-health-plan")
 
@@ -89,9 +109,9 @@ def test_a_rejected_file_shows_what_to_fix_and_loads_nothing(
     client: TestClient, region: Region, submitter: str, settings: Settings
 ) -> None:
     answer = upload(client, region.own.id, submitter, ("eligibility.csv", b"person_id\np1\n"))
-    assert answer.status_code == 422
-    assert "nothing was loaded" in answer.text
-    assert "missing required column" in answer.text
+    page = job_page(client, answer)
+    assert "nothing was loaded" in page
+    assert "missing required column" in page
     assert warehouse_rows(settings, "eligibility") == []
 
 
@@ -100,8 +120,7 @@ def test_sending_the_same_file_again_loads_nothing_new(
 ) -> None:
     upload(client, region.own.id, submitter, CLAIMS)
     answer = upload(client, region.own.id, submitter, CLAIMS)
-    assert answer.status_code == 200
-    assert "identical to submission 1" in answer.text
+    assert "identical to submission 1" in job_page(client, answer)
 
 
 def test_a_file_name_keeps_no_folders(
@@ -173,10 +192,9 @@ def test_a_clinic_cannot_send_the_roster_and_rename_a_hospital(
     client: TestClient, region: Region, app_db: AppDatabase, settings: Settings
 ) -> None:
     outsider = signed_in(client, app_db, region.outsider)
-    answer = upload(client, region.other.id, outsider, ROSTER)
-    assert answer.status_code == 422  # type: ignore[attr-defined]
-    assert "may not send organization" in answer.text  # type: ignore[attr-defined]
-    assert "the collaborative" in answer.text  # type: ignore[attr-defined]
+    page = job_page(client, upload(client, region.other.id, outsider, ROSTER))
+    assert "may not send organization" in page
+    assert "the collaborative" in page
     assert warehouse_rows(settings, "organization") == []
 
 
@@ -186,8 +204,9 @@ def test_a_token_cannot_send_a_table_its_organization_may_not(
     answer = client.post(
         "/api/submissions", files=[("files", CLAIMS)], headers=bearer(region.other_token)
     )
-    assert answer.status_code == 422
-    assert "Riverside Community Clinic (clinic) may not send eligibility" in answer.text
+    job = api_job(client, answer, region.other_token)
+    assert job["outcome"]["status"] == "rejected"  # type: ignore[index]
+    assert "Riverside Community Clinic (clinic) may not send eligibility" in str(job["message"])
     assert warehouse_rows(settings, "eligibility") == []
 
 
@@ -197,8 +216,9 @@ def test_an_api_upload_with_a_token_is_filed_under_the_tokens_organization(
     answer = client.post(
         "/api/submissions", files=[("files", CLAIMS)], headers=bearer(region.own_token)
     )
-    assert answer.status_code == 201
-    assert answer.json() | {"message": ""} == {
+    job = api_job(client, answer, region.own_token)
+    assert job["status"] == "done"
+    assert job["outcome"] | {"message": ""} == {  # type: ignore[operator]
         "submission_id": 1,
         "data_source": "cascade-health-plan",
         "status": "loaded",

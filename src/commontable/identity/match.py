@@ -16,7 +16,7 @@ from commontable.identity import decisions
 from commontable.identity.assign import assign
 from commontable.identity.engine import MatchEngine, match_engine
 from commontable.identity.model import load, make_linker, register, save, train, twins
-from commontable.identity.person import best_demographics, review_pairs
+from commontable.identity.person import best_demographics, review_pairs, review_records
 from commontable.identity.records import MATCH_FIELDS, require_records, source_records
 from commontable.warehouse import Warehouse
 
@@ -168,6 +168,7 @@ def match(
                 "person_crosswalk": engine.arrow(crosswalk),
                 "person": engine.arrow(person),
                 "match_review": engine.arrow(review),
+                "match_review_record": engine.arrow(review_records(records, review)),
             }
         )
     finally:

@@ -6,6 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.identity.records import record_id
+from commontable.warehouse.schema import REVIEW_DEMOGRAPHICS
 
 # Each field of the person table and the record column it is taken from.
 PERSON_COLUMNS = {
@@ -99,3 +100,12 @@ def review_pairs(
         "match_probability",
         reason=reason,
     ).order_by(ibis.desc("match_probability"))
+
+
+def review_records(records: ir.Table, review: ir.Table) -> ir.Table:
+    """The demographics of the records in the review queue (never the SSN): the review pages
+    show pairs from these, so they need not read every record while a load runs."""
+    ids = review.select(record_id=record_id(review.data_source_l, review.source_person_id_l)).union(
+        review.select(record_id=record_id(review.data_source_r, review.source_person_id_r))
+    )
+    return records.semi_join(ids, "record_id").select("record_id", *REVIEW_DEMOGRAPHICS)

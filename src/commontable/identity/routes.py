@@ -10,13 +10,8 @@ analysts only pairs whose two records their organization sent. SSNs are never sh
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import ibis
 from fastapi import APIRouter, Form, Query, Request, Security
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPBearer
@@ -24,34 +19,19 @@ from pydantic import BaseModel
 
 from commontable.errors import Forbidden, UserError
 from commontable.identity import decisions
-from commontable.identity.match import match
-from commontable.identity.records import source_records
+from commontable.identity.review_queue import PAGE_SIZE, Side, Sources, pair_count, review_pairs
+from commontable.jobs import Job, JobKind, JobStatus
+from commontable.jobs.routes import find_job, queue_job
 from commontable.members import get_organization, get_person
 from commontable.privacy.access import records_visible_to
 from commontable.privacy.audit import AuditAction, record_reference
 from commontable.privacy.requests import Context, RouteContext
-from commontable.warehouse import Warehouse
 from commontable.warehouse.routes import warehouse
 
 pages = APIRouter(include_in_schema=False)
 bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["match review"], dependencies=[Security(bearer)])
 
-PAGE_SIZE = 50
-# Shown side by side; the SSN is compared by the matcher but never shown.
-DEMOGRAPHICS = (
-    "first_name",
-    "last_name",
-    "birth_date",
-    "sex",
-    "address",
-    "city",
-    "state",
-    "zip",
-    "phone",
-)
-# One decision is recorded and applied at a time: match() rewrites the derived tables whole.
-_decision_lock = threading.Lock()
 NOTICES = {
     "same": "Decision recorded: the two records are the same person.",
     "different": "Decision recorded: the two records are different people.",
@@ -62,103 +42,7 @@ NOT_APPLIED = " No saved matching model yet, so it applies on the next `commonta
 # --- reading the queue ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Side:
-    """One record of a pair: where it comes from, its person, and its demographics (no SSN)."""
-
-    data_source: str
-    source_person_id: str
-    person_id: str | None
-    demographics: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        """The record as the decision form sends it: DATA_SOURCE:SOURCE_PERSON_ID."""
-        return f"{self.data_source}:{self.source_person_id}"
-
-
-@dataclass(frozen=True)
-class Pair:
-    left: Side
-    right: Side
-    match_probability: float | None
-    reason: str
-
-
-Sources = list[str] | None  # the data sources whose pairs a reviewer sees; None: every one
-
-
-def _queue(store: Warehouse, sources: Sources) -> ibis.Table:
-    """The pairs the reviewer may see: both records from `sources`."""
-    review = store.table("match_review")
-    if sources is None:
-        return review
-    return review.filter(review.data_source_l.isin(sources) & review.data_source_r.isin(sources))
-
-
-def _ordered(store: Warehouse, sources: Sources) -> ibis.Table:
-    """The queue, best pair first (ties in a stable order)."""
-    review = _queue(store, sources)
-    return review.order_by(
-        [
-            ibis.desc("match_probability"),
-            "data_source_l",
-            "source_person_id_l",
-            "data_source_r",
-            "source_person_id_r",
-        ]
-    )
-
-
-def pair_count(store: Warehouse, sources: Sources = None) -> int:
-    return int(_queue(store, sources).count().execute())
-
-
-def _demographics(store: Warehouse, record_ids: set[str]) -> dict[str, dict[str, Any]]:
-    """The records' person fields as the matcher compares them, by record id; no SSN."""
-    if not record_ids:
-        return {}
-    records = source_records(store)
-    records = records.filter(records.record_id.isin(sorted(record_ids)))
-    rows = records.select("record_id", *DEMOGRAPHICS).to_pyarrow().to_pylist()
-    return {row.pop("record_id"): _shown(row) for row in rows}
-
-
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
-
-
-def review_pairs(
-    store: Warehouse, offset: int = 0, limit: int = PAGE_SIZE, sources: Sources = None
-) -> list[Pair]:
-    """A page of the queue with both records' demographics."""
-    rows = _ordered(store, sources).limit(limit, offset=offset).to_pyarrow().to_pylist()
-    ids = {
-        f"{row[f'data_source_{s}']}|{row[f'source_person_id_{s}']}" for row in rows for s in "lr"
-    }
-    people = _demographics(store, ids)
-
-    def side(row: dict[str, Any], s: str) -> Side:
-        source, source_id = row[f"data_source_{s}"], row[f"source_person_id_{s}"]
-        found = people.get(f"{source}|{source_id}", dict.fromkeys(DEMOGRAPHICS))
-        return Side(source, source_id, row[f"person_id_{s}"], found)
-
-    return [
-        Pair(side(row, "l"), side(row, "r"), row["match_probability"], row["reason"] or "")
-        for row in rows
-    ]
-
-
 # --- deciding -------------------------------------------------------------------------------
-
-
-def _apply(store: Warehouse, model: Path) -> bool:
-    """Apply the decisions with the saved model; False when there is none yet (training a
-    model is `commontable match`'s work, not a web request's)."""
-    if not model.exists():
-        return False
-    match(store, model)
-    return True
 
 
 def reviewed_sources(context: RouteContext) -> Sources:
@@ -172,30 +56,29 @@ def reviewed_sources(context: RouteContext) -> Sources:
     return [get_organization(context.session, context.signed_in.organization_id).data_source]
 
 
-def _decide(context: RouteContext, left: str, right: str, decision: str) -> bool:
-    """Record and apply a decision, and audit it; whether it was applied already."""
+def _decide(context: RouteContext, left: str, right: str, decision: str) -> Job:
+    """Queue the decision as a job (recorded and applied in the warehouse's turn); the job's
+    audit entry names the records by opaque reference, and so does its request."""
     principal = context.signed_in
     if principal.person_id is None:
         raise UserError("only a signed-in person may decide on a pair")
+    if decision not in decisions.DECISIONS:
+        raise UserError(f"decision '{decision}' should be one of: {', '.join(decisions.DECISIONS)}")
     reviewer = get_person(context.session, principal.person_id).email
     pair = (decisions.parse_record(left), decisions.parse_record(right))
+    if pair[0] == pair[1]:
+        raise UserError("a decision needs two different records")
     sources = reviewed_sources(context)
     if sources is not None and not all(source in sources for source, _ in pair):
         # Said the same way whether or not the record exists: nothing about others' records.
         raise Forbidden("you may decide only on pairs of your own organization's records")
-    store = warehouse(context)
-    with _decision_lock:
-        decision_id = decisions.decide(store, pair[0], pair[1], decision, reviewer)
-        applied = _apply(store, context.settings.identity_model_path)
-    context.audit(
-        AuditAction.DECIDE_MATCH,
-        target=f"match decision {decision_id}",
-        records=[record_reference(context.session, f"{s}:{i}") for s, i in pair],
-        decision=decision,
-        decision_id=decision_id,
-        applied=applied,
-    )
-    return applied
+    keys = [f"{source}:{source_id}" for source, source_id in pair]
+    request = {
+        "decision": decision,
+        "records": [record_reference(context.session, key) for key in keys],
+    }
+    private = {"left": keys[0], "right": keys[1], "reviewer": reviewer}
+    return queue_job(context, JobKind.DECIDE_MATCH, principal.organization_id, request, private)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -227,17 +110,29 @@ def _queue_page(
     )
 
 
+def _notice_of(context: RouteContext, job_id: int | None) -> tuple[str, str]:
+    """What became of the reviewer's own decision job: a notice, or the problem it met."""
+    job = find_job(context, job_id) if job_id is not None else None
+    if job is None or job.kind is not JobKind.DECIDE_MATCH:
+        return "", ""
+    if job.requested_by_id != context.signed_in.person_id:
+        return "", ""
+    if job.status is JobStatus.FAILED:
+        return "", f"The decision was not recorded: {job.message}"
+    if job.status is not JobStatus.DONE:
+        return f"Decision received; it is recorded and applied in turn (job {job.id}).", ""
+    notice = NOTICES.get(str(job.outcome.get("decision")), "")
+    return notice + ("" if job.outcome.get("applied") else NOT_APPLIED), ""
+
+
 @pages.get("/match-review", name="identity.review")
 def review_page(
     context: Context,
     page: Annotated[int, Query(ge=1)] = 1,
-    done: Annotated[str, Query(max_length=20)] = "",
-    pending: Annotated[bool, Query()] = False,
+    job: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
-    notice = NOTICES.get(done, "")
-    if notice and pending:
-        notice += NOT_APPLIED
-    return _queue_page(context, page, notice=notice)
+    notice, problem = _notice_of(context, job)
+    return _queue_page(context, page, notice=notice, problem=problem)
 
 
 @pages.post("/match-review/decide", name="identity.decide")
@@ -250,15 +145,14 @@ def decide_pair(
     page: Annotated[int, Form(ge=1)] = 1,
 ) -> Response:
     try:
-        applied = _decide(context, left, right, decision)
+        job = _decide(context, left, right, decision)
     except Forbidden:
         raise
     except UserError as error:
         # HTMX swaps only successful answers; a plain form gets the status too.
         htmx = request.headers.get("hx-request") == "true"
         return _queue_page(context, page, problem=str(error), status=200 if htmx else 400)
-    pending = "" if applied else "&pending=true"
-    return RedirectResponse(f"/match-review?page={page}&done={decision}{pending}", status_code=303)
+    return RedirectResponse(f"/match-review?page={page}&job={job.id}", status_code=303)
 
 
 # --- JSON API -------------------------------------------------------------------------------

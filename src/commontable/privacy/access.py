@@ -58,6 +58,7 @@ class About(StrEnum):
 
     ORGANIZATION = "organization_id"
     SUBMISSION = "submission_id"  # the organization that sent the submission
+    JOB = "job_id"  # the organization the job was asked for
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,12 @@ OWN_ORGANIZATION_OF_SUBMISSION = Rule(
     own_organization=EVERY_ROLE,
     about=About.SUBMISSION,
 )
+# A job's progress and outcome (file names, row counts, a decision's number; no patient values).
+OWN_ORGANIZATION_OF_JOB = replace(
+    OWN_ORGANIZATION,
+    summary="anyone of the organization that asked for it, staff or admin",
+    about=About.JOB,
+)
 
 # Votes and Delphi ratings. Governance then enforces one organization, one vote: only for the
 # member organization the person represents, and only if it is not recused.
@@ -227,6 +234,9 @@ POLICY: dict[str, Rule] = {
     "submissions.new": SUBMITTER_OF_ORGANIZATION,
     "submissions.upload": SUBMITTER_OF_ORGANIZATION,
     "submissions.detail": QUARANTINE_READERS,
+    "jobs.detail": OWN_ORGANIZATION_OF_JOB,
+    "jobs.status": OWN_ORGANIZATION_OF_JOB,
+    "api.job": OWN_ORGANIZATION_OF_JOB.for_systems("submit"),
     "submissions.quarantine_csv": QUARANTINE_READERS,
     "api.submissions": SIGNED_IN.for_systems("submit"),
     "api.submit": SUBMITTERS.for_systems("submit"),

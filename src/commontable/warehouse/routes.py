@@ -1,5 +1,5 @@
-"""Data submissions on the web and the JSON API: upload files into the same intake as
-`commontable load`, then see what was accepted and what was quarantined, row by row.
+"""Data submissions on the web and the JSON API: the submission log, and what each submission
+accepted and quarantined, row by row (uploads are queued as jobs: `commontable.jobs.routes`).
 
 Quarantined rows hold submitted values, so they are patient-level: every view and download
 is audited. Who may see which submission is decided by `commontable.privacy.access`.
@@ -8,44 +8,30 @@ is audited. Who may see which submission is decided by `commontable.privacy.acce
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 import ibis
-from fastapi import APIRouter, File, Query, Security, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Query, Security
+from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from commontable.errors import InvalidSubmission, NotFound, UserError
+from commontable.errors import NotFound
 from commontable.members import Organization, get_organization, organization_for_data_source
-from commontable.members.authority import own_payers, refused_tables
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
 from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 from commontable.spreadsheets import csv_text
-from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
-from commontable.warehouse.readers.limits import limits_of
-from commontable.warehouse.store import Warehouse, connect
+from commontable.warehouse.reading import Tables, reading
 
 pages = APIRouter(include_in_schema=False)
-uploads = APIRouter(include_in_schema=False)  # mounted with the upload size limit
 bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Security(bearer)])
-api_uploads = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Security(bearer)])
 
-# One submission loads at a time: intake numbers submissions from the log.
-_intake_lock = threading.Lock()
 PAGE_SIZE = 50
-FILES = Annotated[list[UploadFile], File(description="one or more files of one submission")]
 
 
 # --- reading the submission log and the quarantine -----------------------------------------
@@ -83,19 +69,14 @@ class Submission:
         )
 
 
-def warehouse(context: RouteContext) -> Warehouse:
-    """The workspace's warehouse, opened once per request and closed after it."""
-    settings = context.settings
-    return context.keep(
-        "warehouse",
-        lambda: connect(
-            settings.warehouse_url, spark_dir=settings.resolve(settings.spark_warehouse_dir)
-        ),
-    )
+def warehouse(context: RouteContext) -> Tables:
+    """What pages read of the warehouse: its reading copy, opened once per request and closed
+    after it (never the warehouse itself, which a load may be writing)."""
+    return context.keep("reading", lambda: reading(context.settings))
 
 
 def submissions(
-    store: Warehouse, sources: list[str] | None = None, limit: int | None = None
+    store: Tables, sources: list[str] | None = None, limit: int | None = None
 ) -> list[Submission]:
     """The submission log, newest first; only from `sources` when given."""
     log = store.table("submission")
@@ -107,20 +88,20 @@ def submissions(
     return [Submission.of(row) for row in log.to_pyarrow().to_pylist()]
 
 
-def find_submission(store: Warehouse, submission_id: int) -> Submission | None:
+def find_submission(store: Tables, submission_id: int) -> Submission | None:
     log = store.table("submission")
     rows = log.filter(log.submission_id == submission_id).to_pyarrow().to_pylist()
     return Submission.of(rows[0]) if rows else None
 
 
-def _quarantine_of(store: Warehouse, submission_id: int) -> ibis.Table:
+def _quarantine_of(store: Tables, submission_id: int) -> ibis.Table:
     q = store.table("quarantine")
     mine = q.filter(q.submission_id == submission_id).drop("submission_id")
     return mine.order_by(["file_name", mine.row_ref.length(), "row_ref", "column_name"])
 
 
 def quarantine_rows(
-    store: Warehouse, submission_id: int, offset: int = 0, limit: int | None = None
+    store: Tables, submission_id: int, offset: int = 0, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Quarantined values in file order ("row 9" before "row 10"), a page at a time."""
     rows = _quarantine_of(store, submission_id)
@@ -130,12 +111,12 @@ def quarantine_rows(
     return result
 
 
-def quarantined_count(store: Warehouse, submission_id: int) -> int:
+def quarantined_count(store: Tables, submission_id: int) -> int:
     """How many values a submission quarantined (a row can have several)."""
     return int(_quarantine_of(store, submission_id).count().execute())
 
 
-def quarantine_reasons(store: Warehouse, submission_id: int) -> list[dict[str, Any]]:
+def quarantine_reasons(store: Tables, submission_id: int) -> list[dict[str, Any]]:
     """How many values were quarantined for each reason, most first."""
     q = store.table("quarantine")
     mine = q.filter(q.submission_id == submission_id)
@@ -184,78 +165,6 @@ def _submission_or_404(context: RouteContext, submission_id: int) -> Submission:
     return found
 
 
-# --- receiving files ----------------------------------------------------------------------
-
-
-def _file_name(upload: UploadFile) -> str:
-    """The uploaded file's own name, without any folder a browser or client sent along."""
-    name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
-    if not name or name.startswith("."):
-        raise UserError(
-            f"'{upload.filename}' is not a file name to load; name files after their table, "
-            "e.g. eligibility.csv"
-        )
-    return name
-
-
-@contextmanager
-def _received(files: list[UploadFile]) -> Iterator[Path]:
-    """The uploaded files saved in a temporary folder, removed afterwards."""
-    names = [_file_name(upload) for upload in files]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise UserError(f"two files are named {', '.join(twice)}; send each file once")
-    with tempfile.TemporaryDirectory(prefix="commontable-upload-") as temp:
-        folder = Path(temp) / "submission"
-        folder.mkdir()
-        for name, upload in zip(names, files, strict=True):
-            with (folder / name).open("wb") as out:
-                shutil.copyfileobj(upload.file, out)
-        yield folder
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of an upload: the intake's result, or why the whole of it was rejected."""
-
-    result: SubmissionResult | None
-    rejected: InvalidSubmission | None
-    files: list[str]
-
-
-def _load(context: RouteContext, organization: Organization, files: list[UploadFile]) -> Outcome:
-    """Run the intake on the uploaded files for `organization` and audit the upload."""
-    if not files:
-        raise UserError("choose at least one file to upload")
-    with _received(files) as folder:
-        names = sorted(p.name for p in folder.iterdir())
-        store = warehouse(context)
-        try:
-            with _intake_lock:
-                admission = Admission(
-                    refused_tables(organization),
-                    limits_of(context.settings),
-                    own_payers(organization),
-                )
-                loaded = load_submission(store, folder, organization.data_source, None, admission)
-                outcome = Outcome(loaded, None, names)
-        except InvalidSubmission as error:
-            outcome = Outcome(None, error, names)
-    result = outcome.result
-    context.audit(
-        AuditAction.UPLOAD_SUBMISSION,
-        target=f"submission {result.submission_id}" if result and result.submission_id else "",
-        organization_id=organization.id,
-        files=names,
-        status=result.status if result else "rejected",
-        rows_read=result.rows_read if result else 0,
-        rows_loaded=result.rows_loaded if result else 0,
-        rows_quarantined=result.rows_quarantined if result else 0,
-        message=result.message if result else str(outcome.rejected),
-    )
-    return outcome
-
-
 # --- pages ----------------------------------------------------------------------------------
 
 
@@ -288,20 +197,6 @@ def organization_submissions(context: Context, organization_id: int) -> HTMLResp
 def new_submission(context: Context, organization_id: int) -> HTMLResponse:
     organization = get_organization(context.session, organization_id)
     return context.page("submissions/new.html", organization=organization)
-
-
-@uploads.post("/organizations/{organization_id}/submissions", name="submissions.upload")
-def upload_submission(context: Context, organization_id: int, files: FILES) -> Response:
-    organization = get_organization(context.session, organization_id)
-    outcome = _load(context, organization, files)
-    if outcome.result is None or outcome.result.submission_id is None:
-        return context.page(
-            "submissions/not_loaded.html",
-            status_code=422 if outcome.rejected else 200,
-            organization=organization,
-            outcome=outcome,
-        )
-    return RedirectResponse(f"/submissions/{outcome.result.submission_id}", status_code=303)
 
 
 @pages.get("/submissions/{submission_id}", name="submissions.detail")
@@ -381,19 +276,6 @@ class SubmissionOut(BaseModel):
     message: str
 
 
-class UploadOut(BaseModel):
-    """What the intake made of an upload: loaded, unchanged (a re-sent file) or rejected."""
-
-    submission_id: int | None
-    data_source: str
-    status: str
-    files: list[str]
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
-    message: str
-
-
 class QuarantinedValue(BaseModel):
     file_name: str
     table_name: str | None
@@ -422,35 +304,6 @@ def api_submissions(
     """Submissions the caller may see, newest first: a member's own, or all for staff."""
     rows = submissions(warehouse(context), _visible_sources(context), limit=limit)
     return [_out(row) for row in rows]
-
-
-@api_uploads.post(
-    "/submissions",
-    name="api.submit",
-    status_code=201,
-    response_model=UploadOut,
-    responses={200: {"model": UploadOut}, 422: {"model": UploadOut}},
-)
-def api_submit(context: Context, files: FILES) -> JSONResponse:
-    """Submit files for the caller's organization (the API token's): 201 when loaded, 200 when
-    identical to an earlier submission, 422 with the reason when the intake rejected a file."""
-    organization = get_organization(context.session, context.signed_in.organization_id)
-    outcome = _load(context, organization, files)
-    result = outcome.result or SubmissionResult(
-        None, organization.data_source, "rejected", message=str(outcome.rejected)
-    )
-    body = UploadOut(
-        submission_id=result.submission_id,
-        data_source=result.data_source,
-        status=result.status,
-        files=outcome.files,
-        rows_read=result.rows_read,
-        rows_loaded=result.rows_loaded,
-        rows_quarantined=result.rows_quarantined,
-        message=result.message,
-    )
-    status = {"loaded": 201, "unchanged": 200}.get(result.status, 422)
-    return JSONResponse(body.model_dump(mode="json"), status_code=status)
 
 
 @api.get("/submissions/{submission_id}", name="api.submission")

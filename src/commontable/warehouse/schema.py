@@ -95,6 +95,22 @@ MATCH_REVIEW = ibis.schema(
         "reason": dt.string,
     }
 )
+# The demographics of the records in match_review as the matcher compares them (never the SSN):
+# the review pages show a pair's two records side by side from these.
+REVIEW_DEMOGRAPHICS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "phone",
+)
+MATCH_REVIEW_RECORD = ibis.schema(
+    {"record_id": dt.string, **dict.fromkeys(REVIEW_DEMOGRAPHICS, dt.string)}
+)
 # Measures (`commontable measure run`): one row per person and measure, then one per result.
 MEASURE_PATIENT = ibis.schema(
     {
@@ -188,6 +204,7 @@ DERIVED_TABLES = {
     "person_crosswalk": PERSON_CROSSWALK,
     "person": PERSON,
     "match_review": MATCH_REVIEW,
+    "match_review_record": MATCH_REVIEW_RECORD,
     "match_decision": MATCH_DECISION,
     "measure_patient": MEASURE_PATIENT,
     "measure_result": MEASURE_RESULT,

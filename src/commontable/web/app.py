@@ -17,6 +17,7 @@ from commontable.config import Settings
 from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
 from commontable.identity import routes as identity_routes
+from commontable.jobs import routes as jobs_routes
 from commontable.members import routes as members_routes
 from commontable.members.second_factor import SecretBox
 from commontable.members.sign_in_guard import AddressLimit
@@ -74,6 +75,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         members_routes.api,
         warehouse_routes.pages,
         warehouse_routes.api,
+        jobs_routes.pages,
+        jobs_routes.api,
         identity_routes.pages,
         identity_routes.api,
         publishing_routes.pages,
@@ -88,8 +91,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
     ):
         app.include_router(router)
     upload_limit = options.max_upload_mb << 20
-    app.include_router(warehouse_routes.uploads, max_body_size=upload_limit)
-    app.include_router(warehouse_routes.api_uploads, max_body_size=upload_limit)
+    app.include_router(jobs_routes.uploads, max_body_size=upload_limit)
+    app.include_router(jobs_routes.api_uploads, max_body_size=upload_limit)
     refuse_ungated_routes(app)
     return app
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from commontable.appdb import session_factory, utcnow
 from commontable.config import Settings
 from commontable.errors import Forbidden, NotAuthenticated, NotFound, Reauthenticate
+from commontable.jobs.routes import organization_of_job
 from commontable.members import verify_token
 from commontable.members.login_sessions import login_for_session
 from commontable.members.second_factor import SecretBox
@@ -181,4 +182,6 @@ def _organization_concerned(about: About, request: Request, context: RouteContex
         return None
     if about is About.ORGANIZATION:
         return int(raw)
+    if about is About.JOB:
+        return organization_of_job(context, int(raw))
     return organization_of_submission(context, int(raw))

@@ -21,15 +21,15 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_die_with,
+        initializer=die_with,
         initargs=(os.getpid(),),
     )
 
 
-def _die_with(load: int) -> None:
-    """Ask Linux to kill this worker when the load that started it ends; if that happened
-    already (while this worker was starting), go now."""
+def die_with(parent: int, how: signal.Signals = signal.SIGKILL) -> None:
+    """Ask Linux to end this process (with `how`) when the one that started it ends; if that
+    happened already (while this one was starting), go now."""
     if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != load:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, how)
+    if os.getppid() != parent:
         os._exit(1)

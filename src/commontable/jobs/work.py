@@ -1,0 +1,199 @@
+"""What a job does when its turn comes: load a submission's files, or record and apply a match
+decision; then what became of it, in the job's record and the audit log."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from commontable.appdb import transaction, utcnow
+from commontable.config import Settings
+from commontable.errors import InvalidSubmission, UserError
+from commontable.identity import decisions
+from commontable.identity.match import match
+from commontable.jobs.models import Job, JobKind, JobStatus
+from commontable.members import get_organization
+from commontable.members.authority import own_payers, refused_tables
+from commontable.privacy.audit import AuditAction, app_db_engine, record
+from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
+from commontable.warehouse.readers.limits import limits_of
+from commontable.warehouse.turns import writing
+
+log = logging.getLogger(__name__)
+
+INCOMING = "jobs/incoming"  # uploaded files wait here (owner-only) for their load
+PROGRESS_EVERY = 1.0  # seconds between progress updates written to the job's record
+UNEXPECTED = "the job failed unexpectedly; the worker's log has the details"
+
+
+def incoming_folder(settings: Settings, job_id: int) -> Path:
+    """Where a load job's uploaded files wait for their turn."""
+    return Path(settings.resolve(INCOMING)) / str(job_id)
+
+
+@dataclass
+class Finished:
+    """What a job did: its outcome for pages and the API, and the audit entry it leaves."""
+
+    outcome: dict[str, Any]
+    action: AuditAction
+    target: str
+    detail: dict[str, Any] = field(default_factory=dict)
+    failed: str = ""  # why it failed, for the job's message; empty when it did its work
+
+
+# What a job needs and the app DB must not keep (a pair's patient ids): it travels on the queue
+# only, in the workspace beside the warehouse, and is gone once the job has run.
+Private = Mapping[str, str] | None
+Work = Callable[[Settings, Engine, Job, "Reporter", Private], Finished]
+
+
+class Reporter:
+    """Writes a running job's step and rows done to its record, at most once a second."""
+
+    def __init__(self, engine: Engine, job_id: int) -> None:
+        self.engine = engine
+        self.job_id = job_id
+        self._last = 0.0
+
+    def __call__(self, step: str, done: int = 0, _total: int = 0, *, now: bool = False) -> None:
+        if not now and time.monotonic() - self._last < PROGRESS_EVERY:
+            return
+        self._last = time.monotonic()
+        with transaction(self.engine) as session:
+            job = session.get(Job, self.job_id)
+            if job is not None:
+                job.step, job.done = step[:300], done
+
+
+def run_job(settings: Settings, job_id: int, private: Private = None) -> None:
+    """Run job `job_id` if it is still queued; whatever happens, its record says so after."""
+    engine = app_db_engine(settings)
+    try:
+        with transaction(engine) as session:
+            job = session.get(Job, job_id)
+            if job is None or job.status is not JobStatus.QUEUED:
+                return
+            job.status, job.started_at = JobStatus.RUNNING, utcnow()
+            job.step = "waiting for the warehouse's turn"
+        report = Reporter(engine, job_id)
+        try:
+            finished = WORK[job.kind](settings, engine, job, report, private)
+        except UserError as error:
+            finished = Finished({}, AUDITED_AS[job.kind], f"job {job_id}", failed=str(error))
+        except Exception:
+            log.exception("job %s (%s) failed", job_id, job.kind)
+            finished = Finished({}, AUDITED_AS[job.kind], f"job {job_id}", failed=UNEXPECTED)
+        with transaction(engine) as session:
+            _finish(session, session.get_one(Job, job_id), finished)
+    finally:
+        engine.dispose()
+
+
+def _finish(session: Session, job: Job, finished: Finished) -> None:
+    job.status = JobStatus.FAILED if finished.failed else JobStatus.DONE
+    job.outcome = finished.outcome
+    job.message = finished.failed or str(finished.outcome.get("message", ""))
+    job.step = "failed" if finished.failed else "done"
+    job.finished_at = utcnow()
+    detail: dict[str, Any] = {"job_id": job.id, **finished.detail}
+    if finished.failed:
+        detail["status"] = "failed"  # why is on the job: a message may name what was asked
+    if job.api_token_id is not None:
+        detail["api_token_id"] = job.api_token_id
+    record(
+        session,
+        finished.action,
+        actor_person_id=job.requested_by_id,
+        organization_id=job.organization_id,
+        target=finished.target,
+        detail=detail,
+    )
+
+
+# --- loading a submission -------------------------------------------------------------------
+
+
+def load_job(
+    settings: Settings, engine: Engine, job: Job, report: Reporter, _private: Private
+) -> Finished:
+    """Load the uploaded files as one submission of the job's organization."""
+    folder = incoming_folder(settings, job.id)
+    try:
+        with transaction(engine) as session:
+            organization = get_organization(session, _organization_id(job))
+            admission = Admission(
+                refused_tables(organization), limits_of(settings), own_payers(organization)
+            )
+            source = organization.data_source
+        with writing(settings, waiting=_waiting(report)) as store:
+            report("loading", now=True)
+            try:
+                result = load_submission(store, folder, source, report, admission)
+            except InvalidSubmission as error:
+                result = SubmissionResult(None, source, "rejected", message=str(error))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    outcome = {
+        "submission_id": result.submission_id,
+        "data_source": source,
+        "status": result.status,
+        "files": job.request.get("files", []),
+        "rows_read": result.rows_read,
+        "rows_loaded": result.rows_loaded,
+        "rows_quarantined": result.rows_quarantined,
+        "message": result.message,
+    }
+    detail = {k: v for k, v in outcome.items() if k not in ("submission_id", "data_source")}
+    target = f"submission {result.submission_id}" if result.submission_id else ""
+    return Finished(outcome, AuditAction.UPLOAD_SUBMISSION, target, detail)
+
+
+def _organization_id(job: Job) -> int:
+    if job.organization_id is None:
+        raise UserError("the organization that sent these files is no longer a member")
+    return job.organization_id
+
+
+def _waiting(report: Reporter) -> Callable[[], None]:
+    return lambda: report("waiting for the warehouse: another load or match is running", now=True)
+
+
+# --- deciding on a pair of records ----------------------------------------------------------
+
+
+def decide_job(
+    settings: Settings, engine: Engine, job: Job, report: Reporter, private: Private
+) -> Finished:
+    """Record a reviewer's decision on a pair and apply it with the saved matching model (none
+    yet: it applies on the next `commontable match`)."""
+    if private is None or "left" not in private:
+        raise UserError("the pair of records went missing from the queue; decide again")
+    pair = (decisions.parse_record(private["left"]), decisions.parse_record(private["right"]))
+    decision = job.request["decision"]
+    with writing(settings, waiting=_waiting(report)) as store:
+        report("recording the decision", now=True)
+        decision_id = decisions.decide(store, pair[0], pair[1], decision, private["reviewer"])
+        model = settings.identity_model_path
+        applied = model.exists()
+        if applied:
+            report("applying it: matching again with the saved model", now=True)
+            match(store, model)
+    outcome = {"decision_id": decision_id, "decision": decision, "applied": applied}
+    detail = {"records": job.request.get("records", []), **outcome}
+    return Finished(outcome, AuditAction.DECIDE_MATCH, f"match decision {decision_id}", detail)
+
+
+WORK: dict[JobKind, Work] = {JobKind.LOAD_SUBMISSION: load_job, JobKind.DECIDE_MATCH: decide_job}
+AUDITED_AS = {
+    JobKind.LOAD_SUBMISSION: AuditAction.UPLOAD_SUBMISSION,
+    JobKind.DECIDE_MATCH: AuditAction.DECIDE_MATCH,
+}

@@ -1,0 +1,97 @@
+"""What pages read while the warehouse is being written: a small read-only copy of the tables
+they show (the submission log, quarantined values, the match review queue and its records'
+demographics), replaced whole after each write, so that a page never waits for, or is refused
+by, a load or a match that is running.
+
+It holds patient-level values, so it is the warehouse's kin: owner-only, beside it, and
+audited wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from commontable.config import Settings
+from commontable.errors import ConfigError, NotFound
+
+SUFFIX = ".reading.duckdb"
+READ_TABLES = ("submission", "quarantine", "match_review", "match_review_record")
+
+
+class Tables(Protocol):
+    """Where pages read tables from: the reading copy, or the warehouse itself."""
+
+    def table(self, name: str) -> ir.Table: ...
+
+
+def reading_path(settings: Settings) -> Path | None:
+    """Where the workspace's reading copy lives: beside a DuckDB warehouse, in the workspace for
+    Spark; None for a warehouse in memory (no other process can read it anyway)."""
+    url = settings.warehouse_url
+    if url.startswith("spark://"):
+        return settings.workspace / f"warehouse{SUFFIX}"
+    path = url.removeprefix("duckdb://")
+    if path in ("", ":memory:"):
+        return None
+    return Path(path).with_suffix(SUFFIX)
+
+
+def write_reading(store: Tables, path: Path) -> None:
+    """Copy the read tables into a new reading copy and put it in place of the old one at once:
+    readers that have the old one open keep reading it, the next ones open the new one."""
+    # Made in a private folder (0700) beside it: no one else can open it while it is written.
+    with tempfile.TemporaryDirectory(prefix=".reading-", dir=path.parent) as folder:
+        new = Path(folder) / path.name
+        con = duckdb.connect(str(new))
+        try:
+            for name in READ_TABLES:
+                rows = store.table(name).to_pyarrow()  # noqa: F841  (DuckDB reads it by name)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM rows')
+        finally:
+            con.close()
+        os.chmod(new, 0o600)
+        os.replace(new, path)
+
+
+class Reading:
+    """The reading copy, open read-only for one request or command."""
+
+    def __init__(self, path: Path) -> None:
+        self.con = ibis.duckdb.connect(str(path), read_only=True)
+        self._tables = set(self.con.list_tables())
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self._tables:
+            raise NotFound(f"the warehouse's reading copy has no table '{name}'")
+        return self.con.table(name)
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+
+@contextmanager
+def reading(settings: Settings) -> Iterator[Reading]:
+    """The workspace's reading copy, open for the block; made first if there is none yet (a
+    workspace from before it existed), waiting a few seconds for the writer's turn."""
+    path = reading_path(settings)
+    if path is None:
+        raise ConfigError("pages need a warehouse file (or Spark); a warehouse in memory has none")
+    if not path.exists():
+        from commontable.warehouse.turns import writing
+
+        with writing(settings, wait=10.0):
+            pass
+    copy = Reading(path)
+    try:
+        yield copy
+    finally:
+        copy.close()
