@@ -3,6 +3,7 @@ quarantine, explore a measure result and its chart."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def test_an_uploaded_submission_shows_its_quarantined_row(
     page.goto(f"{site.url}/organizations/{site.own_organization_id}/submissions/new")
     page.set_input_files("#files", str(upload))
     page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_url("**/jobs/*")  # the load job's page: done already (jobs run in the request)
+    expect(page.get_by_text("1 quarantined").first).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Submission \d+$")).click()
     page.wait_for_url("**/submissions/*")
     expect(page.get_by_text("1 quarantined").first).to_be_visible()
     expect(page.get_by_text("1970-02-30").first).to_be_visible()
