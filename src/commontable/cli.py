@@ -181,12 +181,13 @@ def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
     from commontable.appdb.engine import sqlite_file
     from commontable.members import organization_for_data_source
     from commontable.members.authority import own_payers, refused_tables
+    from commontable.privacy.audit import app_db_key
     from commontable.warehouse import Admission
     from commontable.warehouse.readers.limits import limits_of
 
     limits = limits_of(settings)
     admissions = {name: Admission(limits=limits) for name in sources}
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = create_engine(settings.resolve(settings.app_db), key=app_db_key(settings))
     try:
         file = sqlite_file(engine.url)
         if (file is not None and not file.exists()) or current_revision(engine) != head_revision():
@@ -527,12 +528,35 @@ def _one_of(kind: type[Choice], value: str, option: str) -> Choice:
 def db_upgrade(workspace: Workspace = Path(".")) -> None:
     """Create the app DB, or migrate it to this version's schema; prints its revision."""
     from commontable.appdb import database_url, describe, upgrade
-    from commontable.privacy.audit import audit_key_of
+    from commontable.privacy.audit import app_db_key, audit_key_of
 
     settings = _settings(workspace)
     url = database_url(settings.resolve(settings.app_db))
-    revision = upgrade(url, audit_secret=audit_key_of(settings).secret)
-    console.print(f"app DB {describe(url)} is at revision {revision} (the latest)")
+    key = app_db_key(settings)
+    revision = upgrade(url, audit_secret=audit_key_of(settings).secret, key=key)
+    encrypted = " (encrypted)" if key else ""
+    console.print(f"app DB {describe(url)}{encrypted} is at revision {revision} (the latest)")
+
+
+@db_app.command("encrypt")
+def db_encrypt(workspace: Workspace = Path(".")) -> None:
+    """Encrypt the workspace's SQLite app DB with SQLCipher under COMMONTABLE_APP_DB_KEY (the
+    app_db_key setting); stop the server and the worker first."""
+    from commontable.appdb import database_url
+    from commontable.appdb.encryption import encrypt_file
+    from commontable.appdb.engine import sqlite_file
+    from commontable.privacy.audit import app_db_key
+
+    settings = _settings(workspace)
+    key = app_db_key(settings)
+    file = sqlite_file(database_url(settings.resolve(settings.app_db)))
+    if not key or file is None:
+        raise UserError(
+            "set COMMONTABLE_APP_DB_KEY to the key (keep it in a secrets manager, not in "
+            "commontable.toml); only a SQLite app DB is encrypted this way"
+        )
+    encrypt_file(file, key)
+    console.print(f"app DB {file} encrypted (SQLCipher); keep COMMONTABLE_APP_DB_KEY set")
 
 
 @org_app.command("add")

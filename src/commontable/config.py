@@ -32,9 +32,21 @@ class Settings(BaseSettings):
         default="warehouse.duckdb",
         description="patient-level store: a DuckDB file path, duckdb://PATH or spark://MASTER",
     )
+    warehouse_key: SecretStr | None = Field(
+        default=None,
+        description="encrypts a DuckDB warehouse and its reading copy (AES-GCM-256); best from "
+        "COMMONTABLE_WAREHOUSE_KEY or a secrets manager, never in this file; writing needs "
+        "DuckDB's httpfs extension (OpenSSL) installed on the server",
+    )
     app_db: str = Field(
         default="commontable.db",
         description="app database: a SQLite file path or a SQLAlchemy URL",
+    )
+    app_db_key: SecretStr | None = Field(
+        default=None,
+        description="encrypts a SQLite app DB with SQLCipher (AES-256); best from "
+        "COMMONTABLE_APP_DB_KEY or a secrets manager, never in this file; set it before "
+        "`db upgrade` creates the file, or `db encrypt` an existing one",
     )
     identity_model: str = Field(
         default="identity/model.json",

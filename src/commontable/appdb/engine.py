@@ -44,8 +44,10 @@ def sqlite_file(url: str | URL) -> Path | None:
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def create_engine(url: str, **options: Any) -> Engine:
-    """An engine for `url` (a setting value or a URL); SQLite gets foreign keys and real BEGINs."""
+def create_engine(url: str, *, key: str | None = None, **options: Any) -> Engine:
+    """An engine for `url` (a setting value or a URL); SQLite gets foreign keys and real BEGINs.
+    With a `key`, the SQLite file is encrypted with SQLCipher (AES-256, its pages unreadable
+    without the key); PostgreSQL encrypts its own storage."""
     url = database_url(url)
     file = sqlite_file(url)
     if file is not None and not file.parent.is_dir():
@@ -53,7 +55,15 @@ def create_engine(url: str, **options: Any) -> Engine:
             f"app DB folder {file.parent} does not exist; run `commontable init {file.parent}` "
             "or set app_db to a file in an existing folder"
         )
-    engine = sa.create_engine(url, **options)
+    target: str | URL = url
+    if key:
+        if file is None:
+            raise ConfigError(
+                "app_db_key encrypts a SQLite app DB file; a server database (PostgreSQL) "
+                "encrypts its own storage: leave app_db_key unset"
+            )
+        target = URL.create("sqlite+pysqlcipher", password=key, database=str(file))
+    engine = sa.create_engine(target, **options)
     if engine.dialect.name == "sqlite":
         _make_sqlite_strict(engine)
     return engine

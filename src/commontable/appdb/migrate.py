@@ -11,7 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from commontable.appdb.engine import create_engine, describe, sqlite_file
 from commontable.errors import ConfigError
@@ -39,10 +39,16 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(url: str, revision: str = "head", audit_secret: bytes | None = None) -> str:
-    """Create or migrate the app DB at `url` (a setting value or URL); returns its revision.
-    An audit log with entries needs the workspace's `audit_secret` to move past revision 0010."""
-    engine = create_engine(url)
+def upgrade(
+    url: str,
+    revision: str = "head",
+    audit_secret: bytes | None = None,
+    key: str | None = None,
+) -> str:
+    """Create or migrate the app DB at `url` (a setting value or URL; `key`: SQLCipher's);
+    returns its revision. An audit log with entries needs the workspace's `audit_secret` to
+    move past revision 0010."""
+    engine = create_engine(url, key=key)
     try:
         with _connect(engine) as connection, connection.begin():
             command.upgrade(alembic_config(connection, audit_secret), revision)
@@ -75,11 +81,16 @@ def _connect(engine: Engine) -> Connection:
     """A connection; when the database cannot be reached, say which one and where it is set."""
     try:
         return engine.connect()
-    except OperationalError as error:
+    except DatabaseError as error:  # OperationalError among them
         reason = " ".join(str(error.orig).split())
+        hint = "check the app_db setting (commontable.toml or COMMONTABLE_APP_DB)"
+        if "not a database" in reason:
+            hint = (
+                "an encrypted app DB needs its key (COMMONTABLE_APP_DB_KEY), and a plain one "
+                "none; check app_db_key"
+            )
         raise ConfigError(
-            f"cannot open the app DB {describe(str(engine.url))}: {reason}; "
-            "check the app_db setting (commontable.toml or COMMONTABLE_APP_DB)"
+            f"cannot open the app DB {describe(engine.url.render_as_string())}: {reason}; {hint}"
         ) from error
 
 

@@ -177,9 +177,14 @@ def audit_key_of(settings: Settings) -> AuditKey:
     return AuditKey(audit_key_file(Path(settings.resolve(settings.audit_key_file))), head)
 
 
+def app_db_key(settings: Settings) -> str | None:
+    """The app DB's SQLCipher key, if it is encrypted."""
+    return settings.app_db_key.get_secret_value() if settings.app_db_key else None
+
+
 def app_db_engine(settings: Settings) -> Engine:
     """The workspace's app DB, its audit log keyed."""
-    engine = create_engine(settings.resolve(settings.app_db))
+    engine = create_engine(settings.resolve(settings.app_db), key=app_db_key(settings))
     keep_audit(engine, audit_key_of(settings))
     return engine
 

@@ -22,6 +22,7 @@ import ibis.expr.types as ir
 
 from commontable.config import Settings
 from commontable.errors import ConfigError, NotFound
+from commontable.warehouse import encryption
 
 SUFFIX = ".reading.duckdb"
 READ_TABLES = ("submission", "quarantine", "match_review", "match_review_record")
@@ -45,17 +46,21 @@ def reading_path(settings: Settings) -> Path | None:
     return Path(path).with_suffix(SUFFIX)
 
 
-def write_reading(store: Tables, path: Path) -> None:
-    """Copy the read tables into a new reading copy and put it in place of the old one at once:
-    readers that have the old one open keep reading it, the next ones open the new one."""
+def write_reading(store: Tables, path: Path, key: str | None = None) -> None:
+    """Copy the read tables into a new reading copy (encrypted under `key`, as the warehouse)
+    and put it in place of the old one at once: readers that have the old one open keep
+    reading it, the next ones open the new one."""
     # Made in a private folder (0700) beside it: no one else can open it while it is written.
     with tempfile.TemporaryDirectory(prefix=".reading-", dir=path.parent) as folder:
         new = Path(folder) / path.name
-        con = duckdb.connect(str(new))
+        con = duckdb.connect()
         try:
+            if key:
+                encryption.load_crypto(con)
+            encryption.attach(con, str(new), "copy", key)
             for name in READ_TABLES:
                 rows = store.table(name).to_pyarrow()  # noqa: F841  (DuckDB reads it by name)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM rows')
+                con.execute(f'CREATE TABLE copy."{name}" AS SELECT * FROM rows')
         finally:
             con.close()
         os.chmod(new, 0o600)
@@ -65,8 +70,9 @@ def write_reading(store: Tables, path: Path) -> None:
 class Reading:
     """The reading copy, open read-only for one request or command."""
 
-    def __init__(self, path: Path) -> None:
-        self.con = ibis.duckdb.connect(str(path), read_only=True)
+    def __init__(self, path: Path, key: str | None = None) -> None:
+        self.con = ibis.duckdb.connect()
+        encryption.attach(self.con.con, str(path), "reading", key, read_only=True)
         self._tables = set(self.con.list_tables())
 
     def table(self, name: str) -> ir.Table:
@@ -90,7 +96,7 @@ def reading(settings: Settings) -> Iterator[Reading]:
 
         with writing(settings, wait=10.0):
             pass
-    copy = Reading(path)
+    copy = Reading(path, encryption.warehouse_key(settings))
     try:
         yield copy
     finally:

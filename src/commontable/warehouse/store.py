@@ -18,6 +18,7 @@ import sqlglot as sg
 from ibis.backends.sql.datatypes import DuckDBType
 
 from commontable.errors import ConfigError, Conflict, NotFound
+from commontable.warehouse import encryption
 from commontable.warehouse.schema import DERIVED_TABLES, storage_schemas
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class Warehouse:
         self._references: dict[str, ir.Table] = {}
         self._scratch: list[str] = []
         self._names = itertools.count()
+        self.encrypted = False  # its files (and what it spills) encrypted at rest
 
     def scratch_name(self, prefix: str) -> str:
         """A name for temporary work; numbering starts again after `release`, so the same work
@@ -153,11 +155,11 @@ class Warehouse:
 class DuckDBWarehouse(Warehouse):
     """One DuckDB file; a submission is committed in one database transaction."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, key: str | None = None) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = ibis.duckdb.connect(path)
+            con = _open(path, key)
         except duckdb.IOException as error:
             # The detail (the file's path, the other process's id) is for the log, not for whoever
             # reads the message: a web page shows it.
@@ -167,6 +169,7 @@ class DuckDBWarehouse(Warehouse):
                 "publishing) is using it; try again when it has finished"
             ) from error
         super().__init__(con, f"duckdb://{path}")
+        self.encrypted = bool(key) and path != ":memory:"
         self._views: list[str] = []
         self._compiled: dict[object, str] = {}
         # Leave room for the Arrow chunks outside DuckDB, and spill beside the file, not in RAM.
@@ -272,11 +275,29 @@ class DuckDBWarehouse(Warehouse):
             self._insert("submission", log)
 
 
+def _open(path: str, key: str | None) -> ibis.BaseBackend:
+    """A connection on the DuckDB file `path`, encrypted under `key` when one is given."""
+    if key and path != ":memory:":
+        con = ibis.duckdb.connect()
+        encryption.load_crypto(con.con)
+        encryption.attach(con.con, path, "warehouse", key)
+        con.raw_sql("SET temp_file_encryption = true")  # what spills to disk, encrypted too
+        return con
+    try:
+        return ibis.duckdb.connect(path)
+    except duckdb.CatalogException as error:
+        if "encrypted" not in str(error):
+            raise
+        raise ConfigError(
+            "the warehouse is encrypted: set its key (COMMONTABLE_WAREHOUSE_KEY)"
+        ) from error
+
+
 def _quoted(name: str) -> str:
     return sg.to_identifier(name, quoted=True).sql("duckdb")
 
 
-def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:
+def connect(url: str, *, spark_dir: str | None = None, key: str | None = None) -> Warehouse:
     """Open the warehouse at `url`: a DuckDB file path, `duckdb://PATH`, or `spark://MASTER`.
 
     Example:
@@ -287,6 +308,10 @@ def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:
     if url.startswith("spark://"):
         from commontable.warehouse.spark import SparkWarehouse
 
+        if key:
+            raise ConfigError(
+                "warehouse_key encrypts a DuckDB warehouse; Spark's storage has its own"
+            )
         master = url.removeprefix("spark://") or "local[2]"
         return SparkWarehouse(master, spark_dir or "spark-warehouse")
     if url.startswith("duckdb://"):
@@ -295,4 +320,4 @@ def connect(url: str, *, spark_dir: str | None = None) -> Warehouse:
         raise ConfigError(
             f"warehouse '{url}' is not supported: use a DuckDB file path or spark://local[2]"
         )
-    return DuckDBWarehouse(url or ":memory:")
+    return DuckDBWarehouse(url or ":memory:", key)

@@ -12,6 +12,7 @@ from filelock import FileLock, Timeout
 
 from commontable.config import Settings
 from commontable.errors import Conflict
+from commontable.warehouse.encryption import warehouse_key
 from commontable.warehouse.reading import SUFFIX, reading_path, write_reading
 from commontable.warehouse.store import Warehouse, connect
 
@@ -63,12 +64,15 @@ def writing(
     """The warehouse, open for the block in the writer's turn; when the block succeeds, the
     reading copy is written again from it (unless `refresh` is off: nothing it holds changed)."""
     path = reading_path(settings)
+    key = warehouse_key(settings)
     with (
         writer_turn(turn_file(settings), wait=wait, waiting=waiting),
         connect(
-            settings.warehouse_url, spark_dir=settings.resolve(settings.spark_warehouse_dir)
+            settings.warehouse_url,
+            spark_dir=settings.resolve(settings.spark_warehouse_dir),
+            key=key,
         ) as store,
     ):
         yield store
         if path is not None and (refresh or not path.exists()):
-            write_reading(store, path)
+            write_reading(store, path, key)
