@@ -97,6 +97,11 @@ MATRIX: dict[str, Expect] = {
     "jobs.detail": Expect(PEOPLE, STAFF),
     "jobs.status": Expect(PEOPLE, STAFF),
     "api.job": Expect(PEOPLE | {TOKEN}, STAFF),
+    # the pipeline from the web: matching, measures and publishing, for staff
+    "jobs.pipeline": same(STAFF),
+    "jobs.run_match": same(STAFF),
+    "jobs.run_measures": same(STAFF),
+    "jobs.publish": same(STAFF),
     "submissions.quarantine_csv": QUARANTINE,
     "api.submissions": same(PEOPLE | {TOKEN}),
     "api.submit": same(SUBMITTERS | {TOKEN}),

@@ -1,6 +1,6 @@
-"""A job: work that writes the warehouse (a submission's load, a match decision), queued by the
-web or the API and run in turn by the one worker; its status and progress are kept here, in
-the app DB, so pages show them without touching the warehouse."""
+"""A job: work that writes the warehouse (a submission's load, a match decision, a matching or
+measure run, publishing), queued by the web or the API and run in turn by the one worker; its
+status and progress are kept here, in the app DB, so pages show them without the warehouse."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from commontable.appdb import Base, UTCDateTime, choice, utcnow
 class JobKind(StrEnum):
     LOAD_SUBMISSION = "load-submission"
     DECIDE_MATCH = "decide-match"
+    MATCH = "match"  # a matching run, as `commontable match`
+    RUN_MEASURES = "run-measures"  # a period's measures, as `commontable measure run`
+    PUBLISH = "publish"  # a period's results published, as `commontable publish`
 
 
 class JobStatus(StrEnum):

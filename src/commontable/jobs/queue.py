@@ -4,6 +4,7 @@ at a time. With `jobs = "immediate"` a job runs inside the request that queued i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from huey import Huey, SqliteHuey
@@ -12,11 +13,27 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from commontable.config import Settings
-from commontable.jobs.work import Private, run_job
 
 QUEUE_FILE = "jobs/queue.db"
+INCOMING = "jobs/incoming"  # uploaded files wait here (owner-only) for their load
+# What a job needs and the app DB must not keep (a pair's patient ids): it travels on the queue
+# only, in the workspace beside the warehouse, and is gone once the job has run.
+Private = Mapping[str, str] | None
+Runner = Callable[[Settings, int, Private], None]
 
 _queues: dict[tuple[str, str, str], tuple[Huey, TaskWrapper]] = {}
+_runner: list[Runner] = []  # what runs a job: set by the web app and the worker (`runs_jobs`)
+
+
+def runs_jobs(runner: Runner) -> None:
+    """Say what runs a job (`commontable.jobs.work.run_job`); the queue knows only its name, so
+    the parts that queue jobs need not import all the work a job may do."""
+    _runner[:] = [runner]
+
+
+def incoming_folder(settings: Settings, job_id: int) -> Path:
+    """Where a load job's uploaded files wait for their turn."""
+    return Path(settings.resolve(INCOMING)) / str(job_id)
 
 
 def job_queue(settings: Settings) -> tuple[Huey, TaskWrapper]:
@@ -30,7 +47,9 @@ def job_queue(settings: Settings) -> tuple[Huey, TaskWrapper]:
         queue = SqliteHuey("commontable", filename=str(path), immediate=immediate, results=False)
 
         def run(job_id: int, private: Private = None) -> None:
-            run_job(settings, job_id, private)
+            if not _runner:
+                raise RuntimeError("no job runner: call runs_jobs(run_job) at start-up")
+            _runner[0](settings, job_id, private)
 
         _queues[key] = (queue, queue.task(name="run_job")(run))
     return _queues[key]

@@ -12,16 +12,17 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Security, UploadFile
+from fastapi import APIRouter, File, Form, Security, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
+from sqlalchemy import select
 
+from commontable.appdb import utcnow
 from commontable.appdb.base import MAX_ID
 from commontable.errors import NotFound, UserError
 from commontable.jobs.models import Job, JobKind, JobStatus
-from commontable.jobs.queue import Private, enqueue_when_committed
-from commontable.jobs.work import incoming_folder
+from commontable.jobs.queue import Private, enqueue_when_committed, incoming_folder
 from commontable.members import Organization, get_organization
 from commontable.privacy.requests import Context, RouteContext
 
@@ -120,6 +121,42 @@ def upload_submission(context: Context, organization_id: int, files: FILES) -> R
     organization = get_organization(context.session, organization_id)
     job = _receive(context, organization, files)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+# --- the pipeline: matching, measures, publishing from the web -----------------------------
+
+RECENT = 25  # jobs listed on the pipeline page
+Period = Annotated[int, Form(ge=2000, le=2100, description="measurement year")]
+
+
+@pages.get("/pipeline", name="jobs.pipeline")
+def pipeline_page(context: Context) -> HTMLResponse:
+    """Staff start matching, a period's measures and publishing here, and see the last jobs."""
+    recent = context.session.scalars(select(Job).order_by(Job.id.desc()).limit(RECENT)).all()
+    return context.page("jobs/pipeline.html", jobs=recent, year=utcnow().year - 1)
+
+
+def _pipeline_job(context: RouteContext, kind: JobKind, request: dict[str, Any]) -> Response:
+    job = queue_job(context, kind, context.signed_in.organization_id, request)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@pages.post("/pipeline/match", name="jobs.run_match")
+def run_match(context: Context) -> Response:
+    """Match every person record again, as `commontable match`."""
+    return _pipeline_job(context, JobKind.MATCH, {})
+
+
+@pages.post("/pipeline/measures", name="jobs.run_measures")
+def run_measures(context: Context, period: Period) -> Response:
+    """Compute every measure for a period, as `commontable measure run`."""
+    return _pipeline_job(context, JobKind.RUN_MEASURES, {"period": period})
+
+
+@pages.post("/pipeline/publish", name="jobs.publish")
+def publish(context: Context, period: Period) -> Response:
+    """Publish a period's results, as `commontable publish`."""
+    return _pipeline_job(context, JobKind.PUBLISH, {"period": period})
 
 
 # --- following a job ------------------------------------------------------------------------

@@ -1,14 +1,14 @@
-"""What a job does when its turn comes: load a submission's files, or record and apply a match
-decision; then what became of it, in the job's record and the audit log."""
+"""What a job does when its turn comes: load a submission's files, record and apply a match
+decision, match, compute a period's measures or publish them; then what became of it, in the
+job's record and the audit log."""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,23 +20,20 @@ from commontable.errors import InvalidSubmission, UserError
 from commontable.identity import decisions
 from commontable.identity.match import match
 from commontable.jobs.models import Job, JobKind, JobStatus
-from commontable.members import get_organization
+from commontable.jobs.queue import Private, incoming_folder
+from commontable.measures import run_measures
+from commontable.members import Person, get_organization
 from commontable.members.authority import own_payers, refused_tables
 from commontable.privacy.audit import AuditAction, app_db_engine, record
+from commontable.publishing.publish import publish
 from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
 from commontable.warehouse.readers.limits import limits_of
 from commontable.warehouse.turns import writing
 
 log = logging.getLogger(__name__)
 
-INCOMING = "jobs/incoming"  # uploaded files wait here (owner-only) for their load
 PROGRESS_EVERY = 1.0  # seconds between progress updates written to the job's record
 UNEXPECTED = "the job failed unexpectedly; the worker's log has the details"
-
-
-def incoming_folder(settings: Settings, job_id: int) -> Path:
-    """Where a load job's uploaded files wait for their turn."""
-    return Path(settings.resolve(INCOMING)) / str(job_id)
 
 
 @dataclass
@@ -44,15 +41,12 @@ class Finished:
     """What a job did: its outcome for pages and the API, and the audit entry it leaves."""
 
     outcome: dict[str, Any]
-    action: AuditAction
+    action: AuditAction | None  # None: the work wrote its own audit entry
     target: str
     detail: dict[str, Any] = field(default_factory=dict)
     failed: str = ""  # why it failed, for the job's message; empty when it did its work
 
 
-# What a job needs and the app DB must not keep (a pair's patient ids): it travels on the queue
-# only, in the workspace beside the warehouse, and is gone once the job has run.
-Private = Mapping[str, str] | None
 Work = Callable[[Settings, Engine, Job, "Reporter", Private], Finished]
 
 
@@ -109,6 +103,8 @@ def _finish(session: Session, job: Job, finished: Finished) -> None:
         detail["status"] = "failed"  # why is on the job: a message may name what was asked
     if job.api_token_id is not None:
         detail["api_token_id"] = job.api_token_id
+    if finished.action is None:
+        return
     record(
         session,
         finished.action,
@@ -192,8 +188,85 @@ def decide_job(
     return Finished(outcome, AuditAction.DECIDE_MATCH, f"match decision {decision_id}", detail)
 
 
-WORK: dict[JobKind, Work] = {JobKind.LOAD_SUBMISSION: load_job, JobKind.DECIDE_MATCH: decide_job}
+# --- the pipeline: matching, measures, publishing -------------------------------------------
+
+
+def match_job(
+    settings: Settings, engine: Engine, job: Job, report: Reporter, _private: Private
+) -> Finished:
+    """Match every person record again (with the saved model; the first run trains it)."""
+    with writing(settings, waiting=_waiting(report)) as store:
+        result = match(
+            store, settings.identity_model_path, progress=lambda step: report(step, now=True)
+        )
+    outcome = {
+        "records": result.records,
+        "persons": result.persons,
+        "review": result.review,
+        "trained": result.trained,
+        "summary": result.summary(),
+    }
+    return Finished(outcome, AuditAction.RUN_MATCH, "matching", outcome)
+
+
+def measures_job(
+    settings: Settings, engine: Engine, job: Job, report: Reporter, _private: Private
+) -> Finished:
+    """Compute every measure of the library for the job's period."""
+    period = int(job.request["period"])
+    with writing(settings, refresh=False, waiting=_waiting(report)) as store:
+        run = run_measures(store, period, progress=report)
+    outcome = {
+        "period": period,
+        "measures": len(run.measures),
+        "patient_rows": run.patient_rows,
+        "result_rows": run.result_rows,
+        "summary": run.summary(),
+    }
+    return Finished(outcome, AuditAction.RUN_MEASURES, f"period {period}", outcome)
+
+
+def publish_job(
+    settings: Settings, engine: Engine, job: Job, report: Reporter, _private: Private
+) -> Finished:
+    """Publish the period's results (disclosure control and its audit, as `commontable
+    publish`); publishing writes its own audit entry, naming who asked."""
+    period = int(job.request["period"])
+    with writing(settings, refresh=False, waiting=_waiting(report)) as store:
+        report("publishing: disclosure control over every result cell", now=True)
+        with transaction(engine) as session:
+            asked_by = session.get(Person, job.requested_by_id) if job.requested_by_id else None
+            done, decision = publish(
+                store,
+                session,
+                period,
+                published_by=asked_by.email if asked_by else "the web",
+                actor_person_id=job.requested_by_id,
+            )
+    outcome = {
+        "period": period,
+        "results": done.results,
+        "suppressed": done.suppressed,
+        "audit_passed": decision.audit.passed,
+        "summary": (
+            f"{done.results:,} results for {period} published, {done.suppressed:,} hidden; "
+            f"{decision.audit.summary()}"
+        ),
+    }
+    return Finished(outcome, None, f"period {period}")
+
+
+WORK: dict[JobKind, Work] = {
+    JobKind.LOAD_SUBMISSION: load_job,
+    JobKind.DECIDE_MATCH: decide_job,
+    JobKind.MATCH: match_job,
+    JobKind.RUN_MEASURES: measures_job,
+    JobKind.PUBLISH: publish_job,
+}
 AUDITED_AS = {
     JobKind.LOAD_SUBMISSION: AuditAction.UPLOAD_SUBMISSION,
     JobKind.DECIDE_MATCH: AuditAction.DECIDE_MATCH,
+    JobKind.MATCH: AuditAction.RUN_MATCH,
+    JobKind.RUN_MEASURES: AuditAction.RUN_MEASURES,
+    JobKind.PUBLISH: AuditAction.PUBLISH_RESULTS,
 }

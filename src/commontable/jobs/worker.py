@@ -19,8 +19,8 @@ from commontable.appdb import require_current, transaction, utcnow
 from commontable.config import Settings
 from commontable.errors import ConfigError, Conflict
 from commontable.jobs.models import Job, JobStatus
-from commontable.jobs.queue import job_queue
-from commontable.jobs.work import incoming_folder
+from commontable.jobs.queue import incoming_folder, job_queue, runs_jobs
+from commontable.jobs.work import run_job
 from commontable.privacy.audit import app_db_engine
 from commontable.warehouse.readers.workers import die_with
 from commontable.warehouse.turns import writing
@@ -48,6 +48,7 @@ def run_worker(settings: Settings) -> None:
             log.warning("%d job(s) left running by a stopped worker marked failed", interrupted)
         with writing(settings, refresh=False):
             pass  # the reading copy exists before the first page asks for it
+        runs_jobs(run_job)
         queue, _run = job_queue(settings)
         consumer = queue.create_consumer(workers=1, worker_type="thread", periodic=False)
         signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))

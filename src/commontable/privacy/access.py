@@ -235,6 +235,11 @@ POLICY: dict[str, Rule] = {
     "submissions.upload": SUBMITTER_OF_ORGANIZATION,
     "submissions.detail": QUARANTINE_READERS,
     "jobs.detail": OWN_ORGANIZATION_OF_JOB,
+    # the pipeline (matching, measures, publishing from the web): the collaborative's staff
+    "jobs.pipeline": STAFF,
+    "jobs.run_match": STAFF,
+    "jobs.run_measures": STAFF,
+    "jobs.publish": STAFF,
     "jobs.status": OWN_ORGANIZATION_OF_JOB,
     "api.job": OWN_ORGANIZATION_OF_JOB.for_systems("submit"),
     "submissions.quarantine_csv": QUARANTINE_READERS,

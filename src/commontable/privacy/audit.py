@@ -78,6 +78,8 @@ class AuditAction(StrEnum):
     CLOSE_ROUND = "close-delphi-round"
     RATE_ITEMS = "rate-delphi-items"
     PUBLISH_RESULTS = "publish-results"
+    RUN_MATCH = "run-match"  # a matching run started from the web
+    RUN_MEASURES = "run-measures"  # a measure run started from the web
     IMPORT_ROSTER = "import-roster"
     SEED_DEMO_TABLE = "seed-demo-table"  # the demo's members, people, votes, study and plan
     # plans: the action plan (staff) and commitments' status (their representatives)

@@ -145,9 +145,15 @@ def decide(warehouse: Warehouse, results: pd.DataFrame) -> Decision:
 
 
 def publish(
-    warehouse: Warehouse, session: Session, period: int, *, published_by: str
+    warehouse: Warehouse,
+    session: Session,
+    period: int,
+    *,
+    published_by: str,
+    actor_person_id: int | None = None,
 ) -> tuple[Publication, Decision]:
-    """Publish the period's measure results into the app DB session's transaction."""
+    """Publish the period's measure results into the app DB session's transaction; audited,
+    with the person who asked for it when it was asked on the web."""
     results = period_results(warehouse, period)
     decision = decide(warehouse, results)
     _describe_measures(session, sorted(results["measure_id"].unique()))
@@ -194,6 +200,7 @@ def publish(
     record(
         session,
         AuditAction.PUBLISH_RESULTS,
+        actor_person_id=actor_person_id,
         target=f"period {period}",
         detail={
             "results": publication.results,

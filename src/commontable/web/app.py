@@ -18,6 +18,8 @@ from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
 from commontable.identity import routes as identity_routes
 from commontable.jobs import routes as jobs_routes
+from commontable.jobs.queue import runs_jobs
+from commontable.jobs.work import run_job
 from commontable.members import routes as members_routes
 from commontable.members.second_factor import SecretBox
 from commontable.members.sign_in_guard import AddressLimit
@@ -42,6 +44,7 @@ act as that organization's data submitter."""
 def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI:
     """The web application on a workspace's stores; the app DB must be up to date."""
     options = options or web_options(settings)
+    runs_jobs(run_job)  # jobs queued here run in the worker, or in the request (jobs = immediate)
     engine = app_db_engine(settings)
     require_current(engine)
 

@@ -17,7 +17,7 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 # Allowed values as of this revision; a later revision that adds one replaces the CHECK.
-KINDS = ("load-submission", "decide-match")
+KINDS = ("load-submission", "decide-match", "match", "run-measures", "publish")
 STATUSES = ("queued", "running", "done", "failed")
 
 
