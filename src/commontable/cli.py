@@ -94,9 +94,11 @@ def _progress() -> Iterator[Progress]:
 
 @app.command()
 def init(directory: Annotated[Path, typer.Argument(help="folder for the new workspace")]) -> None:
-    """Create a workspace: a folder with commontable.toml (warehouse and app DB locations)."""
+    """Create a workspace: a folder with commontable.toml (warehouse and app DB locations) and
+    its app DB, created and migrated (an existing one is migrated)."""
     config = init_workspace(directory)
     console.print(f"workspace ready: {config}")
+    db_upgrade(directory)
 
 
 @app.command()
@@ -242,6 +244,9 @@ def quarantine(
     from commontable.spreadsheets import write_csv
 
     with _reading(_settings(workspace, warehouse)) as store:
+        log = store.table("submission")
+        if not int(log.filter(log.submission_id == submission).count().execute()):
+            raise UserError(f"no submission {submission}; `commontable submissions` lists them")
         q = store.table("quarantine")
         mine = q.filter(q.submission_id == submission)
         by_reason = (
@@ -921,8 +926,11 @@ def report_build(
         sharing=sharing_rule(settings.report_cost_sharing),
         pdf=pdf,
     )
-    with _app_db(workspace) as session:
-        built = build_report(session, out, options)
+    with _app_db(workspace) as session, _progress() as bar:
+        task = bar.add_task("report", total=None)
+        built = build_report(
+            session, out, options, lambda step: bar.update(task, description=f"report: {step}")
+        )
     record_latest(settings.workspace, built.site, built.period)
     printed = f", PDF {built.pdf_pages} pages ({built.pdf})" if built.pdf else ""
     console.print(
@@ -1176,10 +1184,11 @@ def serve(
 @app.command()
 def worker(workspace: Workspace = Path(".")) -> None:
     """Run the jobs the web and the API queue (loads, match decisions) one at a time, each in
-    the warehouse's turn; `serve` starts one. Ctrl+C stops it after the job it is running."""
+    the warehouse's turn; `serve` starts one. SIGTERM stops it after the job under way, Ctrl+C
+    at once (a load under way is rolled back whole)."""
     from commontable.jobs.worker import run_worker
 
-    console.print("CommonTable worker: running queued jobs; Ctrl+C stops")
+    console.print("CommonTable worker: running queued jobs; Ctrl+C stops it")
     run_worker(_settings(workspace))
 
 

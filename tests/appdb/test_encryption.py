@@ -17,7 +17,7 @@ ORGANIZATION = "Cascade Health Plan"
 
 def _workspace(tmp_path: Path, env: dict[str, str]) -> Path:
     folder = tmp_path / "workspace"
-    runner.invoke(app, ["init", str(folder)])
+    assert runner.invoke(app, ["init", str(folder)], env=env).exit_code == 0
     for args in (
         ["db", "upgrade", "-w", str(folder)],
         ["org", "add", ORGANIZATION, "--type", "health_plan", "-w", str(folder)],

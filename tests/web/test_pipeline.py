@@ -90,3 +90,13 @@ def test_a_period_outside_the_years_is_refused_before_any_job(
 ) -> None:
     answer = client.post("/pipeline/measures", data={"csrf_token": staff, "period": 99999})
     assert answer.status_code == 422
+
+
+def test_measures_for_a_year_without_data_fail_saying_so_and_write_nothing(
+    client: TestClient, staff: str, settings: Settings
+) -> None:
+    page = _run(client, staff, "measures", period=2003)
+    assert "nobody is in any measure&#39;s population for 2003" in page
+    with writing(settings, refresh=False) as store:
+        results = store.table("measure_result")
+        assert results.filter(results.period == 2003).count().execute() == 0

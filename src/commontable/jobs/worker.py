@@ -32,8 +32,8 @@ INTERRUPTED = "interrupted: the worker stopped while it ran; nothing of it was k
 
 
 def run_worker(settings: Settings) -> None:
-    """Run queued jobs until stopped (Ctrl+C, SIGTERM); jobs a stopped worker left running
-    are marked failed first (their loads were rolled back whole)."""
+    """Run queued jobs until stopped (SIGTERM after the job under way, Ctrl+C at once); jobs a
+    stopped worker left running are marked failed first (their loads were rolled back whole)."""
     if settings.jobs == "immediate":
         raise ConfigError("jobs = 'immediate': the web runs its jobs itself; no worker is needed")
     only = FileLock(settings.resolve(WORKER_LOCK), mode=0o600)
@@ -50,8 +50,11 @@ def run_worker(settings: Settings) -> None:
             pass  # the reading copy exists before the first page asks for it
         runs_jobs(run_job)
         queue, _run = job_queue(settings)
-        consumer = queue.create_consumer(workers=1, worker_type="thread", periodic=False)
-        signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+        # SIGTERM (serve ending, systemd, Linux when serve is killed) lets the job under way
+        # finish; Ctrl+C stops at once (a load under way is rolled back whole).
+        consumer = queue.create_consumer(
+            workers=1, worker_type="thread", periodic=False, graceful_signal="TERM"
+        )
         consumer.run()
     finally:
         only.release()

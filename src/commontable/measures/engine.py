@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from commontable.errors import UserError
 from commontable.measures.adjustment import with_expected, with_standardised_expected
 from commontable.measures.attribution import PRIMARY_CARE_VISITS
 from commontable.measures.codes import CodeList
@@ -119,6 +120,12 @@ def run_measures(
                 standardised = with_standardised_expected(found, measure)
                 found = computed(warehouse, standardised, f"{measure.id} standardisation")
             rows.append(found)
+        patient_count = sum(int(r.count().execute()) for r in rows)
+        if patient_count == 0:
+            raise UserError(
+                f"nobody is in any measure's population for {period}: nothing was computed or "
+                "written; load that year's submissions and match them first, or check --period"
+            )
         patients = ibis.union(*rows, distinct=False)
         report("results", total - 2)
         counted = computed(warehouse, counts(patients), "results").to_pyarrow()
@@ -148,7 +155,6 @@ def run_measures(
                 ),
             }
         )
-        patient_count = sum(int(r.count().execute()) for r in rows)
     finally:
         warehouse.release()
     return MeasureRun(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -80,14 +81,20 @@ def environment() -> Environment:
     )
 
 
+Progress = Callable[[str], None]  # what the build is doing, for a progress bar
+
+
 class Writer:
     """Writes the site's pages and charts into a folder, counting them."""
 
-    def __init__(self, folder: Path, common: dict[str, Any]) -> None:
+    def __init__(
+        self, folder: Path, common: dict[str, Any], progress: Progress | None = None
+    ) -> None:
         self.folder = folder
         self.common = common
         self.pages: list[Path] = []
         self.charts = 0
+        self.progress = progress or (lambda _step: None)
 
     def page(self, path: str, template: str, title: str, **values: Any) -> Path:
         target = self.folder / path
@@ -100,6 +107,7 @@ class Writer:
         )
         target.write_text(html, encoding="utf-8")
         self.pages.append(target)
+        self.progress(f"pages written: {len(self.pages)}")
         return target
 
     def chart(self, chart: Chart | None) -> None:
@@ -211,9 +219,11 @@ def _write_site(
     return in_pdf, cards, withheld
 
 
-def build_report(session: Session, out: Path, options: ReportOptions) -> BuiltReport:
+def build_report(
+    session: Session, out: Path, options: ReportOptions, progress: Progress | None = None
+) -> BuiltReport:
     """Build the public report of `options.period` into `out` (replacing a report built there
-    before) from the app DB's published results."""
+    before) from the app DB's published results; `progress` hears each step."""
     start = perf_counter()
     public = Reader(
         sharing=options.sharing, as_of=options.as_of, min_reliability=options.min_reliability
@@ -228,14 +238,16 @@ def build_report(session: Session, out: Path, options: ReportOptions) -> BuiltRe
         "min_reliability": options.min_reliability,
         "pdf": options.pdf,
     }
-    writer = Writer(staging, common)
+    writer = Writer(staging, common, progress)
     try:
         in_pdf, cards, withheld = _write_site(session, published, options, writer)
         shutil.copyfile(HERE / "static" / "report.css", staging / "report.css")
         pdf_pages = 0
         if options.pdf:
+            writer.progress("printing the report as PDF")
             pdf_pages = write_pdf(in_pdf, staging / PDF)
-            for card in cards:
+            for number, card in enumerate(cards, start=1):
+                writer.progress(f"printing scorecards as PDF: {number} of {len(cards)}")
                 write_pdf([staging / card.path], staging / card.pdf_path)
         _swap(staging, out)
     except BaseException:

@@ -21,7 +21,7 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.config import Settings
-from commontable.errors import ConfigError, NotFound
+from commontable.errors import ConfigError, NotFound, UserError
 from commontable.warehouse import encryption
 
 SUFFIX = ".reading.duckdb"
@@ -93,6 +93,13 @@ def reading(settings: Settings) -> Iterator[Reading]:
         raise ConfigError("pages need a warehouse file (or Spark); a warehouse in memory has none")
     if not path.exists():
         from commontable.warehouse.turns import writing
+
+        stored = Path(settings.warehouse_url.removeprefix("duckdb://"))
+        if "://" not in settings.warehouse_url.removeprefix("duckdb://") and not stored.exists():
+            raise UserError(
+                f"no warehouse at {stored}: is the workspace right (--workspace)? "
+                "`commontable init` makes one, `commontable load` fills it"
+            )
 
         with writing(settings, wait=10.0):
             pass
