@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from commontable.measures.definition import Measure
     from commontable.plans import GoalProgress
     from commontable.warehouse import Admission, Warehouse
+    from commontable.warehouse.intake import SubmissionResult
     from commontable.warehouse.reading import Tables
 
 app = typer.Typer(
@@ -146,11 +146,15 @@ def load(
     """Load submissions: validate every row, quarantine bad ones, commit all or nothing; a
     member known to the app DB may send only the tables it has authority over."""
     from commontable.warehouse import load_submission, submissions_in
+    from commontable.warehouse.intake import SubmissionResult
 
     jobs = [(source, path)] if source else submissions_in(path)
     settings = _settings(workspace, warehouse)
+    with _app_db(settings.workspace):
+        pass  # its audit log records the loads: refuse before loading, not after
     admissions = _admissions(settings, [name for name, _ in jobs])
     rejected = 0
+    results: list[SubmissionResult] = []
     with _warehouse(settings, changes_reading=True) as store, _progress() as bar:
         overall = bar.add_task("submissions", total=len(jobs))
         for name, folder in jobs:
@@ -167,10 +171,33 @@ def load(
             except InvalidSubmission as error:
                 rejected += 1
                 errors.print(f"[red]{name}: rejected, nothing loaded.[/red] {error}")
+                result = SubmissionResult(None, name, "rejected", message=str(error))
+            results.append(result)
             bar.remove_task(step)
             bar.advance(overall)
+    _audit_loads(settings, results)
     if rejected:
         raise typer.Exit(code=1)
+
+
+def _audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
+    """One audit entry per submission loaded from the command line, as the web's uploads."""
+    from commontable.privacy import AuditAction
+
+    with _app_db(settings.workspace) as session:
+        for result in results:
+            _audit_cli(
+                session,
+                AuditAction.UPLOAD_SUBMISSION,
+                f"submission {result.submission_id}" if result.submission_id else "",
+                data_source=result.data_source,
+                files=[str(f["name"]) for f in result.files],
+                status=result.status,
+                rows_read=result.rows_read,
+                rows_loaded=result.rows_loaded,
+                rows_quarantined=result.rows_quarantined,
+                message=result.message,
+            )
 
 
 def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
@@ -206,27 +233,30 @@ def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
 
 @app.command()
 def submissions(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None) -> None:
-    """List the submission log: who sent what, and what was loaded or quarantined."""
+    """List the submission log, newest first: who sent what, and what was loaded or
+    quarantined (the same log as the web's)."""
+    from commontable.warehouse.submissions import submissions as submission_log
+
     with _reading(_settings(workspace, warehouse)) as store:
-        log = store.table("submission").order_by("submission_id").to_pyarrow().to_pylist()
+        log = submission_log(store)
     table = Table(title="Submissions")
     numeric = {"id", "files", "read", "loaded", "quarantined", "s"}
     for column in ("id", "source", "status", "files", "read", "loaded", "quarantined", "s", "when"):
         table.add_column(column, justify="right" if column in numeric else "left")
     for row in log:
         table.add_row(
-            str(row["submission_id"]),
-            row["data_source"],
-            row["status"] if row["status"] == "loaded" else f"[red]{row['status']}[/red]",
-            str(len(json.loads(row["files"]))),
-            f"{row['rows_read']:,}",
-            f"{row['rows_loaded']:,}",
-            f"{row['rows_quarantined']:,}",
-            f"{row['seconds']:.1f}",
-            f"{row['started_at']:%Y-%m-%d %H:%M}",
+            str(row.submission_id),
+            row.data_source,
+            row.status if row.status == "loaded" else f"[red]{row.status}[/red]",
+            str(len(row.files)),
+            f"{row.rows_read:,}",
+            f"{row.rows_loaded:,}",
+            f"{row.rows_quarantined:,}",
+            f"{row.seconds:.1f}",
+            f"{row.started_at:%Y-%m-%d %H:%M}",
         )
-        if row["message"]:
-            table.add_row("", f"[dim]{row['message']}[/dim]", *[""] * 7)
+        if row.message:
+            table.add_row("", f"[dim]{row.message}[/dim]", *[""] * 7)
     console.print(table)
 
 
@@ -238,28 +268,36 @@ def quarantine(
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
-    """Show the rows a submission quarantined: row, column, value and the reason."""
-    import ibis
+    """Show the values a submission quarantined: row, column, value and the reason (the same
+    rows, in the same order, as the web's); audited, like every look at patient-level data."""
+    from commontable.privacy import AuditAction
+    from commontable.warehouse.submissions import (
+        find_submission,
+        quarantine_csv,
+        quarantine_reasons,
+        quarantine_rows,
+    )
 
-    from commontable.spreadsheets import write_csv
-
-    with _reading(_settings(workspace, warehouse)) as store:
-        log = store.table("submission")
-        if not int(log.filter(log.submission_id == submission).count().execute()):
+    settings = _settings(workspace, warehouse)
+    with _reading(settings) as store:
+        if find_submission(store, submission) is None:
             raise UserError(f"no submission {submission}; `commontable submissions` lists them")
-        q = store.table("quarantine")
-        mine = q.filter(q.submission_id == submission)
-        by_reason = (
-            mine.group_by(["table_name", "column_name", "reason"])
-            .agg(rows=mine.count())
-            .order_by([ibis.desc("rows"), "table_name", "column_name"])
-            .to_pyarrow()
-            .to_pylist()
+        by_reason = quarantine_reasons(store, submission)
+        rows = quarantine_rows(store, submission, limit=limit)
+        every = quarantine_rows(store, submission) if out is not None else []
+    with _app_db(settings.workspace) as session:
+        _audit_cli(
+            session, AuditAction.VIEW_QUARANTINE, f"submission {submission}", rows_shown=len(rows)
         )
-        in_file_order = ["file_name", mine.row_ref.length(), "row_ref"]  # "row 9" before "row 10"
-        rows = mine.order_by(in_file_order).limit(limit).to_pyarrow().to_pylist()
         if out is not None:
-            write_csv(mine.drop("submission_id").to_pyarrow(), out)
+            _audit_cli(
+                session,
+                AuditAction.DOWNLOAD_QUARANTINE,
+                f"submission {submission}",
+                rows=len(every),
+            )
+    if out is not None:
+        out.write_text(quarantine_csv(every), encoding="utf-8")
     summary = Table(title=f"Submission {submission}: quarantined values by reason")
     for column in ("table", "column", "reason", "rows"):
         summary.add_column(column)
@@ -410,22 +448,29 @@ def review_list(
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
-    """Show the pairs waiting for review (from the last `commontable match`), best first."""
-    with _reading(_settings(workspace, warehouse)) as store:
-        review = store.table("match_review")
-        waiting = int(review.count().execute())
-        rows = review.limit(limit).to_pyarrow().to_pylist()
+    """Show the pairs waiting for review (from the last `commontable match`), best first, as
+    the web's match review orders them; audited."""
+    from commontable.identity.review_queue import pair_count, review_pairs
+    from commontable.privacy import AuditAction
+
+    settings = _settings(workspace, warehouse)
+    with _reading(settings) as store:
+        waiting = pair_count(store)
+        pairs = review_pairs(store, limit=limit)
+    with _app_db(settings.workspace) as session:
+        _audit_cli(session, AuditAction.VIEW_MATCH_REVIEW, "match review", pairs_shown=len(pairs))
     table = Table(title=f"Match review: {waiting:,} pairs")
     for column in ("record", "person", "record", "person", "probability", "reason"):
         table.add_column(column)
-    for row in rows:
+    for pair in pairs:
+        probability = pair.match_probability
         table.add_row(
-            f"{row['data_source_l']}:{row['source_person_id_l']}",
-            row["person_id_l"],
-            f"{row['data_source_r']}:{row['source_person_id_r']}",
-            row["person_id_r"],
-            f"{row['match_probability']:.3f}",
-            row["reason"],
+            pair.left.key,
+            pair.left.person_id,
+            pair.right.key,
+            pair.right.person_id,
+            "" if probability is None else f"{probability:.3f}",
+            pair.reason,
         )
     console.print(table)
 
@@ -443,19 +488,34 @@ def review_decide(
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
-    """Record that two records are the same person or not, and apply it (stable ids kept)."""
+    """Record that two records are the same person or not, and apply it (stable ids kept);
+    audited as the web's decisions are, naming the records by opaque reference."""
     from commontable.identity.decisions import decide, parse_record
     from commontable.identity.match import match as match_people
+    from commontable.privacy import AuditAction
+    from commontable.privacy.audit import record_reference
 
     if same is None:
         raise UserError("say --same or --different")
     if not by:
         raise UserError("say who decided with --by NAME")
     settings = _settings(workspace, warehouse)
+    pair = (parse_record(left), parse_record(right))
+    decision = "same" if same else "different"
     with _warehouse(settings, changes_reading=True) as store:
-        decision = "same" if same else "different"
-        number = decide(store, parse_record(left), parse_record(right), decision, by, note)
+        number = decide(store, pair[0], pair[1], decision, by, note)
         result = match_people(store, settings.identity_model_path)
+    with _app_db(settings.workspace) as session:
+        references = [record_reference(session, f"{s}:{i}") for s, i in pair]
+        _audit_cli(
+            session,
+            AuditAction.DECIDE_MATCH,
+            f"match decision {number}",
+            records=references,
+            decision=decision,
+            decision_id=number,
+            applied=True,
+        )
     console.print(f"decision {number} recorded ({left} {decision} {right}) and applied")
     console.print(result.summary())
 

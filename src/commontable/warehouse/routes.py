@@ -7,12 +7,9 @@ is audited. Who may see which submission is decided by `commontable.privacy.acce
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
-import ibis
 from fastapi import APIRouter, Query, Security
 from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPBearer
@@ -24,8 +21,16 @@ from commontable.members import Organization, get_organization, organization_for
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
 from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
-from commontable.spreadsheets import csv_text
 from commontable.warehouse.reading import Tables, reading
+from commontable.warehouse.submissions import (
+    Submission,
+    find_submission,
+    quarantine_csv,
+    quarantine_reasons,
+    quarantine_rows,
+    quarantined_count,
+    submissions,
+)
 
 pages = APIRouter(include_in_schema=False)
 bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
@@ -37,93 +42,10 @@ PAGE_SIZE = 50
 # --- reading the submission log and the quarantine -----------------------------------------
 
 
-@dataclass(frozen=True)
-class Submission:
-    """One row of the submission log, as pages and the API show it."""
-
-    submission_id: int
-    data_source: str
-    status: str
-    files: list[str]
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
-    started_at: datetime
-    seconds: float
-    message: str
-
-    @classmethod
-    def of(cls, row: dict[str, Any]) -> Submission:
-        started: datetime = row["started_at"]
-        return cls(
-            submission_id=int(row["submission_id"]),
-            data_source=row["data_source"],
-            status=row["status"],
-            files=[str(f["name"]) for f in json.loads(row["files"] or "[]")],
-            rows_read=int(row["rows_read"]),
-            rows_loaded=int(row["rows_loaded"]),
-            rows_quarantined=int(row["rows_quarantined"]),
-            started_at=started.replace(tzinfo=UTC),  # the log keeps UTC without a zone
-            seconds=float(row["seconds"]),
-            message=row["message"] or "",
-        )
-
-
 def warehouse(context: RouteContext) -> Tables:
     """What pages read of the warehouse: its reading copy, opened once per request and closed
     after it (never the warehouse itself, which a load may be writing)."""
     return context.keep("reading", lambda: reading(context.settings))
-
-
-def submissions(
-    store: Tables, sources: list[str] | None = None, limit: int | None = None
-) -> list[Submission]:
-    """The submission log, newest first; only from `sources` when given."""
-    log = store.table("submission")
-    if sources is not None:
-        log = log.filter(log.data_source.isin(sources or [""]))
-    log = log.order_by(ibis.desc("submission_id"))
-    if limit is not None:
-        log = log.limit(limit)
-    return [Submission.of(row) for row in log.to_pyarrow().to_pylist()]
-
-
-def find_submission(store: Tables, submission_id: int) -> Submission | None:
-    log = store.table("submission")
-    rows = log.filter(log.submission_id == submission_id).to_pyarrow().to_pylist()
-    return Submission.of(rows[0]) if rows else None
-
-
-def _quarantine_of(store: Tables, submission_id: int) -> ibis.Table:
-    q = store.table("quarantine")
-    mine = q.filter(q.submission_id == submission_id).drop("submission_id")
-    return mine.order_by(["file_name", mine.row_ref.length(), "row_ref", "column_name"])
-
-
-def quarantine_rows(
-    store: Tables, submission_id: int, offset: int = 0, limit: int | None = None
-) -> list[dict[str, Any]]:
-    """Quarantined values in file order ("row 9" before "row 10"), a page at a time."""
-    rows = _quarantine_of(store, submission_id)
-    if limit is not None:
-        rows = rows.limit(limit, offset=offset)
-    result: list[dict[str, Any]] = rows.to_pyarrow().to_pylist()
-    return result
-
-
-def quarantined_count(store: Tables, submission_id: int) -> int:
-    """How many values a submission quarantined (a row can have several)."""
-    return int(_quarantine_of(store, submission_id).count().execute())
-
-
-def quarantine_reasons(store: Tables, submission_id: int) -> list[dict[str, Any]]:
-    """How many values were quarantined for each reason, most first."""
-    q = store.table("quarantine")
-    mine = q.filter(q.submission_id == submission_id)
-    counts = mine.group_by(["table_name", "column_name", "reason"]).agg(rows=mine.count())
-    ordered = counts.order_by([ibis.desc("rows"), "table_name", "column_name"])
-    result: list[dict[str, Any]] = ordered.to_pyarrow().to_pylist()
-    return result
 
 
 def organization_of_submission(context: RouteContext, submission_id: int) -> int | None:
@@ -230,7 +152,7 @@ def submission_detail(
 
 
 @pages.get("/submissions/{submission_id}/quarantine.csv", name="submissions.quarantine_csv")
-def quarantine_csv(context: Context, submission_id: int) -> Response:
+def quarantine_download(context: Context, submission_id: int) -> Response:
     submission = _submission_or_404(context, submission_id)
     rows = quarantine_rows(warehouse(context), submission_id)
     organization = organization_for_data_source(context.session, submission.data_source)
@@ -241,7 +163,7 @@ def quarantine_csv(context: Context, submission_id: int) -> Response:
         rows=len(rows),
     )
     return Response(
-        _csv(rows),
+        quarantine_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": (
@@ -249,13 +171,6 @@ def quarantine_csv(context: Context, submission_id: int) -> Response:
             )
         },
     )
-
-
-QUARANTINE_COLUMNS = ["file_name", "table_name", "row_ref", "column_name", "value", "reason"]
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    return csv_text(QUARANTINE_COLUMNS, ([row.get(k) for k in QUARANTINE_COLUMNS] for row in rows))
 
 
 # --- JSON API -------------------------------------------------------------------------------
