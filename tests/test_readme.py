@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.models import CommandInfo
 
 from commontable.cli import app
 from commontable.config import Settings
@@ -12,9 +13,24 @@ from commontable.config import Settings
 README = (Path(__file__).parents[1] / "README.md").read_text()
 
 
-@pytest.mark.parametrize(
-    "command", [c.name or c.callback.__name__ for c in app.registered_commands]
-)  # type: ignore[union-attr]
+def _commands() -> list[str]:
+    """Every command of the Typer app, sub-commands as `GROUP COMMAND`, as typed."""
+
+    def name(command: CommandInfo) -> str:
+        assert command.callback is not None
+        return command.name or command.callback.__name__.replace("_", "-")
+
+    top = [name(command) for command in app.registered_commands]
+    grouped = [
+        f"{group.name} {name(command)}"
+        for group in app.registered_groups
+        if group.typer_instance is not None
+        for command in group.typer_instance.registered_commands
+    ]
+    return top + grouped
+
+
+@pytest.mark.parametrize("command", _commands())
 def test_every_command_has_a_readme_section(command: str) -> None:
     assert f"### `commontable {command}" in README
 
