@@ -48,7 +48,7 @@ def test_report_build_says_what_it_built_and_where(workspace: Path) -> None:
     out = workspace / "public"
     said = build(workspace, "--period", "2025", "--out", str(out), "--no-pdf")
     # index, methods, impact, five measures, the scorecards' index and ten scorecards
-    assert said.startswith("report: 19 pages, ")
+    assert said.lstrip().startswith("report: 19 pages, ")  # after the progress bar
     assert "cost figures withheld" in said
     assert str(out / "index.html") in said
     note = json.loads((workspace / "latest-report.json").read_text())
