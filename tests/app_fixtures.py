@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from commontable.appdb import create_engine, describe, session_factory, upgrade
-from commontable.privacy import AuditKey, keep_audit
+from commontable.audit import AuditKey, keep_audit
 from tests.conftest import TEST_AUDIT_KEY
 
 # The server the postgres tests create their databases on (trust auth in development and CI).

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from commontable.appdb import transaction, upgrade
+from commontable.audit import app_db_engine
 from commontable.cli import app
 from commontable.config import load_settings
 from commontable.governance.decisions import MotionStatus, motions
@@ -21,7 +22,6 @@ from commontable.members import (
     top_level_collaboratives,
 )
 from commontable.plans.planning import list_plans
-from commontable.privacy import app_db_engine
 from commontable.publishing.models import PublishedMeasure
 from tests.published_results import CMS125, cell, publish_cells
 
@@ -104,7 +104,7 @@ def test_demo_table_seeds_a_finished_study_an_open_vote_and_the_plan(workspace: 
 
 
 def test_seeding_is_audited(workspace: Path) -> None:
-    from commontable.privacy.audit import AuditAction, entries
+    from commontable.audit import AuditAction, entries
 
     runner.invoke(app, ["demo-table", "--password-stdin", "-w", str(workspace)], input=PASSWORD)
     settings = load_settings(workspace)

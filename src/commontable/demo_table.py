@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from commontable.appdb import utcnow
+from commontable.audit import AuditAction, record
 from commontable.errors import Conflict, UserError
 from commontable.governance.decisions import (
     BallotIn,
@@ -57,7 +58,6 @@ from commontable.plans import AdoptedBy, PlanStatus
 from commontable.plans.commitments import add_commitment
 from commontable.plans.goals import GoalSpec, add_goal
 from commontable.plans.planning import create_plan
-from commontable.privacy.audit import AuditAction, record
 from commontable.publishing.explorer import choose, collaborative_cell, measures
 from commontable.publishing.reader import Reader
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from commontable.appdb import create_engine, transaction, upgrade
-from commontable.privacy import AuditAction, AuditKey, keep_audit, record, verify
+from commontable.audit import AuditAction, AuditKey, keep_audit, record, verify
 
 SECRET = bytes(range(32))
 TABLE = sa.table(

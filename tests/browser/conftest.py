@@ -22,6 +22,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from commontable.appdb import transaction, upgrade
+from commontable.audit import app_db_engine
 from commontable.config import load_settings
 from commontable.members import (
     CollaborativeType,
@@ -33,7 +34,6 @@ from commontable.members import (
     add_person,
 )
 from commontable.members.second_factor import SecretBox
-from commontable.privacy import app_db_engine
 from commontable.warehouse import connect
 from commontable.web import create_app
 from tests.published_results import publish_sample

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from commontable.appdb import transaction
+from commontable.audit import app_db_engine
 from commontable.config import load_settings
-from commontable.privacy import app_db_engine
 from commontable.reports import ReportOptions, build_report
 from commontable.reports.latest import record_latest
 from tests.browser.conftest import Site, screenshot

@@ -18,9 +18,9 @@ import psutil
 import pytest
 
 from commontable.appdb import transaction
+from commontable.audit import app_db_engine
 from commontable.config import load_settings
 from commontable.members import OrganizationType, add_organization, issue_token
-from commontable.privacy.audit import app_db_engine
 from commontable.warehouse.reading import Reading
 
 pytestmark = pytest.mark.slow

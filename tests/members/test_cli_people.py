@@ -120,7 +120,7 @@ def test_the_app_db_commands_are_sub_commands() -> None:
 
 
 def test_adding_from_the_command_line_is_audited(ct: Run, app_db: AppDatabase) -> None:
-    from commontable.privacy.audit import AuditAction, entries
+    from commontable.audit import AuditAction, entries
 
     ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
     ct(*ADD_ADA, "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
@@ -133,8 +133,8 @@ def test_adding_from_the_command_line_is_audited(ct: Run, app_db: AppDatabase) -
 
 
 def test_user_unlock_lifts_a_lock_and_is_audited(ct: Run, app_db: AppDatabase) -> None:
+    from commontable.audit import AuditAction, entries
     from commontable.members.sign_in_guard import LOCK_AFTER, count_failure, locked_until
-    from commontable.privacy.audit import AuditAction, entries
 
     ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
     ct(*ADD_ADA, "--role", "analyst", "--password-stdin", input=PASSWORD + "\n")
@@ -162,8 +162,8 @@ def test_load_refuses_a_table_a_known_member_may_not_send(ct: Run, tmp_path: Pat
 
 
 def test_user_reset_second_factor_forgets_it_and_is_audited(ct: Run, app_db: AppDatabase) -> None:
+    from commontable.audit import AuditAction, entries
     from commontable.members import find_person
-    from commontable.privacy.audit import AuditAction, entries
 
     ct("org", "add", "Cascade Health Plan", "--type", "health_plan")
     ct(*ADD_ADA, "--role", "analyst", "--password-stdin", input=PASSWORD + "\n")

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from commontable.audit import entries
 from commontable.cli import app
 from commontable.members import (
     Collaborative,
@@ -21,7 +22,6 @@ from commontable.members import (
 from commontable.plans import PlanStatus
 from commontable.plans.goals import GoalSpec, add_goal
 from commontable.plans.planning import create_plan
-from commontable.privacy import entries
 from tests.app_fixtures import AppDatabase
 from tests.plans.results import publish_measure, publish_rate
 

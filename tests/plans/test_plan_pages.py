@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction
+from commontable.audit import entries
 from commontable.members import Role
 from commontable.plans import PlanStatus
 from commontable.plans.commitments import add_commitment
 from commontable.plans.goals import CustomMeasure, GoalSpec, add_goal
 from commontable.plans.planning import create_plan, get_plan
-from commontable.privacy import entries
 from tests.app_fixtures import AppDatabase
 from tests.plans.results import publish_measure, publish_rate
 from tests.web.conftest import Region, bearer, signed_in

@@ -10,18 +10,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction
-from commontable.privacy import (
+from commontable.audit import (
     GENESIS,
     AppendOnly,
     AuditAction,
     AuditEvent,
     AuditKey,
+    audit_key_file,
     entries,
+    entry_hash,
     keep_audit,
     record,
     verify,
 )
-from commontable.privacy.audit import audit_key_file, entry_hash
 from tests.app_fixtures import AppDatabase, unguarded_audit
 from tests.conftest import TEST_AUDIT_KEY
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, AuditEvent, app_db_engine, record
 from commontable.cli import app
 from commontable.config import load_settings
-from commontable.privacy import AuditAction, AuditEvent, app_db_engine, record
 from tests.app_fixtures import AppDatabase, unguarded_audit
 
 runner = CliRunner()

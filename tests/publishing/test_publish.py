@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commontable.audit import AuditAction, entries
 from commontable.errors import UserError
 from commontable.members import Organization
-from commontable.privacy.audit import AuditAction, entries
 from commontable.publishing.models import (
     FIGURES,
     Publication,

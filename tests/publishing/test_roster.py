@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commontable.audit import AuditAction, entries
 from commontable.members import OrganizationType, add_organization
 from commontable.members.models import Organization
-from commontable.privacy.audit import AuditAction, entries
 from commontable.publishing.roster import import_roster
 from commontable.warehouse import Warehouse
 

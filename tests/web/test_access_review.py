@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, record
 from commontable.members import Role
-from commontable.privacy import AuditAction, record
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import Region, signed_in
 

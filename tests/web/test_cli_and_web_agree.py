@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, entries
 from commontable.cli import app
 from commontable.config import Settings
 from commontable.members import Role
-from commontable.privacy import AuditAction, entries
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import Region, signed_in
 from tests.web.test_match_review import queue  # noqa: F401  (the review queue fixture)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, entries
 from commontable.members import (
     Organization,
     OrganizationType,
@@ -19,7 +20,6 @@ from commontable.members import (
     add_person,
     get_organization,
 )
-from commontable.privacy import AuditAction, entries
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import Region, signed_in
 

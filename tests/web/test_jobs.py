@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, entries
 from commontable.config import Settings
 from commontable.jobs import Job, JobKind, JobStatus, work
 from commontable.jobs.worker import INTERRUPTED, fail_interrupted
 from commontable.members import Role
-from commontable.privacy import AuditAction, entries
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import Region, signed_in
 from tests.web.test_submissions import CLAIMS, upload

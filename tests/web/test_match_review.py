@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, entries
 from commontable.config import Settings
 from commontable.identity import decisions
 from commontable.identity.engine import match_engine
@@ -20,7 +21,6 @@ from commontable.identity.person import review_records
 from commontable.identity.records import source_records
 from commontable.jobs import work
 from commontable.members import Role
-from commontable.privacy import AuditAction, entries
 from commontable.warehouse import Warehouse, connect
 from tests.app_fixtures import AppDatabase
 from tests.patients import send_patients

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import entries
 from commontable.members import Role, authenticate, find_person, get_person
-from commontable.privacy import entries
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import PASSWORD, Region, bearer, signed_in
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, entries
 from commontable.config import Settings
 from commontable.members import Role
-from commontable.privacy import AuditAction, entries
 from commontable.publishing.models import PublishedResult
 from commontable.warehouse.turns import writing
 from tests.app_fixtures import AppDatabase

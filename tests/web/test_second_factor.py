@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction, utcnow
+from commontable.audit import AuditAction
 from commontable.config import Settings
 from commontable.members import Person, Role, add_person, get_person
 from commontable.members.second_factor import MAX_CODE_FAILURES, SecretBox
-from commontable.privacy import AuditAction
 from commontable.web import create_app
 from commontable.web.options import WebOptions
 from tests.app_fixtures import AppDatabase

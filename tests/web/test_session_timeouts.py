@@ -11,9 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction, utcnow
+from commontable.audit import AuditAction
 from commontable.members import Person, Role, add_person
 from commontable.members.models import LoginSession
-from commontable.privacy import AuditAction
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import PASSWORD, Region, csrf_of, signed_in
 from tests.web.test_sign_in import audited

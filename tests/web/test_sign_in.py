@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import AuditAction, entries
 from commontable.members import (
     ApiToken,
     Person,
@@ -14,7 +15,6 @@ from commontable.members import (
     revoke_token,
     start_login_session,
 )
-from commontable.privacy import AuditAction, entries
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import COOKIE, PASSWORD, Region, bearer, csrf_of
 

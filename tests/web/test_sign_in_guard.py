@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from commontable.appdb import transaction, utcnow
+from commontable.audit import AuditAction
 from commontable.members import Person, Role
 from commontable.members.models import FailedSignIns
 from commontable.members.sign_in_guard import LOCK_AFTER
-from commontable.privacy import AuditAction
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import COOKIE, PASSWORD, Region, csrf_of, signed_in
 from tests.web.test_sign_in import audited, sign_in

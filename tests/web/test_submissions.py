@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commontable.appdb import transaction
+from commontable.audit import entries
 from commontable.config import Settings
 from commontable.members import Role
-from commontable.privacy import entries
 from commontable.warehouse import connect
 from tests.app_fixtures import AppDatabase
 from tests.web.conftest import BAD_DATE_ROW, ELIGIBILITY, GOOD_ROW, Region, bearer, signed_in

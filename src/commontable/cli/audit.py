@@ -18,7 +18,7 @@ commands.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify(workspace: Workspace = Path(".")) -> None:
     """Recompute the audit log's hash chain; exit 1 at the first altered or deleted entry."""
-    from commontable.privacy import verify
+    from commontable.audit import verify
 
     with open_app_db(workspace) as session:
         check = verify(session)

@@ -126,8 +126,8 @@ def review_list(
 ) -> None:
     """Show the pairs waiting for review (from the last `commontable match`), best first, as
     the web's match review orders them; audited."""
+    from commontable.audit import AuditAction
     from commontable.identity.review_queue import pair_count, review_pairs
-    from commontable.privacy import AuditAction
 
     settings = settings_of(workspace, warehouse)
     with open_reading(settings) as store:
@@ -166,10 +166,9 @@ def review_decide(
 ) -> None:
     """Record that two records are the same person or not, and apply it (stable ids kept);
     audited as the web's decisions are, naming the records by opaque reference."""
+    from commontable.audit import AuditAction, record_reference
     from commontable.identity.decisions import decide, parse_record
     from commontable.identity.match import match as match_people
-    from commontable.privacy import AuditAction
-    from commontable.privacy.audit import record_reference
 
     if same is None:
         raise UserError("say --same or --different")

@@ -45,7 +45,7 @@ ROLES = (
 def db_upgrade(workspace: Workspace = Path(".")) -> None:
     """Create the app DB, or migrate it to this version's schema; prints its revision."""
     from commontable.appdb import database_url, describe, upgrade
-    from commontable.privacy.audit import app_db_key, audit_key_of
+    from commontable.audit import app_db_key, audit_key_of
 
     settings = settings_of(workspace)
     url = database_url(settings.resolve(settings.app_db))
@@ -62,7 +62,7 @@ def db_encrypt(workspace: Workspace = Path(".")) -> None:
     from commontable.appdb import database_url
     from commontable.appdb.encryption import encrypt_file
     from commontable.appdb.engine import sqlite_file
-    from commontable.privacy.audit import app_db_key
+    from commontable.audit import app_db_key
 
     settings = settings_of(workspace)
     key = app_db_key(settings)
@@ -88,8 +88,8 @@ def org_add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Register an organization; the first one is where the first admin works (`user add`)."""
+    from commontable.audit import AuditAction
     from commontable.members import OrganizationType, add_organization, find_organization
-    from commontable.privacy import AuditAction
 
     with open_app_db(workspace) as session:
         organization = add_organization(
@@ -152,6 +152,7 @@ def user_add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Add a person who can sign in (bootstrap the first admin); asks for the password twice."""
+    from commontable.audit import AuditAction
     from commontable.members import (
         Role,
         add_person,
@@ -159,7 +160,6 @@ def user_add(
         check_password_rules,
         find_organization,
     )
-    from commontable.privacy import AuditAction
 
     roles = [one_of(Role, value, "--role") for value in role]
     with open_app_db(workspace) as session:  # refuse what we can before anyone types a password
@@ -194,9 +194,9 @@ def user_unlock(
     workspace: Workspace = Path("."),
 ) -> None:
     """Lift the lock that failed sign-ins put on an account; audited."""
+    from commontable.audit import AuditAction
     from commontable.members import find_person
     from commontable.members.sign_in_guard import clear_account
-    from commontable.privacy import AuditAction
 
     with open_app_db(workspace) as session:
         person = find_person(session, email)
@@ -221,9 +221,9 @@ def user_reset_second_factor(
 ) -> None:
     """Forget a person's second factor (a lost phone): they set up a new one at their next
     sign-in; audited."""
+    from commontable.audit import AuditAction
     from commontable.members import find_person
     from commontable.members.second_factor import reset
-    from commontable.privacy import AuditAction
 
     with open_app_db(workspace) as session:
         person = find_person(session, email)

@@ -31,10 +31,10 @@ def plan_add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Start a collaborative's action plan (a draft unless --active); audited."""
+    from commontable.audit import AuditAction, record
     from commontable.members import get_collaborative
     from commontable.plans import PlanStatus
     from commontable.plans.planning import create_plan
-    from commontable.privacy import AuditAction, record
 
     status = PlanStatus.ACTIVE if active else PlanStatus.DRAFT
     with open_app_db(workspace) as session:
@@ -64,10 +64,10 @@ def plan_add_goal(
     """Set a goal on a published measure (custom measures: on the plan's page); audited."""
     from datetime import date
 
+    from commontable.audit import AuditAction, record
     from commontable.plans.figures import parse_value
     from commontable.plans.goals import GoalSpec, add_goal, measure_facts
     from commontable.plans.planning import get_plan
-    from commontable.privacy import AuditAction, record
 
     try:
         target_date = date.fromisoformat(by)

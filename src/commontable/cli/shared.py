@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from commontable.privacy import AuditAction
+    from commontable.audit import AuditAction
     from commontable.warehouse import Warehouse
     from commontable.warehouse.reading import Tables
 
@@ -88,7 +88,7 @@ def progress_bar() -> Iterator[Progress]:
 def open_app_db(workspace: Path) -> Iterator[Session]:
     """One committed unit of work on the workspace's app DB, which must be up to date."""
     from commontable.appdb import require_current, transaction
-    from commontable.privacy.audit import app_db_engine
+    from commontable.audit import app_db_engine
 
     settings = settings_of(workspace)
     engine = app_db_engine(settings)
@@ -111,7 +111,7 @@ def audit_cli(
     """Record what was done from the command line; the actor is the machine's user."""
     import getpass
 
-    from commontable.privacy import record
+    from commontable.audit import record
 
     detail.update(via="command line", os_user=getpass.getuser())
     record(session, action, organization_id=organization_id, target=target, detail=detail)

@@ -80,7 +80,7 @@ def load(
 
 def _audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
     """One audit entry per submission loaded from the command line, as the web's uploads."""
-    from commontable.privacy import AuditAction
+    from commontable.audit import AuditAction
 
     with open_app_db(settings.workspace) as session:
         for result in results:
@@ -106,9 +106,9 @@ def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
 
     from commontable.appdb import create_engine, current_revision, head_revision
     from commontable.appdb.engine import sqlite_file
+    from commontable.audit import app_db_key
     from commontable.members import organization_for_data_source
     from commontable.members.authority import own_payers, refused_tables
-    from commontable.privacy.audit import app_db_key
     from commontable.warehouse import Admission
     from commontable.warehouse.readers.limits import limits_of
 
@@ -168,7 +168,7 @@ def quarantine(
 ) -> None:
     """Show the values a submission quarantined: row, column, value and the reason (the same
     rows, in the same order, as the web's); audited, like every look at patient-level data."""
-    from commontable.privacy import AuditAction
+    from commontable.audit import AuditAction
     from commontable.warehouse.submissions import (
         find_submission,
         quarantine_csv,

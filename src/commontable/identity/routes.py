@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
+from commontable.audit import AuditAction, record_reference
 from commontable.errors import Forbidden, UserError
 from commontable.identity import decisions
 from commontable.identity.review_queue import PAGE_SIZE, Side, Sources, pair_count, review_pairs
@@ -24,7 +25,6 @@ from commontable.jobs import Job, JobKind, JobStatus
 from commontable.jobs.routes import find_job, queue_job
 from commontable.members import get_organization, get_person
 from commontable.privacy.access import records_visible_to
-from commontable.privacy.audit import AuditAction, record_reference
 from commontable.privacy.requests import Context, RouteContext
 from commontable.warehouse.routes import warehouse
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction, utcnow
+from commontable.audit import AuditAction, app_db_engine, record
 from commontable.config import Settings
 from commontable.errors import InvalidSubmission, UserError
 from commontable.identity import decisions
@@ -24,7 +25,6 @@ from commontable.jobs.queue import Private, incoming_folder
 from commontable.measures import run_measures
 from commontable.members import Person, get_organization
 from commontable.members.authority import own_payers, refused_tables
-from commontable.privacy.audit import AuditAction, app_db_engine, record
 from commontable.publishing.publish import publish
 from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
 from commontable.warehouse.readers.limits import limits_of

@@ -16,12 +16,12 @@ from filelock import FileLock, Timeout
 from sqlalchemy import select
 
 from commontable.appdb import require_current, transaction, utcnow
+from commontable.audit import app_db_engine
 from commontable.config import Settings
 from commontable.errors import ConfigError, Conflict
 from commontable.jobs.models import Job, JobStatus
 from commontable.jobs.queue import incoming_folder, job_queue, runs_jobs
 from commontable.jobs.work import run_job
-from commontable.privacy.audit import app_db_engine
 from commontable.warehouse.readers.workers import die_with
 from commontable.warehouse.turns import writing
 

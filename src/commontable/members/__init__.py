@@ -6,7 +6,7 @@ command, a web request) owns the transaction. Errors a user can cause are `UserE
 
 # The audit log's table sits beside the members' tables; loading it here means every user of
 # the app DB (commands, the web, the migrations' tests) sees the whole schema.
-import commontable.privacy.audit  # noqa: F401
+import commontable.audit  # noqa: F401
 from commontable.members.authentication import authenticate
 from commontable.members.collaboratives import (
     add_collaborative,

@@ -18,6 +18,7 @@ from fastapi.security import HTTPBearer
 from sqlalchemy import func, select
 
 from commontable.appdb.base import MAX_ID
+from commontable.audit import AuditAction
 from commontable.errors import Forbidden, NotFound, UserError
 from commontable.members import second_factor
 from commontable.members.collaboratives import ancestors, get_collaborative
@@ -39,7 +40,6 @@ from commontable.members.sign_in_guard import clear_account, locked_until
 from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
 from commontable.privacy.access import may_grant, may_see_people_of
 from commontable.privacy.access_review import api_tokens, people_access
-from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 
 pages = APIRouter(include_in_schema=False)

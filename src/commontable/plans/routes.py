@@ -17,6 +17,7 @@ from fastapi.security import HTTPBearer
 from sqlalchemy import select
 
 from commontable.appdb.base import MAX_ID
+from commontable.audit import AuditAction
 from commontable.errors import NotFound
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.memberships import current_members
@@ -39,7 +40,6 @@ from commontable.plans.models import (
 from commontable.plans.progress import goal_progress, plan_progress
 from commontable.plans.schemas import CommitmentOut, GoalProgressOut, PlanDetailOut, PlanOut
 from commontable.plans.tracking import TrackStatus
-from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 from commontable.publishing import explorer
 

@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from commontable.audit import AuditAction, AuditEvent
 from commontable.members.models import ApiToken, Person, Role
-from commontable.privacy.audit import AuditAction, AuditEvent
 
 # Audit actions that show or change patient-level data.
 PATIENT_LEVEL = (

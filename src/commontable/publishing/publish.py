@@ -20,11 +20,11 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from commontable.audit import AuditAction, record
 from commontable.errors import UserError
 from commontable.measures.definition import CLINIC, HEALTH_PLAN, HOSPITAL, MEDICAL_GROUP
 from commontable.measures.library import MEASURES
 from commontable.members.models import Organization
-from commontable.privacy.audit import AuditAction, record
 from commontable.privacy.disclosure import Decision, control, linked_tables
 from commontable.publishing.models import (
     COMPLEMENTARY,

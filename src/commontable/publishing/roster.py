@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from commontable.audit import AuditAction, record
 from commontable.members.models import Organization, OrganizationType
 from commontable.members.organizations import add_organization
-from commontable.privacy.audit import AuditAction, record
 from commontable.warehouse import Warehouse
 
 # The roster's organization_type (warehouse contracts/vocab.py) -> the app DB's.

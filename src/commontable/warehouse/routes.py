@@ -16,10 +16,10 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from commontable.audit import AuditAction
 from commontable.errors import NotFound
 from commontable.members import Organization, get_organization, organization_for_data_source
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
-from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 from commontable.warehouse.reading import Tables, reading
 from commontable.warehouse.submissions import (

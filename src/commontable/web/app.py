@@ -13,6 +13,7 @@ from starlette.routing import Mount
 
 import commontable
 from commontable.appdb import require_current
+from commontable.audit import app_db_engine
 from commontable.config import Settings
 from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
@@ -24,7 +25,6 @@ from commontable.members import routes as members_routes
 from commontable.members.second_factor import SecretBox
 from commontable.members.sign_in_guard import AddressLimit
 from commontable.plans import routes as plans_routes
-from commontable.privacy.audit import app_db_engine
 from commontable.publishing import routes as publishing_routes
 from commontable.reports import routes as reports_routes
 from commontable.warehouse import routes as warehouse_routes

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
+from commontable.audit import AuditAction
 from commontable.errors import NotAuthenticated, TooManyAttempts, UserError
 from commontable.members import LoginSession, get_person
 from commontable.members.login_sessions import (
@@ -26,7 +27,6 @@ from commontable.members.second_factor import (
     qr_svg,
 )
 from commontable.members.sign_in_guard import check_account, clear_account, count_failure
-from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
 from commontable.web.sign_in import safe_next, sign_in_form, signed_in_response

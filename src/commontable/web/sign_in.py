@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from commontable.appdb import utcnow
+from commontable.audit import AuditAction, record
 from commontable.errors import NotAuthenticated, TooManyAttempts, UserError
 from commontable.members import (
     Person,
@@ -20,7 +21,6 @@ from commontable.members import (
 )
 from commontable.members.second_factor import needs_second_factor
 from commontable.members.sign_in_guard import check_account, clear_account, count_failure
-from commontable.privacy.audit import AuditAction, record
 from commontable.privacy.requests import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from commontable.appdb import utcnow
 from commontable.appdb.base import MAX_ID
+from commontable.audit import AuditAction
 from commontable.errors import Conflict, Forbidden, NotFound, UserError
 from commontable.governance.decisions.eligibility import (
     representative_organization,
@@ -42,7 +43,6 @@ from commontable.governance.decisions.voting import BallotIn, cast_vote, declare
 from commontable.governance.routing import FormFields, RowId, signed_in_person, utc_time
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Person
-from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 
 CollaborativeId = Annotated[int | None, Query(ge=1, le=MAX_ID)]

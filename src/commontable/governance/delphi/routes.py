@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from commontable.appdb import utcnow
 from commontable.appdb.base import MAX_ID
+from commontable.audit import AuditAction
 from commontable.errors import Conflict, Forbidden, NotFound, UserError
 from commontable.governance.delphi.forms import answers_from_form
 from commontable.governance.delphi.models import DelphiStudy, StakeholderGroup, StudyRule
@@ -44,7 +45,6 @@ from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Role
 from commontable.members.people import get_person
 from commontable.members.roles import people_with_role
-from commontable.privacy.audit import AuditAction
 from commontable.privacy.requests import Context, RouteContext
 
 pages = APIRouter(include_in_schema=False)

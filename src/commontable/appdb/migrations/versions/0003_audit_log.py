@@ -1,4 +1,4 @@
-"""The audit log: append-only, hash-chained entries (privacy/audit.py).
+"""The audit log: append-only, hash-chained entries (audit/log.py).
 
 Revision ID: 0003
 Revises: 0002

@@ -1,6 +1,6 @@
 """The audit log keyed and append-only in the database itself: the entries so far, chained by
 plain SHA-256, are checked and then re-chained by HMAC-SHA256 under the workspace's audit key
-(privacy/audit.py); triggers then refuse updates, deletes and truncation, on SQLite and
+(audit/log.py); triggers then refuse updates, deletes and truncation, on SQLite and
 PostgreSQL alike.
 
 Revision ID: 0010
