@@ -14,7 +14,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Security
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
 from commontable.audit import AuditAction, record_reference
@@ -25,11 +24,10 @@ from commontable.jobs import Job, JobKind, JobStatus
 from commontable.jobs.routes import find_job, queue_job
 from commontable.members import get_organization, get_person
 from commontable.privacy.access import records_visible_to
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, RouteContext, bearer
 from commontable.warehouse.routes import warehouse
 
 pages = APIRouter(include_in_schema=False)
-bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["match review"], dependencies=[Security(bearer)])
 
 NOTICES = {

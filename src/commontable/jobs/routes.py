@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Security, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -24,11 +23,10 @@ from commontable.errors import NotFound, UserError
 from commontable.jobs.models import Job, JobKind, JobStatus
 from commontable.jobs.queue import Private, enqueue_when_committed, incoming_folder
 from commontable.members import Organization, get_organization
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, RouteContext, bearer
 
 pages = APIRouter(include_in_schema=False)
 uploads = APIRouter(include_in_schema=False)  # mounted with the upload size limit
-bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["jobs"], dependencies=[Security(bearer)])
 api_uploads = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Security(bearer)])
 

@@ -14,7 +14,6 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Path, Security
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.security import HTTPBearer
 from sqlalchemy import func, select
 
 from commontable.appdb.base import MAX_ID
@@ -40,10 +39,9 @@ from commontable.members.sign_in_guard import clear_account, locked_until
 from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
 from commontable.privacy.access import may_grant, may_see_people_of
 from commontable.privacy.access_review import api_tokens, people_access
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, RouteContext, bearer
 
 pages = APIRouter(include_in_schema=False)
-bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["members"], dependencies=[Security(bearer)])
 
 # Messages a redirect may ask a page to show; never text taken from the address.

@@ -13,7 +13,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Security
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.security import HTTPBearer
 from sqlalchemy import select
 
 from commontable.appdb.base import MAX_ID
@@ -40,11 +39,10 @@ from commontable.plans.models import (
 from commontable.plans.progress import goal_progress, plan_progress
 from commontable.plans.schemas import CommitmentOut, GoalProgressOut, PlanDetailOut, PlanOut
 from commontable.plans.tracking import TrackStatus
-from commontable.privacy.requests import Context, RouteContext
 from commontable.publishing import explorer
+from commontable.routing import Context, RouteContext, bearer
 
 pages = APIRouter(include_in_schema=False)
-bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["plans"], dependencies=[Security(bearer)])
 
 # Messages a redirect may ask a page to show; never text taken from the address.

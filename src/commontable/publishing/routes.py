@@ -11,21 +11,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Security
 from fastapi.responses import HTMLResponse, Response
-from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
 from commontable.errors import NotFound
 from commontable.members import get_organization
-from commontable.privacy.requests import Context
 from commontable.publishing import explorer
 from commontable.publishing.explorer import Selection
 from commontable.publishing.models import PublishedMeasure
 from commontable.publishing.reader import Reader, ResultCell
 from commontable.reports.charts import Point, interval_chart
 from commontable.reports.formatting import interval_text, rate_text
+from commontable.routing import Context, bearer
 
 pages = APIRouter(include_in_schema=False)
-bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["results"], dependencies=[Security(bearer)])
 
 MeasureId = Annotated[str | None, Query(max_length=40, description="e.g. CMS125")]

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from commontable.errors import NotFound
-from commontable.privacy.requests import Context
 from commontable.reports.latest import latest_site
+from commontable.routing import Context
 
 pages = APIRouter(include_in_schema=False)
 INDEX = "index.html"

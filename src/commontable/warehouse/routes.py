@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Security
 from fastapi.responses import HTMLResponse, Response
-from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -20,7 +19,7 @@ from commontable.audit import AuditAction
 from commontable.errors import NotFound
 from commontable.members import Organization, get_organization, organization_for_data_source
 from commontable.privacy.access import may_see_submissions_of, sees_every_organization
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, RouteContext, bearer
 from commontable.warehouse.reading import Tables, reading
 from commontable.warehouse.submissions import (
     Submission,
@@ -33,7 +32,6 @@ from commontable.warehouse.submissions import (
 )
 
 pages = APIRouter(include_in_schema=False)
-bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
 api = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Security(bearer)])
 
 PAGE_SIZE = 50

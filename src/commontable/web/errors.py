@@ -22,7 +22,7 @@ from commontable.errors import (
     TooManyAttempts,
     UserError,
 )
-from commontable.privacy.requests import RouteContext
+from commontable.routing import RouteContext
 from commontable.web.gate import WebState
 
 STATUS: list[tuple[type[UserError], int]] = [

@@ -37,7 +37,7 @@ from commontable.privacy.access import (
     person_principal,
     token_principal,
 )
-from commontable.privacy.requests import Renderer, RouteContext
+from commontable.routing import Renderer, RouteContext
 from commontable.warehouse.routes import organization_of_submission
 from commontable.web.options import WebOptions
 

@@ -17,9 +17,9 @@ from commontable.members import (
     get_organization,
 )
 from commontable.members.memberships import covering
-from commontable.privacy.requests import Context
 from commontable.publishing import explorer
 from commontable.reports.formatting import interval_text, rate_text
+from commontable.routing import Context
 from commontable.warehouse.routes import Submission, recent_submissions
 
 router = APIRouter(include_in_schema=False)

@@ -27,7 +27,7 @@ from commontable.members.second_factor import (
     qr_svg,
 )
 from commontable.members.sign_in_guard import check_account, clear_account, count_failure
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
 from commontable.web.sign_in import safe_next, sign_in_form, signed_in_response
 

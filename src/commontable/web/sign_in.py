@@ -21,7 +21,7 @@ from commontable.members import (
 )
 from commontable.members.second_factor import needs_second_factor
 from commontable.members.sign_in_guard import check_account, clear_account, count_failure
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
 
 router = APIRouter(include_in_schema=False)

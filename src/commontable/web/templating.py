@@ -16,7 +16,7 @@ import commontable.governance
 import commontable.members
 import commontable.plans
 import commontable.publishing
-from commontable.privacy.requests import Renderer
+from commontable.routing import Renderer
 
 WEB = Path(__file__).parent
 TEMPLATE_FOLDERS = [

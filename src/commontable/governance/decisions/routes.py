@@ -40,10 +40,9 @@ from commontable.governance.decisions.motions import (
 from commontable.governance.decisions.schemas import DecisionOut, MotionOut, VoteIn, VoteOut
 from commontable.governance.decisions.settings import rules_of, set_rules
 from commontable.governance.decisions.voting import BallotIn, cast_vote, declare_conflict
-from commontable.governance.routing import FormFields, RowId, signed_in_person, utc_time
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Person
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, FormFields, RouteContext, RowId, signed_in_person, utc_time
 
 CollaborativeId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 pages = APIRouter(include_in_schema=False)

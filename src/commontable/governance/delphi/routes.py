@@ -40,12 +40,11 @@ from commontable.governance.delphi.studies import (
     open_round,
     studies,
 )
-from commontable.governance.routing import FormFields, RowId, signed_in_person, utc_time
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Role
 from commontable.members.people import get_person
 from commontable.members.roles import people_with_role
-from commontable.privacy.requests import Context, RouteContext
+from commontable.routing import Context, FormFields, RouteContext, RowId, signed_in_person, utc_time
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/delphi", tags=["Delphi studies"])

@@ -12,7 +12,7 @@ from commontable.appdb.base import MAX_ID
 from commontable.errors import UserError
 from commontable.members.models import Person
 from commontable.members.people import get_person
-from commontable.privacy.requests import RouteContext
+from commontable.routing.context import RouteContext
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a row id in a path
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
+from fastapi.security import HTTPBearer
 from sqlalchemy.orm import Session
 
 from commontable.audit import AuditAction, record
@@ -105,3 +106,7 @@ def route_context(request: Request) -> RouteContext:
 
 
 Context = Annotated[RouteContext, Depends(route_context)]
+
+# How a member's system says who it is on the JSON API (the gate checks it; the routers declare
+# it so the OpenAPI document shows it).
+bearer = HTTPBearer(auto_error=False, description="an API token of a member organization")
