@@ -80,13 +80,23 @@ def test_patient_rows_carry_commontable_person_ids_not_source_ids(deck: Outcome)
     assert all(row["person_id"].startswith("P-") for row in deck.patients.values())
 
 
-def test_a_run_for_another_period_keeps_the_first_periods_rows(
+def test_a_run_of_other_measures_keeps_the_first_measures_rows(
     deck: Outcome, deck_warehouse: Warehouse
 ) -> None:
-    run_measures(deck_warehouse, 2024, [CMS125])
-    kept = deck_warehouse.table("measure_result")
-    periods = kept.filter(kept.measure_id == CMS125).period.value_counts().to_pyarrow()
-    assert set(periods["period"].to_pylist()) == {2024, 2025}
+    results = deck_warehouse.table("measure_result")
+    before = results.filter(results.measure_id == CMS125).count().execute()
+    run_measures(deck_warehouse, 2025, ["CMS130"])
+    assert results.filter(results.measure_id == CMS125).count().execute() == before
+
+
+def test_a_run_for_a_period_nobody_is_in_is_refused_and_writes_nothing(
+    deck: Outcome, deck_warehouse: Warehouse
+) -> None:
+    results = deck_warehouse.table("measure_result")
+    before = results.count().execute()
+    with pytest.raises(UserError, match="nobody is in any measure's population for 2024"):
+        run_measures(deck_warehouse, 2024, [CMS125])
+    assert results.count().execute() == before
 
 
 def test_a_rerun_of_a_period_replaces_its_rows(deck: Outcome, deck_warehouse: Warehouse) -> None:
