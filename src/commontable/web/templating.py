@@ -13,18 +13,29 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import commontable.governance
+import commontable.identity
+import commontable.jobs
 import commontable.members
 import commontable.plans
 import commontable.publishing
+import commontable.warehouse
 from commontable.routing import Renderer
 
 WEB = Path(__file__).parent
 TEMPLATE_FOLDERS = [
-    WEB / "templates",  # the layout, sign-in, home, errors and the submission pages
-    Path(commontable.members.__file__).parent / "templates",
-    Path(commontable.plans.__file__).parent / "templates",
-    Path(commontable.governance.__file__).parent / "templates",
-    Path(commontable.publishing.__file__).parent / "templates",
+    WEB / "templates",  # the layout, sign-in, home and errors
+    *(
+        Path(part.__path__[0]) / "templates"
+        for part in (
+            commontable.warehouse,  # submissions
+            commontable.identity,  # the match review
+            commontable.jobs,
+            commontable.members,
+            commontable.plans,
+            commontable.governance,
+            commontable.publishing,
+        )
+    ),
 ]
 
 
