@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Security
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -39,7 +39,7 @@ from commontable.members.sign_in_guard import clear_account, locked_until
 from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
 from commontable.privacy.access import may_grant, may_see_people_of
 from commontable.privacy.access_review import api_tokens, people_access
-from commontable.routing import Context, RouteContext, bearer
+from commontable.routing import Context, RouteContext, bearer, one_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["members"], dependencies=[Security(bearer)])
@@ -57,16 +57,6 @@ NOTICES = {
 NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a notice's id in a path
 
 
-Choice = TypeVar("Choice", OrganizationType, Role)
-
-
-def _one_of(kind: type[Choice], value: str, what: str) -> Choice:
-    try:
-        return kind(value)
-    except ValueError:
-        raise UserError(f"'{value}' is not a {what}") from None
-
-
 def _back_to(organization_id: int, notice: str, anchor: str) -> RedirectResponse:
     return RedirectResponse(
         f"/organizations/{organization_id}?notice={notice}#{anchor}", status_code=303
@@ -78,7 +68,7 @@ def _back_to(organization_id: int, notice: str, anchor: str) -> RedirectResponse
 
 @pages.get("/members", name="members.directory")
 def directory(context: Context, type: str = "", collaborative: str = "") -> HTMLResponse:
-    kind = _one_of(OrganizationType, type, "type of organization") if type else None
+    kind = one_of(OrganizationType, type, "type of organization") if type else None
     seated_at = None
     if collaborative:
         if not (collaborative.isascii() and collaborative.isdigit()):
@@ -209,7 +199,7 @@ def add_person_to(
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> RedirectResponse:
     organization = get_organization(context.session, organization_id)
-    chosen = [_one_of(Role, value, "role") for value in roles or []]
+    chosen = [one_of(Role, value, "role") for value in roles or []]
     for role in chosen:
         if not may_grant(context.principal, role):
             raise Forbidden(f"only an admin may give the {role.value} role")
@@ -229,7 +219,7 @@ def grant_role_to(
     context: Context, person_id: int, role: Annotated[str, Form()]
 ) -> RedirectResponse:
     person = get_person(context.session, person_id)
-    chosen = _one_of(Role, role, "role")
+    chosen = one_of(Role, role, "role")
     grant_role(context.session, person, chosen)
     context.audit(
         AuditAction.GRANT_ROLE,
@@ -244,7 +234,7 @@ def grant_role_to(
 @pages.post("/people/{person_id}/roles/{role}/revoke", name="members.revoke_role")
 def revoke_role_of(context: Context, person_id: int, role: str) -> RedirectResponse:
     person = get_person(context.session, person_id)
-    chosen = _one_of(Role, role, "role")
+    chosen = one_of(Role, role, "role")
     if chosen is Role.ADMIN and person.id == context.signed_in.person_id:
         raise UserError("you cannot take your own admin role away; ask another admin")
     revoke_role(context.session, person, chosen)

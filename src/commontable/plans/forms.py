@@ -23,18 +23,6 @@ def optional_id(value: str, what: str) -> int | None:
     return int(value)
 
 
-def one_of(kind: type[Choice], value: str, what: str) -> Choice:
-    """An enum value from a select."""
-    try:
-        return kind(value)
-    except ValueError:
-        raise UserError(f"'{value}' is not a {what}; one of: {', '.join(kind)}") from None
-
-
-def optional_one_of(kind: type[Choice], value: str, what: str) -> Choice | None:
-    return one_of(kind, value, what) if value.strip() else None
-
-
 def optional_date(value: str, what: str) -> date | None:
     """A date field left empty, or filled as 2027-12-31."""
     if not value.strip():

@@ -40,7 +40,7 @@ from commontable.plans.progress import goal_progress, plan_progress
 from commontable.plans.schemas import CommitmentOut, GoalProgressOut, PlanDetailOut, PlanOut
 from commontable.plans.tracking import TrackStatus
 from commontable.publishing import explorer
-from commontable.routing import Context, RouteContext, bearer
+from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["plans"], dependencies=[Security(bearer)])
@@ -154,7 +154,7 @@ def plan_page(context: Context, plan_id: RowId, notice: str = "") -> HTMLRespons
 @pages.post("/plans/{plan_id}/status", name="plans.set_status")
 def set_status(context: Context, plan_id: RowId, status: Choice) -> RedirectResponse:
     plan = planning.get_plan(context.session, plan_id)
-    chosen = forms.one_of(PlanStatus, status, "plan status")
+    chosen = one_of(PlanStatus, status, "plan status")
     before = planning.set_plan_status(context.session, plan, chosen)
     context.audit(
         AuditAction.CHANGE_PLAN, target=plan.title, plan_id=plan.id, status=chosen, was=before
@@ -208,7 +208,7 @@ def add_goal(
     _, unit, _ = goals.measure_facts(session, None if custom else measure, custom)
     entity_type, entity_id = goals.split_choice(entity, "scope")
     stratum_type, stratum_key = goals.split_choice(stratum, "stratum")
-    kind = forms.optional_one_of(AdoptedBy, adopted_by_kind, "kind of adoption")
+    kind = optional_one_of(AdoptedBy, adopted_by_kind, "kind of adoption")
     spec = goals.GoalSpec(
         title=title,
         baseline_period=baseline_period,
@@ -365,10 +365,10 @@ def update_cycle(
 ) -> RedirectResponse:
     cycle = cycles.get_cycle(context.session, cycle_id)
     update = cycles.CycleUpdate(
-        stage=forms.one_of(CycleStage, stage, "cycle stage"),
+        stage=one_of(CycleStage, stage, "cycle stage"),
         findings=findings,
         learnings=learnings,
-        decision=forms.optional_one_of(CycleDecision, decision, "decision"),
+        decision=optional_one_of(CycleDecision, decision, "decision"),
         end_date=forms.optional_date(end_date, "end date"),
     )
     cycles.update_cycle(context.session, cycle, update)
@@ -454,7 +454,7 @@ def commitment_status(
     commitment = pledges.get_commitment(context.session, commitment_id)
     if commitment.organization_id != organization_id:
         raise NotFound(f"organization {organization_id} has no commitment {commitment_id}")
-    chosen = forms.one_of(CommitmentStatus, status, "commitment status")
+    chosen = one_of(CommitmentStatus, status, "commitment status")
     before = pledges.set_commitment_status(context.session, commitment, chosen, note)
     context.audit(
         AuditAction.UPDATE_COMMITMENT,

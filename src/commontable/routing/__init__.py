@@ -3,7 +3,14 @@ context (who asks, its unit of work, its pages), the API's bearer scheme, and th
 helpers routes share. Only route modules and the web app import it."""
 
 from commontable.routing.context import Context, Renderer, RouteContext, bearer, route_context
-from commontable.routing.forms import FormFields, RowId, signed_in_person, utc_time
+from commontable.routing.forms import (
+    FormFields,
+    RowId,
+    one_of,
+    optional_one_of,
+    signed_in_person,
+    utc_time,
+)
 
 __all__ = [
     "Context",
@@ -12,6 +19,8 @@ __all__ = [
     "RouteContext",
     "RowId",
     "bearer",
+    "one_of",
+    "optional_one_of",
     "route_context",
     "signed_in_person",
     "utc_time",

@@ -4,7 +4,8 @@ ids (a rating per item, a rank per option), and times typed into a form."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
 
@@ -41,3 +42,19 @@ def utc_time(value: str, what: str) -> datetime:
     except ValueError:
         raise UserError(f"{what} '{value}' is not a date and time like 2025-03-10T17:00") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def one_of(kind: type[Choice], value: str, what: str) -> Choice:
+    """An enum value from a form field; anything else says what the choices are."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise UserError(f"'{value}' is not a {what}; one of: {', '.join(kind)}") from None
+
+
+def optional_one_of(kind: type[Choice], value: str, what: str) -> Choice | None:
+    """An enum value from a form field that may be left empty."""
+    return one_of(kind, value, what) if value.strip() else None

@@ -42,7 +42,15 @@ from commontable.governance.decisions.settings import rules_of, set_rules
 from commontable.governance.decisions.voting import BallotIn, cast_vote, declare_conflict
 from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Person
-from commontable.routing import Context, FormFields, RouteContext, RowId, signed_in_person, utc_time
+from commontable.routing import (
+    Context,
+    FormFields,
+    RouteContext,
+    RowId,
+    one_of,
+    signed_in_person,
+    utc_time,
+)
 
 CollaborativeId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 pages = APIRouter(include_in_schema=False)
@@ -166,10 +174,7 @@ def create(
     anonymous: Annotated[bool, Form()] = False,
     max_score: Annotated[int, Form()] = 5,
 ) -> RedirectResponse:
-    try:
-        chosen_kind = MotionKind(kind)
-    except ValueError:
-        raise UserError(f"'{kind}' is not a kind of motion") from None
+    chosen_kind = one_of(MotionKind, kind, "kind of motion")
     motion = create_motion(
         context.session,
         get_collaborative(context.session, collaborative),
@@ -219,10 +224,7 @@ def add_link(
     text: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:
     motion = get_motion(context.session, motion_id)
-    try:
-        chosen = LinkKind(kind)
-    except ValueError:
-        raise UserError(f"'{kind}' is not something a decision adopts") from None
+    chosen = one_of(LinkKind, kind, "thing a decision adopts")
     link = link_decision(context.session, motion, chosen, ref=ref, text=text)
     _audit(context, AuditAction.LINK_DECISION, motion, kind=link.kind.value, ref=link.ref)
     return _to_motion(motion, "linked")

@@ -44,7 +44,15 @@ from commontable.members.collaboratives import get_collaborative
 from commontable.members.models import Collaborative, Role
 from commontable.members.people import get_person
 from commontable.members.roles import people_with_role
-from commontable.routing import Context, FormFields, RouteContext, RowId, signed_in_person, utc_time
+from commontable.routing import (
+    Context,
+    FormFields,
+    RouteContext,
+    RowId,
+    one_of,
+    signed_in_person,
+    utc_time,
+)
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/delphi", tags=["Delphi studies"])
@@ -165,10 +173,7 @@ def create(
     question: Annotated[str, Form(max_length=1000)] = "",
     max_rounds: Annotated[int, Form()] = 3,
 ) -> RedirectResponse:
-    try:
-        chosen = StudyRule(rule)
-    except ValueError:
-        raise UserError(f"no consensus rule '{rule}'; choose cos or rand") from None
+    chosen = one_of(StudyRule, rule, "consensus rule")
     study = create_study(
         context.session,
         get_collaborative(context.session, collaborative),
@@ -203,10 +208,7 @@ def add_study_panelist(
     group: Annotated[str, Form(max_length=32)],
 ) -> RedirectResponse:
     study = get_study(context.session, study_id)
-    try:
-        chosen = StakeholderGroup(group)
-    except ValueError:
-        raise UserError(f"'{group}' is not a stakeholder group") from None
+    chosen = one_of(StakeholderGroup, group, "stakeholder group")
     seat = add_panelist(context.session, study, get_person(context.session, person), chosen)
     _audit(context, AuditAction.CHANGE_STUDY, study, added_panelist=seat.person_id, group=group)
     return _to_study(study, "panelist")
