@@ -81,21 +81,14 @@ def load(
 def _audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
     """One audit entry per submission loaded from the command line, as the web's uploads."""
     from commontable.audit import AuditAction
+    from commontable.warehouse.submissions import upload_outcome, upload_target
 
     with open_app_db(settings.workspace) as session:
         for result in results:
-            audit_cli(
-                session,
-                AuditAction.UPLOAD_SUBMISSION,
-                f"submission {result.submission_id}" if result.submission_id else "",
-                data_source=result.data_source,
-                files=[str(f["name"]) for f in result.files],
-                status=result.status,
-                rows_read=result.rows_read,
-                rows_loaded=result.rows_loaded,
-                rows_quarantined=result.rows_quarantined,
-                message=result.message,
-            )
+            files = [str(f["name"]) for f in result.files]
+            detail = upload_outcome(result, files)
+            del detail["submission_id"]
+            audit_cli(session, AuditAction.UPLOAD_SUBMISSION, upload_target(result), **detail)
 
 
 def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
@@ -181,8 +174,8 @@ def quarantine(
         if find_submission(store, submission) is None:
             raise UserError(f"no submission {submission}; `commontable submissions` lists them")
         by_reason = quarantine_reasons(store, submission)
-        rows = quarantine_rows(store, submission, limit=limit)
         every = quarantine_rows(store, submission) if out is not None else []
+        rows = every[:limit] if out is not None else quarantine_rows(store, submission, limit=limit)
     with open_app_db(settings.workspace) as session:
         audit_cli(
             session, AuditAction.VIEW_QUARANTINE, f"submission {submission}", rows_shown=len(rows)

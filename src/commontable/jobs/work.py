@@ -28,6 +28,7 @@ from commontable.members.authority import own_payers, refused_tables
 from commontable.publishing.publish import publish
 from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
 from commontable.warehouse.readers.limits import limits_of
+from commontable.warehouse.submissions import upload_outcome, upload_target
 from commontable.warehouse.turns import writing
 
 log = logging.getLogger(__name__)
@@ -98,13 +99,13 @@ def _finish(session: Session, job: Job, finished: Finished) -> None:
     job.message = finished.failed or str(finished.outcome.get("message", ""))
     job.step = "failed" if finished.failed else "done"
     job.finished_at = utcnow()
+    if finished.action is None:
+        return
     detail: dict[str, Any] = {"job_id": job.id, **finished.detail}
     if finished.failed:
         detail["status"] = "failed"  # why is on the job: a message may name what was asked
     if job.api_token_id is not None:
         detail["api_token_id"] = job.api_token_id
-    if finished.action is None:
-        return
     record(
         session,
         finished.action,
@@ -138,19 +139,9 @@ def load_job(
                 result = SubmissionResult(None, source, "rejected", message=str(error))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    outcome = {
-        "submission_id": result.submission_id,
-        "data_source": source,
-        "status": result.status,
-        "files": job.request.get("files", []),
-        "rows_read": result.rows_read,
-        "rows_loaded": result.rows_loaded,
-        "rows_quarantined": result.rows_quarantined,
-        "message": result.message,
-    }
+    outcome = upload_outcome(result, job.request.get("files", []))
     detail = {k: v for k, v in outcome.items() if k not in ("submission_id", "data_source")}
-    target = f"submission {result.submission_id}" if result.submission_id else ""
-    return Finished(outcome, AuditAction.UPLOAD_SUBMISSION, target, detail)
+    return Finished(outcome, AuditAction.UPLOAD_SUBMISSION, upload_target(result), detail)
 
 
 def _organization_id(job: Job) -> int:

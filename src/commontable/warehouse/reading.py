@@ -94,8 +94,8 @@ def reading(settings: Settings) -> Iterator[Reading]:
     if not path.exists():
         from commontable.warehouse.turns import writing
 
-        stored = Path(settings.warehouse_url.removeprefix("duckdb://"))
-        if "://" not in settings.warehouse_url.removeprefix("duckdb://") and not stored.exists():
+        stored = settings.warehouse_url.removeprefix("duckdb://")
+        if "://" not in stored and not Path(stored).exists():
             raise UserError(
                 f"no warehouse at {stored}: is the workspace right (--workspace)? "
                 "`commontable init` makes one, `commontable load` fills it"

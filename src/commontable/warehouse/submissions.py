@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 
 from commontable.spreadsheets import csv_text
+from commontable.warehouse.intake import SubmissionResult
 from commontable.warehouse.reading import Tables
 
 
@@ -106,3 +107,23 @@ QUARANTINE_COLUMNS = ["file_name", "table_name", "row_ref", "column_name", "valu
 def quarantine_csv(rows: list[dict[str, Any]]) -> str:
     """Quarantined values as CSV for the submitter to fix from (formulas never run)."""
     return csv_text(QUARANTINE_COLUMNS, ([row.get(k) for k in QUARANTINE_COLUMNS] for row in rows))
+
+
+def upload_outcome(result: SubmissionResult, files: list[str]) -> dict[str, Any]:
+    """What became of a submission's files, as its job shows it and its audit entry keeps it
+    (the web's upload and the command line's load alike)."""
+    return {
+        "submission_id": result.submission_id,
+        "data_source": result.data_source,
+        "status": result.status,
+        "files": files,
+        "rows_read": result.rows_read,
+        "rows_loaded": result.rows_loaded,
+        "rows_quarantined": result.rows_quarantined,
+        "message": result.message,
+    }
+
+
+def upload_target(result: SubmissionResult) -> str:
+    """The audit entry's target: the submission, if the load made one."""
+    return f"submission {result.submission_id}" if result.submission_id else ""
