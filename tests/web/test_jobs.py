@@ -17,7 +17,7 @@ from commontable.jobs import Job, JobKind, JobStatus, work
 from commontable.jobs.worker import INTERRUPTED, fail_interrupted
 from commontable.members import Role
 from tests.app_fixtures import AppDatabase
-from tests.web.conftest import Region, signed_in
+from tests.web.conftest import Region, bearer, signed_in
 from tests.web.test_submissions import CLAIMS, upload
 
 
@@ -101,3 +101,35 @@ def test_pages_answer_while_another_process_holds_the_warehouse(
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_failed_decisions_job_is_seen_by_its_reviewer_only(
+    client: TestClient, region: Region, app_db: AppDatabase, settings: Settings
+) -> None:
+    """The attacker: staff, another analyst of the same organization and its API token try the
+    job of a decision that failed naming a record; none sees it, the pipeline does not list it."""
+    unknown = "cascade-health-plan:ZZ-SECRET-77"
+    with transaction(app_db.engine) as session:
+        job = Job(
+            kind=JobKind.DECIDE_MATCH, status=JobStatus.FAILED, organization_id=region.own.id,
+            requested_by_id=region.people[Role.ANALYST].id, request={"decision": "same"},
+            step="failed", done=0, outcome={},
+            message=f"record {unknown} is not in the person crosswalk",
+        )  # fmt: skip
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    signed_in(client, app_db, region.people[Role.ANALYST])
+    assert unknown in client.get(f"/jobs/{job_id}").text  # the reviewer who decided
+    for other in (Role.STAFF, Role.VIEWER, Role.DATA_SUBMITTER):
+        signed_in(client, app_db, region.people[other])
+        for path in (f"/jobs/{job_id}", f"/jobs/{job_id}/status", f"/api/jobs/{job_id}"):
+            answer = client.get(path)
+            assert answer.status_code in (403, 404), (other, path)
+            assert unknown not in answer.text
+    signed_in(client, app_db, region.people[Role.STAFF])
+    assert unknown not in client.get("/pipeline").text
+    client.cookies.clear()
+    token = client.get(f"/api/jobs/{job_id}", headers=bearer(region.own_token))
+    assert token.status_code == 404
+    assert unknown not in token.text

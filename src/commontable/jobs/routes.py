@@ -32,6 +32,7 @@ api_uploads = APIRouter(prefix="/api", tags=["submissions"], dependencies=[Secur
 
 FILES = Annotated[list[UploadFile], File(description="one or more files of one submission")]
 POLL_SECONDS = 2  # how often a job's page asks for news while the job runs
+PRIVATE_KINDS = frozenset({JobKind.DECIDE_MATCH})  # followed only by who asked for them
 
 
 def queue_job(
@@ -73,8 +74,11 @@ def organization_of_job(context: RouteContext, job_id: int) -> int | None:
 
 
 def _job_or_404(context: RouteContext, job_id: int) -> Job:
+    """The job, for whoever may follow it: a match decision's job only for the reviewer who
+    made it (why it failed may name the records); for others it is not there."""
     job = find_job(context, job_id)
-    if job is None:
+    private = job is not None and job.kind in PRIVATE_KINDS
+    if job is None or (private and job.requested_by_id != context.signed_in.person_id):
         raise NotFound(f"no job {job_id}")
     return job
 
@@ -130,7 +134,8 @@ Period = Annotated[int, Form(ge=2000, le=2100, description="measurement year")]
 @pages.get("/pipeline", name="jobs.pipeline")
 def pipeline_page(context: Context) -> HTMLResponse:
     """Staff start matching, a period's measures and publishing here, and see the last jobs."""
-    recent = context.session.scalars(select(Job).order_by(Job.id.desc()).limit(RECENT)).all()
+    shown = select(Job).where(Job.kind.not_in(PRIVATE_KINDS))
+    recent = context.session.scalars(shown.order_by(Job.id.desc()).limit(RECENT)).all()
     return context.page("jobs/pipeline.html", jobs=recent, year=utcnow().year - 1)
 
 
