@@ -1,4 +1,6 @@
-"""Published results written straight into an app DB, for tests of what reads them."""
+"""The one factory of published results for tests of what reads them: a published row
+(`published_row`, written with `add_cell` as `commontable publish` does) and a cell as a reader
+sees it (`result_cell`)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from commontable.publishing import FIGURES, ResultCell
 from commontable.publishing.models import (
-    FIGURES,
     Publication,
     PublishedMeasure,
     PublishedResult,
@@ -25,6 +27,73 @@ CMS125 = {
 }
 
 
+def published_row(
+    measure_id: str = "CMS125",
+    entity_type: str = "collaborative",
+    entity_id: str = "collaborative",
+    *,
+    period: int = 2025,
+    organization_id: int | None = None,
+    stratum_type: str = "all",
+    stratum: str = "all",
+    status: str = "reported",
+    comparison: str | None = "average",
+    suppression: str | None = None,
+    **figures: Any,
+) -> dict[str, Any]:
+    """One published cell, its figures None unless given; the whole collaborative's is named
+    as pages name it."""
+    unknown = set(figures) - set(FIGURES) - {"adjustment"}
+    assert not unknown, f"not figures of a cell: {unknown}"
+    whole = entity_type == "collaborative"
+    return {
+        "measure_id": measure_id,
+        "period": period,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "entity_name": "Whole collaborative" if whole else entity_id.title(),
+        "organization_id": organization_id,
+        "stratum_type": stratum_type,
+        "stratum": stratum,
+        **dict.fromkeys(FIGURES),
+        **figures,
+        "status": status,
+        "comparison": comparison,
+        "suppression": suppression,
+    }
+
+
+def result_cell(
+    measure_id: str = "CMS125",
+    entity_type: str = "collaborative",
+    entity_id: str = "collaborative",
+    *,
+    period: int = 2025,
+    status: str = "reported",
+    comparison: str | None = None,
+    hidden: str | None = None,
+    **values: Any,
+) -> ResultCell:
+    """A cell as a reader is given it (`hidden`: why its figures are not shown)."""
+    return ResultCell(
+        measure_id=measure_id,
+        period=period,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        entity_name=values.pop("entity_name", entity_id.title()),
+        organization_id=values.pop("organization_id", None),
+        stratum_type=values.pop("stratum_type", "all"),
+        stratum=values.pop("stratum", "all"),
+        status=status,
+        comparison=comparison,
+        verdict=values.pop("verdict", None),
+        hidden=hidden,
+        own_detail=values.pop("own_detail", False),
+        adjustment=values.pop("adjustment", None),
+        **values,
+    )
+
+
 def cell(
     entity_id: str,
     organization_id: int | None,
@@ -39,26 +108,22 @@ def cell(
 ) -> dict[str, Any]:
     """One published CMS125 2025 result with an interval around its rate."""
     rate = numerator / denominator
-    return {
-        "measure_id": "CMS125",
-        "period": 2025,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "entity_name": entity_id.title(),
-        "organization_id": organization_id,
-        "stratum_type": stratum_type,
-        "stratum": stratum,
-        "denominator": denominator,
-        "numerator": numerator,
-        "member_years": None,
-        "rate": rate,
-        "ci_low": max(rate - 0.05, 0.0),
-        "ci_high": min(rate + 0.05, 1.0),
-        "reliability": 0.7,
-        "status": "reported",
-        "comparison": comparison,
-        "suppression": suppression,
-    }
+    return published_row(
+        "CMS125",
+        entity_type,
+        entity_id,
+        organization_id=organization_id,
+        stratum_type=stratum_type,
+        stratum=stratum,
+        comparison=comparison,
+        suppression=suppression,
+        denominator=denominator,
+        numerator=numerator,
+        rate=rate,
+        ci_low=max(rate - 0.05, 0.0),
+        ci_high=min(rate + 0.05, 1.0),
+        reliability=0.7,
+    )
 
 
 def add_cell(session: Session, publication_id: int, row: dict[str, Any]) -> PublishedResult:

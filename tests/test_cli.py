@@ -89,11 +89,16 @@ def test_user_error_prints_a_message_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "commontable.toml").write_text('warehouse = "postgres://nowhere"\n')
     command = [sys.executable, "-c", "from commontable.cli import main; main()"]
     done = subprocess.run(
-        [*command, "submissions", "-w", str(tmp_path)], capture_output=True, text=True, check=False
+        [*command, "submissions", "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 1
     assert "error:" in done.stderr
     assert "Traceback" not in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["commontable.toml"]  # nothing made
 
 
 def test_environment_variable_overrides_the_config(

@@ -16,26 +16,24 @@ from sqlalchemy.orm import Session
 from commontable.appdb import utcnow
 from commontable.audit import AuditAction, record
 from commontable.errors import Conflict, UserError
-from commontable.governance.decisions import (
+from commontable.governance import (
+    Answer,
     BallotIn,
     LinkKind,
     MotionKind,
     Position,
-    cast_vote,
-    close_motion,
-    create_motion,
-    link_decision,
-    open_motion,
-)
-from commontable.governance.delphi import (
-    Answer,
     StakeholderGroup,
     StudyRule,
     add_item,
     add_panelist,
     agreed_set,
+    cast_vote,
+    close_motion,
     close_round,
+    create_motion,
     create_study,
+    link_decision,
+    open_motion,
     open_round,
     rate,
 )
@@ -54,12 +52,8 @@ from commontable.members import (
     people_with_role,
     top_level_collaboratives,
 )
-from commontable.plans import AdoptedBy, PlanStatus
-from commontable.plans.commitments import add_commitment
-from commontable.plans.goals import GoalSpec, add_goal
-from commontable.plans.planning import create_plan
-from commontable.publishing.explorer import choose, collaborative_cell, measures
-from commontable.publishing.reader import Reader
+from commontable.plans import AdoptedBy, GoalSpec, PlanStatus, add_commitment, add_goal, create_plan
+from commontable.publishing import Reader, choose, collaborative_cell, published_measures
 
 NAME = "Finger Lakes Common Table"
 WORKGROUP = "Measures and Data Workgroup"
@@ -174,7 +168,7 @@ def _candidates(session: Session) -> dict[str, tuple[str, float, bool, bool]]:
     """Published measures with a whole-collaborative result for the period: id -> (title,
     rate, higher is better, a proportion)."""
     found: dict[str, tuple[str, float, bool, bool]] = {}
-    for measure in measures(session):
+    for measure in published_measures(session):
         try:
             selection = choose(session, measure.measure_id, PERIOD, "collaborative")
         except UserError:

@@ -105,7 +105,7 @@ def matched_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Folder layout: region/ (synth output), warehouse.duckdb, model.json.
     """
-    from commontable.identity.match import match
+    from commontable.identity.match import match_people
     from commontable.synth import generate_region
     from commontable.warehouse import connect, load_submission, submissions_in
 
@@ -114,7 +114,7 @@ def matched_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with connect(str(root / "warehouse.duckdb")) as store:
         for name, folder in submissions_in(root / "region" / "sources"):
             load_submission(store, folder, name)
-        match(store, root / "model.json")
+        match_people(store, root / "model.json")
     return root
 
 

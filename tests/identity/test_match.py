@@ -10,7 +10,7 @@ import pytest
 
 from commontable.errors import UserError
 from commontable.identity import score_crosswalk, truth_of_region
-from commontable.identity.match import match
+from commontable.identity.match import match_people
 from commontable.warehouse import Warehouse, connect
 from tests.patients import send_patients
 
@@ -70,7 +70,7 @@ def test_person_table_has_one_row_per_person_with_best_demographics(matched_regi
 
 def test_model_is_saved_and_reused(matched_region: Path, region_copy: Path) -> None:
     with connect(str(region_copy)) as store:
-        result = match(store, matched_region / "model.json")
+        result = match_people(store, matched_region / "model.json")
     assert not result.trained
     assert result.new_records == 0
 
@@ -80,7 +80,7 @@ def test_a_rerun_without_new_data_keeps_every_person_id(
 ) -> None:
     with connect(str(region_copy)) as store:
         before = _crosswalk(store)
-        match(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")
         assert _crosswalk(store) == before
 
 
@@ -92,7 +92,7 @@ def test_same_ssn_and_birth_date_link_whatever_the_name(
         renamed = {**member, "person_id": "X1", "first_name": "Zed", "last_name": "Quux"}
         renamed.update(address="1 Elsewhere Rd", zip_code="14850", phone="")
         send_patients(store, tmp_path / "clinic", "new-clinic", [renamed])
-        match(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")
         linked = _person_of(store, "new-clinic", "X1")
         assert (
             linked["person_id"]
@@ -110,7 +110,7 @@ def test_nickname_and_typo_link_by_the_model(
         variant = {**member, "person_id": "X2", "first_name": "Bob", "last_name": typo}
         variant["social_security_number"] = ""
         send_patients(store, tmp_path / "clinic", "new-clinic", [variant])
-        match(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")
         linked = _person_of(store, "new-clinic", "X2")
         expected = _person_of(store, member["data_source"], member["person_id"])["person_id"]
         assert linked["person_id"] == expected
@@ -137,7 +137,7 @@ def test_twins_with_different_first_names_stay_apart(
     with connect(str(region_copy)) as store:
         send_patients(store, tmp_path / "clinic", "new-clinic", twins)
         send_patients(store, tmp_path / "hospital", "new-hospital", [{**t} for t in twins])
-        match(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")
         first, second = (_person_of(store, "new-clinic", t) for t in ("T1", "T2"))
         assert first["person_id"] != second["person_id"]
         # ...while each twin is still recognised across the two members.
@@ -161,7 +161,7 @@ def test_new_records_join_existing_persons_and_new_people_get_new_ids(
         send_patients(
             store, tmp_path / "clinic", "new-clinic", [{**member, "person_id": "K1"}, newcomer]
         )
-        result = match(store, matched_region / "model.json")
+        result = match_people(store, matched_region / "model.json")
         after = _crosswalk(store)
     assert result.new_records == 2
     assert {k: after[k] for k in before} == before
@@ -172,7 +172,7 @@ def test_new_records_join_existing_persons_and_new_people_get_new_ids(
 
 def test_rebuild_starts_person_ids_over(matched_region: Path, region_copy: Path) -> None:
     with connect(str(region_copy)) as store:
-        match(store, matched_region / "model.json", rebuild=True)
+        match_people(store, matched_region / "model.json", rebuild=True)
         ids = store.table("person_crosswalk").person_id
         assert ids.min().execute() == "P000000001"
 
@@ -183,7 +183,7 @@ def test_review_lists_pairs_of_different_persons_in_the_band(
     with connect(str(region_copy)) as store:
         # A strict threshold leaves many true pairs in the band below it.
         strict = {"review_low": 0.5, "threshold": 0.999999, "rebuild": True}
-        match(store, matched_region / "model.json", **strict)
+        match_people(store, matched_region / "model.json", **strict)
         review = store.table("match_review").to_pyarrow()
     assert review.num_rows > 0
     rows = review.to_pylist()
@@ -195,20 +195,20 @@ def test_review_lists_pairs_of_different_persons_in_the_band(
 
 def test_nothing_to_match_is_a_clear_error(tmp_path: Path) -> None:
     with connect(str(tmp_path / "empty.duckdb")) as store, pytest.raises(UserError) as error:
-        match(store, tmp_path / "model.json")
+        match_people(store, tmp_path / "model.json")
     assert "nothing to match" in str(error.value)
     assert "commontable load" in str(error.value)
 
 
 def test_thresholds_out_of_order_are_refused(tmp_path: Path) -> None:
     with connect(str(tmp_path / "empty.duckdb")) as store, pytest.raises(UserError):
-        match(store, tmp_path / "model.json", threshold=0.5, review_low=0.9)
+        match_people(store, tmp_path / "model.json", threshold=0.5, review_low=0.9)
 
 
 def test_crosswalk_is_replaced_whole_not_appended(matched_region: Path, region_copy: Path) -> None:
     with connect(str(region_copy)) as store:
         rows = store.table("person_crosswalk").count().execute()
-        match(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")
         assert store.table("person_crosswalk").count().execute() == rows
         assert isinstance(store.table("person").to_pyarrow(), pa.Table)
 
@@ -233,7 +233,7 @@ def test_a_reviewers_same_merges_two_persons_into_the_older_id(
         left, right = _pair_of_persons(store)
         before = _crosswalk(store)
         decide(store, left, right, "same", "analyst")
-        match(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")
         after = _crosswalk(store)
     older = min(before[left], before[right])
     assert after[left] == after[right] == older
@@ -262,8 +262,8 @@ def test_a_reviewers_different_splits_a_record_out_and_keeps_it_out(
             ),
         )
         decide(store, left, right, "different", "analyst")
-        match(store, matched_region / "model.json")
-        match(store, matched_region / "model.json")  # and on the next run too
+        match_people(store, matched_region / "model.json")
+        match_people(store, matched_region / "model.json")  # and on the next run too
         after = _crosswalk(store)
         moved = _person_of(store, *right)
     assert after[left] == a["person_id"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from commontable.identity.match import match
+from commontable.identity.match import match_people
 from commontable.synth import generate_region
 from commontable.warehouse import Warehouse, connect, load_submission
 
@@ -50,12 +50,12 @@ def test_duckdb_and_spark_find_the_same_persons(tmp_path: Path) -> None:
     model = tmp_path / "model.json"
     with connect(str(tmp_path / "warehouse.duckdb")) as duck:
         _load(duck, sources)
-        on_duckdb = match(duck, model)
+        on_duckdb = match_people(duck, model)
         duck_persons = _persons(duck)
         duck_ids = duck.table("person_crosswalk").to_pyarrow().sort_by("source_person_id")
     spark = connect("spark://local[2]", spark_dir=str(tmp_path / "spark"))
     _load(spark, sources)
-    on_spark = match(spark, model)  # the parameters DuckDB estimated, reused on Spark
+    on_spark = match_people(spark, model)  # the parameters DuckDB estimated, reused on Spark
     assert not on_spark.trained
     assert on_spark.records == on_duckdb.records
     assert _persons(spark) == duck_persons

@@ -9,8 +9,8 @@ import pytest
 
 from commontable.errors import UserError
 from commontable.measures import MEASURES, run_measures
+from commontable.measures.entities import STRATA
 from commontable.measures.records import MeasureStepError, Records
-from commontable.measures.strata import STRATA
 from commontable.warehouse import Warehouse
 from tests.measures.tiny_region import Outcome, TinyRegion, evaluate
 

@@ -189,11 +189,13 @@ def test_results_on_the_matchers_persons_agree_with_the_truth(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """End to end: `commontable match` instead of the truth, then the same measures."""
-    from commontable.identity.match import match
+    from commontable.identity.match import match_people
 
     _, _, truth_run = region
     with connect(_copy(built_region, tmp_path_factory)) as warehouse:
-        match(warehouse, tmp_path_factory.mktemp("model") / "identity_model.json", rebuild=True)
+        match_people(
+            warehouse, tmp_path_factory.mktemp("model") / "identity_model.json", rebuild=True
+        )
         matched_run = run_measures(warehouse, YEAR)
     by_truth = {r["measure_id"]: r for r in truth_run.collaborative}
     for row in matched_run.collaborative:

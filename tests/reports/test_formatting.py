@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from commontable.display.formatting import interval_text, number, rate_text, unit
 from commontable.measures.definition import TYPES
 from commontable.measures.library import MEASURES
 from commontable.reports.explanations import PLAIN
-from commontable.reports.formatting import interval_text, number, rate_text, unit
 from commontable.reports.published import PublicMeasure
 
 

@@ -21,7 +21,7 @@ from commontable.plans.commitments import add_commitment
 from commontable.plans.goals import GoalSpec, add_goal
 from commontable.plans.models import Plan
 from commontable.plans.planning import create_plan
-from commontable.reports import ReportOptions, build_report, commitments, goals
+from commontable.reports import ReportOptions, build_report, public_commitments, public_goals
 from tests.plans.results import publish_measure, publish_rate
 from tests.reports.conftest import AS_OF
 from tests.reports.region import PERIOD, publish_region
@@ -50,21 +50,21 @@ def add_plans(db: Session, member: Organization | None = None) -> tuple[Plan, Pl
 
 
 def test_without_plans_there_are_no_goals_or_commitments(db: Session) -> None:
-    assert goals(db) == []
-    assert commitments(db, 1) == []
+    assert public_goals(db) == []
+    assert public_commitments(db, 1) == []
 
 
 def test_drafts_are_never_public(db: Session) -> None:
     member = publish_region(db)["Birch Clinic"]
     add_plans(db, member)
-    assert [g.title for g in goals(db)] == ["More women screened"]
-    [promised] = commitments(db, member.id, today=date(2026, 1, 1))
+    assert [g.title for g in public_goals(db)] == ["More women screened"]
+    [promised] = public_commitments(db, member.id, today=date(2026, 1, 1))
     assert (promised.description, promised.goal_title) == (
         "Evening mammography clinics",
         "More women screened",
     )
     assert promised.status == "planned"
-    assert commitments(db, member.id, today=date(2026, 7, 1))[0].status == "overdue"
+    assert public_commitments(db, member.id, today=date(2026, 7, 1))[0].status == "overdue"
 
 
 def test_progress_comes_from_published_results_by_the_plans_rule(db: Session) -> None:
@@ -72,7 +72,7 @@ def test_progress_comes_from_published_results_by_the_plans_rule(db: Session) ->
     for period, rate in ((2023, 0.60), (2024, 0.64), (2025, 0.68)):
         publish_rate(db, period, rate)
     add_plans(db)
-    [found] = goals(db)
+    [found] = public_goals(db)
     assert (found.baseline, found.latest, found.latest_period) == (0.60, 0.68, 2025)
     assert found.percent_of_way == pytest.approx(8 / 15)
     assert found.status is TrackStatus.ON_TRACK
@@ -83,7 +83,7 @@ def test_a_suppressed_result_gives_no_progress(db: Session) -> None:
     publish_rate(db, 2023, 0.60)
     publish_rate(db, 2025, 0.80, suppression="primary")
     add_plans(db)
-    [found] = goals(db)
+    [found] = public_goals(db)
     assert found.latest is None
     assert found.percent_of_way is None
     assert found.status is TrackStatus.NOT_MEASURED

@@ -16,7 +16,7 @@ import pytest
 from commontable.config import Settings, load_settings
 from commontable.errors import ConfigError
 from commontable.warehouse import encryption
-from commontable.warehouse.reading import reading
+from commontable.warehouse.reading import reading_copy
 from commontable.warehouse.turns import writing
 from tests.patients import send_patients
 
@@ -64,7 +64,7 @@ def test_an_encrypted_warehouse_reads_back_with_its_key(encrypted: Settings) -> 
     with writing(encrypted, refresh=False) as store:
         [row] = store.table("patient").to_pyarrow().to_pylist()
     assert row["first_name"] == NAME
-    with reading(encrypted) as copy:
+    with reading_copy(encrypted) as copy:
         assert copy.table("submission").count().execute() == 1
 
 
@@ -72,7 +72,7 @@ def test_without_its_key_an_encrypted_warehouse_says_which_setting(encrypted: Se
     plain = load_settings(encrypted.workspace)
     with pytest.raises(ConfigError, match="COMMONTABLE_WAREHOUSE_KEY"), writing(plain):
         pass
-    with pytest.raises(ConfigError, match="warehouse_key"), reading(plain):
+    with pytest.raises(ConfigError, match="warehouse_key"), reading_copy(plain):
         pass
 
 

@@ -139,7 +139,7 @@ def saved_model(queue: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
     model = Path(queue.resolve(queue.identity_model))
     model.parent.mkdir(parents=True, exist_ok=True)
     model.write_text("{}")
-    monkeypatch.setattr(work, "match", _apply_decisions)
+    monkeypatch.setattr(work, "match_people", _apply_decisions)
     return model
 
 

@@ -4,8 +4,9 @@ Every part declares its tables on `Base`; the schema is changed only by the Alem
 shipped in `migrations/versions/` and applied by `upgrade` (`commontable db upgrade`).
 """
 
-from commontable.appdb.base import Base, UTCDateTime, choice, utcnow
-from commontable.appdb.engine import create_engine, database_url, describe
+from commontable.appdb.base import MAX_ID, Base, UTCDateTime, choice, utcnow
+from commontable.appdb.encryption import encrypt_file
+from commontable.appdb.engine import create_engine, database_url, describe, sqlite_file
 from commontable.appdb.migrate import (
     current_revision,
     differences,
@@ -16,6 +17,9 @@ from commontable.appdb.migrate import (
 from commontable.appdb.sessions import session_factory, transaction
 
 __all__ = [
+    "MAX_ID",
+    "encrypt_file",
+    "sqlite_file",
     "Base",
     "UTCDateTime",
     "choice",

@@ -40,7 +40,7 @@ def delphi_analyze(
     verdict and the stability since the round before; with --format csv, attrition per round
     and the stopping rule go to standard error.
     """
-    from commontable.governance.delphi import (
+    from commontable.governance import (
         analyse,
         as_csv,
         as_json,

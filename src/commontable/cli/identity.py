@@ -92,8 +92,7 @@ def match(
     warehouse: WarehouseUrl = None,
 ) -> None:
     """Link every source's person records into one person_id (deterministic rules, then Splink)."""
-    from commontable.identity import score_crosswalk, truth_of_region
-    from commontable.identity.match import match as match_people
+    from commontable.identity import match_people, score_crosswalk, truth_of_region
 
     settings = settings_of(workspace, warehouse)
     truth = truth_of_region(evaluate) if evaluate is not None else None
@@ -127,7 +126,7 @@ def review_list(
     """Show the pairs waiting for review (from the last `commontable match`), best first, as
     the web's match review orders them; audited."""
     from commontable.audit import AuditAction
-    from commontable.identity.review_queue import pair_count, review_pairs
+    from commontable.identity import pair_count, review_pairs
 
     settings = settings_of(workspace, warehouse)
     with open_reading(settings) as store:
@@ -167,8 +166,7 @@ def review_decide(
     """Record that two records are the same person or not, and apply it (stable ids kept);
     audited as the web's decisions are, naming the records by opaque reference."""
     from commontable.audit import AuditAction, record_reference
-    from commontable.identity.decisions import decide, parse_record
-    from commontable.identity.match import match as match_people
+    from commontable.identity import decide, match_people, parse_record
 
     if same is None:
         raise UserError("say --same or --different")

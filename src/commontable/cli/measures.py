@@ -20,7 +20,7 @@ from commontable.cli.shared import (
 from commontable.errors import UserError
 
 if TYPE_CHECKING:
-    from commontable.measures.definition import Measure
+    from commontable.measures import Measure
 
 commands = typer.Typer()
 
@@ -109,7 +109,7 @@ def measure_export(
 ) -> None:
     """Export a period's results as FHIR R4 MeasureReports: summary (per measure and entity,
     stratified) and, with --individual, per patient."""
-    from commontable.measures.fhir_export import export_fhir
+    from commontable.measures import export_fhir
 
     if format_ != "fhir":
         raise UserError(f"--format {format_}: the only export format is fhir")
@@ -129,7 +129,7 @@ def measure_check_ecqm(
     ] = None,
 ) -> None:
     """Run the measures on the official eCQM test decks; exit 1 when a test case fails."""
-    from commontable.measures.ecqm_check import check_ecqm
+    from commontable.measures import check_ecqm
 
     with progress_bar() as bar:
         bar.add_task("checking eCQM test decks", total=None)

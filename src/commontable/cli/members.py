@@ -59,9 +59,7 @@ def db_upgrade(workspace: Workspace = Path(".")) -> None:
 def db_encrypt(workspace: Workspace = Path(".")) -> None:
     """Encrypt the workspace's SQLite app DB with SQLCipher under COMMONTABLE_APP_DB_KEY (the
     app_db_key setting); stop the server and the worker first."""
-    from commontable.appdb import database_url
-    from commontable.appdb.encryption import encrypt_file
-    from commontable.appdb.engine import sqlite_file
+    from commontable.appdb import database_url, encrypt_file, sqlite_file
     from commontable.audit import app_db_key
 
     settings = settings_of(workspace)
@@ -130,7 +128,7 @@ def org_list(workspace: Workspace = Path(".")) -> None:
 def org_import_roster(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None) -> None:
     """Add the organizations of the collaborative's roster (the warehouse's `organization`
     table) to the app DB, so that each sees its own measure results."""
-    from commontable.publishing.roster import import_roster
+    from commontable.publishing import import_roster
 
     settings = settings_of(workspace, warehouse)
     with open_warehouse(settings) as store, open_app_db(workspace) as session:
@@ -195,8 +193,7 @@ def user_unlock(
 ) -> None:
     """Lift the lock that failed sign-ins put on an account; audited."""
     from commontable.audit import AuditAction
-    from commontable.members import find_person
-    from commontable.members.sign_in_guard import clear_account
+    from commontable.members import clear_account, find_person
 
     with open_app_db(workspace) as session:
         person = find_person(session, email)
@@ -222,8 +219,7 @@ def user_reset_second_factor(
     """Forget a person's second factor (a lost phone): they set up a new one at their next
     sign-in; audited."""
     from commontable.audit import AuditAction
-    from commontable.members import find_person
-    from commontable.members.second_factor import reset
+    from commontable.members import find_person, reset
 
     with open_app_db(workspace) as session:
         person = find_person(session, email)

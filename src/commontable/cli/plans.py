@@ -33,8 +33,7 @@ def plan_add(
     """Start a collaborative's action plan (a draft unless --active); audited."""
     from commontable.audit import AuditAction, record
     from commontable.members import get_collaborative
-    from commontable.plans import PlanStatus
-    from commontable.plans.planning import create_plan
+    from commontable.plans import PlanStatus, create_plan
 
     status = PlanStatus.ACTIVE if active else PlanStatus.DRAFT
     with open_app_db(workspace) as session:
@@ -65,9 +64,7 @@ def plan_add_goal(
     from datetime import date
 
     from commontable.audit import AuditAction, record
-    from commontable.plans.figures import parse_value
-    from commontable.plans.goals import GoalSpec, add_goal, measure_facts
-    from commontable.plans.planning import get_plan
+    from commontable.plans import GoalSpec, add_goal, get_plan, measure_facts, parse_value
 
     try:
         target_date = date.fromisoformat(by)
@@ -100,7 +97,7 @@ def plan_add_goal(
 
 def _goal_figure(progress: GoalProgress, period: int | None, value: float | None) -> str:
     """A goal's value of a period for the table; * marks a cell the public does not see."""
-    from commontable.plans.figures import value_text
+    from commontable.plans import value_text
 
     if value is None or period is None:
         return "-"
@@ -121,11 +118,9 @@ def plan_progress(
     """Each goal with its baseline, latest value, target and whether it is on track, computed
     from published results; * marks a small cell the public does not see."""
     from commontable.members import Role
-    from commontable.plans import goals_with_progress
-    from commontable.plans.figures import share_text, value_text
-    from commontable.privacy.access import Principal
-    from commontable.privacy.safety_zone import sharing_rule
-    from commontable.publishing.reader import Reader
+    from commontable.plans import goals_with_progress, share_text, value_text
+    from commontable.privacy import Principal, sharing_rule
+    from commontable.publishing import Reader
 
     settings = settings_of(workspace, None)
     # Whoever runs commands holds the app DB itself, so they see what its data stewards see.

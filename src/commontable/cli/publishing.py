@@ -30,7 +30,7 @@ def publish(
     period's earlier publication."""
     import getpass
 
-    from commontable.publishing.publish import publish as publish_results
+    from commontable.publishing import publish_period as publish_results
 
     settings = settings_of(workspace, warehouse)
     with (

@@ -27,7 +27,8 @@ def report_build(
     JavaScript) with member scorecards, and its PDFs; the web app serves it at /report/."""
     from datetime import date
 
-    from commontable.reports import ReportOptions, build_report, record_latest, sharing_rule
+    from commontable.privacy import sharing_rule
+    from commontable.reports import ReportOptions, build_report, record_latest
 
     settings = settings_of(workspace)
     options = ReportOptions(

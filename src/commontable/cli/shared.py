@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from commontable.audit import AuditAction
-    from commontable.warehouse import Warehouse
-    from commontable.warehouse.reading import Tables
+    from commontable.warehouse import Tables, Warehouse
 
     Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -52,7 +51,7 @@ def open_warehouse(settings: Settings, *, changes_reading: bool = False) -> Iter
     """The warehouse in this command's turn: it waits while a job or another command writes.
     A command that changes what pages read (the submission log, quarantine, the review queue)
     writes their reading copy again when it is done."""
-    from commontable.warehouse.turns import writing
+    from commontable.warehouse import writing
 
     def waiting() -> None:
         errors.print("waiting for the warehouse: a job or another command is writing it")
@@ -65,9 +64,9 @@ def open_warehouse(settings: Settings, *, changes_reading: bool = False) -> Iter
 def open_reading(settings: Settings) -> Iterator[Tables]:
     """What the warehouse last committed of the submission log, the quarantine and the review
     queue: read at once, even while a job or another command writes the warehouse."""
-    from commontable.warehouse.reading import reading
+    from commontable.warehouse import reading_copy
 
-    with reading(settings) as copy:
+    with reading_copy(settings) as copy:
         yield copy
 
 

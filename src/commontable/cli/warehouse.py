@@ -26,8 +26,7 @@ from commontable.config import Settings
 from commontable.errors import InvalidSubmission, UserError
 
 if TYPE_CHECKING:
-    from commontable.warehouse import Admission
-    from commontable.warehouse.intake import SubmissionResult
+    from commontable.warehouse import Admission, SubmissionResult
 
 commands = typer.Typer()
 
@@ -43,8 +42,7 @@ def load(
 ) -> None:
     """Load submissions: validate every row, quarantine bad ones, commit all or nothing; a
     member known to the app DB may send only the tables it has authority over."""
-    from commontable.warehouse import load_submission, submissions_in
-    from commontable.warehouse.intake import SubmissionResult
+    from commontable.warehouse import SubmissionResult, load_submission, submissions_in
 
     jobs = [(source, path)] if source else submissions_in(path)
     settings = settings_of(workspace, warehouse)
@@ -81,7 +79,7 @@ def load(
 def _audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
     """One audit entry per submission loaded from the command line, as the web's uploads."""
     from commontable.audit import AuditAction
-    from commontable.warehouse.submissions import upload_outcome, upload_target
+    from commontable.warehouse import upload_outcome, upload_target
 
     with open_app_db(settings.workspace) as session:
         for result in results:
@@ -97,13 +95,10 @@ def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
     source is known and only the limits apply."""
     from sqlalchemy.orm import Session
 
-    from commontable.appdb import create_engine, current_revision, head_revision
-    from commontable.appdb.engine import sqlite_file
+    from commontable.appdb import create_engine, current_revision, head_revision, sqlite_file
     from commontable.audit import app_db_key
-    from commontable.members import organization_for_data_source
-    from commontable.members.authority import own_payers, refused_tables
-    from commontable.warehouse import Admission
-    from commontable.warehouse.readers.limits import limits_of
+    from commontable.members import organization_for_data_source, own_payers, refused_tables
+    from commontable.warehouse import Admission, limits_of
 
     limits = limits_of(settings)
     admissions = {name: Admission(limits=limits) for name in sources}
@@ -126,7 +121,7 @@ def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
 def submissions(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None) -> None:
     """List the submission log, newest first: who sent what, and what was loaded or
     quarantined (the same log as the web's)."""
-    from commontable.warehouse.submissions import submissions as submission_log
+    from commontable.warehouse import submission_log
 
     with open_reading(settings_of(workspace, warehouse)) as store:
         log = submission_log(store)
@@ -162,7 +157,7 @@ def quarantine(
     """Show the values a submission quarantined: row, column, value and the reason (the same
     rows, in the same order, as the web's); audited, like every look at patient-level data."""
     from commontable.audit import AuditAction
-    from commontable.warehouse.submissions import (
+    from commontable.warehouse import (
         find_submission,
         quarantine_csv,
         quarantine_reasons,
@@ -218,7 +213,7 @@ def templates(
     workspace: Workspace = Path("."),
 ) -> None:
     """Write one header-only CSV template per table for submitters."""
-    from commontable.warehouse.dictionary import write_templates
+    from commontable.warehouse import write_templates
 
     out = out or workspace / "templates"
     written = write_templates(out)
@@ -232,7 +227,7 @@ def dictionary(
     ),
 ) -> None:
     """Write the data dictionary (Markdown) generated from the table contracts."""
-    from commontable.warehouse.dictionary import data_dictionary
+    from commontable.warehouse import data_dictionary
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(data_dictionary())

@@ -34,7 +34,7 @@ def serve(
     application = create_app(settings)
     worker = None
     if settings.jobs == "worker" and with_worker:
-        from commontable.jobs.worker import start_worker
+        from commontable.jobs import start_worker
 
         worker = start_worker(workspace)
     console.print(f"CommonTable at http://{host}:{port}/ (API: /api/openapi.json); Ctrl+C stops")
@@ -51,7 +51,7 @@ def worker(workspace: Workspace = Path(".")) -> None:
     """Run the jobs the web and the API queue (loads, match decisions) one at a time, each in
     the warehouse's turn; `serve` starts one. SIGTERM stops it after the job under way, Ctrl+C
     at once (a load under way is rolled back whole)."""
-    from commontable.jobs.worker import run_worker
+    from commontable.jobs import run_worker
 
     console.print("CommonTable worker: running queued jobs; Ctrl+C stops it")
     run_worker(settings_of(workspace))

@@ -16,7 +16,7 @@ import pyarrow as pa
 from splink import DuckDBAPI
 from splink.internals.database_api import DatabaseAPISubClass
 
-from commontable.warehouse import Warehouse, encryption
+from commontable.warehouse import Warehouse, load_crypto
 
 _names = itertools.count()
 
@@ -91,7 +91,7 @@ def match_engine(warehouse: Warehouse) -> MatchEngine:
     spill = Path(tempfile.mkdtemp(prefix="commontable-match-"))
     private.execute(f"SET temp_directory = '{spill}'")
     if warehouse.encrypted:  # what matching spills holds demographics: encrypted like the rest
-        encryption.load_crypto(private)
+        load_crypto(private)
         private.execute("SET temp_file_encryption = true")
     engine = MatchEngine(ibis.duckdb.from_connection(private), DuckDBAPI(private), warehouse)
     engine.spill = spill

@@ -103,7 +103,7 @@ def _edges(scored: ir.Table, rules: ir.Table) -> ir.Table:
     return ranked.filter(ranked["rank"] == 0).drop("rank")
 
 
-def match(
+def match_people(
     warehouse: Warehouse,
     model: Path,
     *,

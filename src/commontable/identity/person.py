@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.identity.records import record_id
-from commontable.warehouse.schema import REVIEW_DEMOGRAPHICS
+from commontable.warehouse import REVIEW_DEMOGRAPHICS
 
 # Each field of the person table and the record column it is taken from.
 PERSON_COLUMNS = {

@@ -10,8 +10,8 @@ from typing import Any
 
 import ibis
 
-from commontable.warehouse.reading import Tables
-from commontable.warehouse.schema import REVIEW_DEMOGRAPHICS as DEMOGRAPHICS
+from commontable.warehouse import REVIEW_DEMOGRAPHICS as DEMOGRAPHICS
+from commontable.warehouse import Tables
 
 PAGE_SIZE = 50
 

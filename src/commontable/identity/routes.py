@@ -23,7 +23,7 @@ from commontable.identity.review_queue import PAGE_SIZE, Side, Sources, pair_cou
 from commontable.jobs import Job, JobKind, JobStatus
 from commontable.jobs.routes import find_job, queue_job
 from commontable.members import get_organization, get_person
-from commontable.privacy.access import records_visible_to
+from commontable.privacy import records_visible_to
 from commontable.routing import Context, RouteContext, bearer
 from commontable.warehouse.routes import warehouse
 

@@ -17,8 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from commontable.appdb import utcnow
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID, utcnow
 from commontable.errors import NotFound, UserError
 from commontable.jobs.models import Job, JobKind, JobStatus
 from commontable.jobs.queue import Private, enqueue_when_committed, incoming_folder

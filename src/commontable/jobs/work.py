@@ -18,18 +18,22 @@ from commontable.appdb import transaction, utcnow
 from commontable.audit import AuditAction, app_db_engine, record
 from commontable.config import Settings
 from commontable.errors import InvalidSubmission, UserError
-from commontable.identity import decisions
-from commontable.identity.match import match
+from commontable.identity import decide as decide_pair
+from commontable.identity import match_people, parse_record
 from commontable.jobs.models import Job, JobKind, JobStatus
 from commontable.jobs.queue import Private, incoming_folder
 from commontable.measures import run_measures
-from commontable.members import Person, get_organization
-from commontable.members.authority import own_payers, refused_tables
-from commontable.publishing.publish import publish
-from commontable.warehouse.intake import Admission, SubmissionResult, load_submission
-from commontable.warehouse.readers.limits import limits_of
-from commontable.warehouse.submissions import upload_outcome, upload_target
-from commontable.warehouse.turns import writing
+from commontable.members import Person, get_organization, own_payers, refused_tables
+from commontable.publishing import publish_period
+from commontable.warehouse import (
+    Admission,
+    SubmissionResult,
+    limits_of,
+    load_submission,
+    upload_outcome,
+    upload_target,
+    writing,
+)
 
 log = logging.getLogger(__name__)
 
@@ -164,16 +168,16 @@ def decide_job(
     yet: it applies on the next `commontable match`)."""
     if private is None or "left" not in private:
         raise UserError("the pair of records went missing from the queue; decide again")
-    pair = (decisions.parse_record(private["left"]), decisions.parse_record(private["right"]))
+    pair = (parse_record(private["left"]), parse_record(private["right"]))
     decision = job.request["decision"]
     with writing(settings, waiting=_waiting(report)) as store:
         report("recording the decision", now=True)
-        decision_id = decisions.decide(store, pair[0], pair[1], decision, private["reviewer"])
+        decision_id = decide_pair(store, pair[0], pair[1], decision, private["reviewer"])
         model = settings.identity_model_path
         applied = model.exists()
         if applied:
             report("applying it: matching again with the saved model", now=True)
-            match(store, model)
+            match_people(store, model)
     outcome = {"decision_id": decision_id, "decision": decision, "applied": applied}
     detail = {"records": job.request.get("records", []), **outcome}
     return Finished(outcome, AuditAction.DECIDE_MATCH, f"match decision {decision_id}", detail)
@@ -187,7 +191,7 @@ def match_job(
 ) -> Finished:
     """Match every person record again (with the saved model; the first run trains it)."""
     with writing(settings, waiting=_waiting(report)) as store:
-        result = match(
+        result = match_people(
             store, settings.identity_model_path, progress=lambda step: report(step, now=True)
         )
     outcome = {
@@ -227,7 +231,7 @@ def publish_job(
         report("publishing: disclosure control over every result cell", now=True)
         with transaction(engine) as session:
             asked_by = session.get(Person, job.requested_by_id) if job.requested_by_id else None
-            done, decision = publish(
+            done, decision = publish_period(
                 store,
                 session,
                 period,

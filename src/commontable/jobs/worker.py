@@ -22,8 +22,7 @@ from commontable.errors import ConfigError, Conflict
 from commontable.jobs.models import Job, JobStatus
 from commontable.jobs.queue import incoming_folder, job_queue, runs_jobs
 from commontable.jobs.work import run_job
-from commontable.warehouse.readers.workers import die_with
-from commontable.warehouse.turns import writing
+from commontable.warehouse import die_with, writing
 
 log = logging.getLogger(__name__)
 

@@ -9,28 +9,52 @@ generator does) does not load the engine and its statistics.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from commontable.faces import offer
 
 if TYPE_CHECKING:
     from commontable.measures.definition import Measure
+    from commontable.measures.ecqm_check import check_ecqm
     from commontable.measures.engine import MeasureRun, run_measures
+    from commontable.measures.entities import (
+        ALL,
+        CLINIC,
+        COLLABORATIVE,
+        COMPARED,
+        ENTITY_LABELS,
+        ENTITY_TYPES,
+        HEALTH_PLAN,
+        HOSPITAL,
+        MEDICAL_GROUP,
+        STRATUM_LABELS,
+        STRATUM_TYPES,
+    )
+    from commontable.measures.fhir_export import export_fhir
     from commontable.measures.library import MEASURES
+    from commontable.measures.library.cost_of_care import COST_CATEGORIES, TOTAL_COST
     from commontable.measures.period import Period
 
-_PUBLIC = {
-    "MEASURES": "commontable.measures.library",
-    "Measure": "commontable.measures.definition",
-    "MeasureRun": "commontable.measures.engine",
-    "Period": "commontable.measures.period",
-    "run_measures": "commontable.measures.engine",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _PUBLIC:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_PUBLIC[name]), name)
-
-
-__all__ = ["MEASURES", "Measure", "MeasureRun", "Period", "run_measures"]
+__all__ = [
+    "ALL",
+    "CLINIC",
+    "COLLABORATIVE",
+    "COMPARED",
+    "COST_CATEGORIES",
+    "ENTITY_LABELS",
+    "ENTITY_TYPES",
+    "HEALTH_PLAN",
+    "HOSPITAL",
+    "MEASURES",
+    "MEDICAL_GROUP",
+    "Measure",
+    "MeasureRun",
+    "Period",
+    "STRATUM_LABELS",
+    "STRATUM_TYPES",
+    "TOTAL_COST",
+    "check_ecqm",
+    "export_fhir",
+    "run_measures",
+]
+__getattr__, __dir__ = offer(__name__, __all__)

@@ -44,7 +44,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from commontable.measures.definition import COLLABORATIVE, Measure
+from commontable.measures.definition import Measure
+from commontable.measures.entities import ALL, COLLABORATIVE
 from commontable.measures.statistics import (
     AVERAGE,
     BETTER,
@@ -58,7 +59,6 @@ from commontable.measures.statistics import (
     ratios_p,
     two_proportions_p,
 )
-from commontable.measures.strata import ALL
 
 # Strata a standardised or risk-adjusted measure adjusts for: the collaborative's are not compared.
 ADJUSTED_STRATA = ("age_band", "sex")

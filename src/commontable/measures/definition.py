@@ -29,6 +29,14 @@ from dataclasses import dataclass
 import ibis.expr.types as ir
 
 from commontable.measures.codes import CodeList
+from commontable.measures.entities import (
+    CLINIC,
+    COUNTY,
+    ENTITY_TYPES,
+    HEALTH_PLAN,
+    HOSPITAL,
+    MEDICAL_GROUP,
+)
 from commontable.measures.records import Records
 
 PROPORTION = "proportion"
@@ -44,13 +52,6 @@ PERSON = "person"
 EVENT = "event"
 UNITS = (PERSON, EVENT)
 
-COLLABORATIVE = "collaborative"
-CLINIC = "clinic"
-MEDICAL_GROUP = "medical_group"
-HEALTH_PLAN = "health_plan"
-COUNTY = "county"
-HOSPITAL = "hospital"
-ENTITY_TYPES = (COLLABORATIVE, CLINIC, MEDICAL_GROUP, HEALTH_PLAN, COUNTY, HOSPITAL)
 
 Population = Callable[[Records], ir.Table]
 

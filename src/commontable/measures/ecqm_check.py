@@ -22,8 +22,7 @@ import orjson
 
 from commontable.errors import UserError
 from commontable.measures.engine import run_measures
-from commontable.warehouse import Warehouse, connect, load_submission
-from commontable.warehouse.readers.fhir import MAPPERS
+from commontable.warehouse import MAPPERS, Warehouse, connect, load_submission
 
 # The decks' measure names and the library's measures they test.
 DECKS = {

@@ -21,7 +21,8 @@ from commontable.errors import UserError
 from commontable.measures.adjustment import with_expected, with_standardised_expected
 from commontable.measures.attribution import PRIMARY_CARE_VISITS
 from commontable.measures.codes import CodeList
-from commontable.measures.definition import COLLABORATIVE, Measure
+from commontable.measures.definition import Measure
+from commontable.measures.entities import ALL, COLLABORATIVE
 from commontable.measures.library import select
 from commontable.measures.period import Period
 from commontable.measures.populations import patient_rows, people
@@ -29,7 +30,6 @@ from commontable.measures.providers import provider_shares
 from commontable.measures.records import computed, read_records
 from commontable.measures.results import counts, result_table
 from commontable.measures.statistics import MIN_DENOMINATOR
-from commontable.measures.strata import ALL
 from commontable.warehouse import Warehouse
 
 Progress = Callable[[str, int, int], None]

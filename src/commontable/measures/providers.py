@@ -31,11 +31,12 @@ from functools import partial
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.definition import COLLABORATIVE, ENTITY_TYPES, Measure
+from commontable.measures.definition import Measure
+from commontable.measures.entities import ALL, COLLABORATIVE, ENTITY_TYPES, STRATA
 from commontable.measures.populations import cost_rows
 from commontable.measures.records import Records
 from commontable.measures.results import cell_pairs
-from commontable.measures.strata import ALL, STRATA, UNKNOWN
+from commontable.measures.strata import UNKNOWN
 
 UNKNOWN_PROVIDER = "unknown"  # payments sent without any NPI, taken as one provider
 CELL = ("measure_id", "entity_type", "entity_id", "stratum_type", "stratum")

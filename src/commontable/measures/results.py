@@ -51,7 +51,8 @@ from commontable.measures.comparisons import (
     reference_rows,
     rest_of_collaborative,
 )
-from commontable.measures.definition import COLLABORATIVE, ENTITY_TYPES, HEALTH_PLAN, Measure
+from commontable.measures.definition import Measure
+from commontable.measures.entities import ALL, COLLABORATIVE, ENTITY_TYPES, HEALTH_PLAN, STRATA
 from commontable.measures.statistics import (
     MIN_DENOMINATOR,
     REPORTED,
@@ -65,8 +66,8 @@ from commontable.measures.statistics import (
     wilson_interval,
     z_score,
 )
-from commontable.measures.strata import ALL, STRATA, UNKNOWN
-from commontable.warehouse.schema import MEASURE_RESULT
+from commontable.measures.strata import UNKNOWN
+from commontable.warehouse import MEASURE_RESULT
 
 COLLABORATIVE_NAME = "Whole collaborative"
 COUNTS = (

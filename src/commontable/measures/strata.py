@@ -16,8 +16,6 @@ import ibis.expr.types as ir
 from commontable.measures.period import Period
 
 UNKNOWN = "unknown"
-ALL = "all"
-STRATA = ("age_band", "sex", "race", "ethnicity", "payer_type", "county", "sdoh_risk")
 # Age groups of AHRQ HCUP statistics (HCUPnet: <18, 18-44, 45-64, 65-84, 85+), by age on the
 # last day of the period.
 AGE_BANDS = ((0, 17, "0-17"), (18, 44, "18-44"), (45, 64, "45-64"), (65, 84, "65-84"))

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Path, Security
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID
 from commontable.audit import AuditAction
 from commontable.errors import Forbidden, NotFound, UserError
 from commontable.members import second_factor
@@ -37,8 +37,7 @@ from commontable.members.roles import grant_role, revoke_role
 from commontable.members.schemas import NoticeOut, OrganizationOut
 from commontable.members.sign_in_guard import clear_account, locked_until
 from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
-from commontable.privacy.access import may_grant, may_see_people_of
-from commontable.privacy.access_review import api_tokens, people_access
+from commontable.privacy import api_tokens, may_grant, may_see_people_of, people_access
 from commontable.routing import Context, RouteContext, bearer, one_of
 
 pages = APIRouter(include_in_schema=False)

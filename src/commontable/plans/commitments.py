@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from commontable.appdb import utcnow
 from commontable.errors import NotFound, UserError
-from commontable.members.memberships import covering
-from commontable.members.models import Membership, Organization
+from commontable.members import Membership, Organization, covering
 from commontable.plans.models import (
     Commitment,
     CommitmentStatus,

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID
 from commontable.errors import UserError
 
 Choice = TypeVar("Choice", bound=StrEnum)

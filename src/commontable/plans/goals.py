@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commontable.errors import Conflict, NotFound, UserError
-from commontable.members.models import Person
+from commontable.members import Person
 from commontable.plans.figures import PROPORTION
 from commontable.plans.models import (
     COLLABORATIVE,
@@ -23,8 +23,7 @@ from commontable.plans.models import (
 )
 from commontable.plans.planning import FIRST_YEAR, LAST_YEAR, words
 from commontable.plans.tracking import end_of
-from commontable.publishing.explorer import ENTITY_TYPES, STRATUM_TYPES
-from commontable.publishing.models import PublishedMeasure, PublishedResult
+from commontable.publishing import ENTITY_LABELS, STRATUM_LABELS, PublishedMeasure, PublishedResult
 
 
 @dataclass(frozen=True)
@@ -111,13 +110,13 @@ def measure_facts(
 def _check_scope(spec: GoalSpec) -> None:
     if spec.measure_id is None:
         return  # a custom measure's scope is what staff say it is
-    if spec.entity_type not in ENTITY_TYPES:
+    if spec.entity_type not in ENTITY_LABELS:
         raise UserError(
-            f"unknown entity type {spec.entity_type}; one of: {', '.join(ENTITY_TYPES)}"
+            f"unknown entity type {spec.entity_type}; one of: {', '.join(ENTITY_LABELS)}"
         )
-    if spec.stratum_type not in STRATUM_TYPES:
+    if spec.stratum_type not in STRATUM_LABELS:
         raise UserError(
-            f"unknown stratum type {spec.stratum_type}; one of: {', '.join(STRATUM_TYPES)}"
+            f"unknown stratum type {spec.stratum_type}; one of: {', '.join(STRATUM_LABELS)}"
         )
     if spec.entity_type != COLLABORATIVE and not spec.entity_id.strip():
         raise UserError(f"say which {spec.entity_type.replace('_', ' ')} the goal is about")

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
-from commontable.members.models import Collaborative, Organization
+from commontable.members import Collaborative, Organization
 
 COLLABORATIVE = "collaborative"  # the entity type (and id) of the whole collaborative's results
 EVERYONE = "all"  # the stratum type (and stratum) of everyone

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commontable.errors import Conflict, NotFound, UserError
-from commontable.members.models import Collaborative, Organization
+from commontable.members import Collaborative, Organization
 from commontable.plans.models import ActionArea, Goal, Initiative, Plan, PlanStatus
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200

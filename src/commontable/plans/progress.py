@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from commontable.plans.models import COLLABORATIVE, EVERYONE, Goal, Plan, PlanStatus
 from commontable.plans.series import Observation, Series, series_of
 from commontable.plans.tracking import Assessment, Target, TrackStatus, assess
-from commontable.publishing.explorer import STRATUM_TYPES
-from commontable.publishing.reader import Reader
+from commontable.publishing import STRATUM_LABELS, Reader
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Scope:
         who = "Whole collaborative" if self.entity_type == COLLABORATIVE else self.entity_name
         if self.stratum_type == EVERYONE:
             return who
-        kind = STRATUM_TYPES.get(self.stratum_type, self.stratum_type).lower()
+        kind = STRATUM_LABELS.get(self.stratum_type, self.stratum_type).lower()
         return f"{who}, {kind} {self.stratum}"
 
 

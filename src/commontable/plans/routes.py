@@ -15,14 +15,18 @@ from fastapi import APIRouter, Form, Path, Query, Security
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID
 from commontable.audit import AuditAction
 from commontable.errors import NotFound
-from commontable.members.collaboratives import get_collaborative
-from commontable.members.memberships import current_members
-from commontable.members.models import Collaborative, Person
-from commontable.members.organizations import get_organization, list_organizations
-from commontable.members.people import get_person
+from commontable.members import (
+    Collaborative,
+    Person,
+    current_members,
+    get_collaborative,
+    get_organization,
+    get_person,
+    list_organizations,
+)
 from commontable.plans import commitments as pledges
 from commontable.plans import cycles, forms, goals, planning
 from commontable.plans.charts import trend_chart
@@ -39,7 +43,7 @@ from commontable.plans.models import (
 from commontable.plans.progress import goal_progress, plan_progress
 from commontable.plans.schemas import CommitmentOut, GoalProgressOut, PlanDetailOut, PlanOut
 from commontable.plans.tracking import TrackStatus
-from commontable.publishing import explorer
+from commontable.publishing import published_measures, reader_of
 from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
 
 pages = APIRouter(include_in_schema=False)
@@ -124,9 +128,7 @@ def create_plan(
 def plan_page(context: Context, plan_id: RowId, notice: str = "") -> HTMLResponse:
     session = context.session
     plan = planning.get_plan(session, plan_id)
-    progress = plan_progress(
-        session, plan, explorer.reader_of(session, context.principal, context.settings)
-    )
+    progress = plan_progress(session, plan, reader_of(session, context.principal, context.settings))
     commitments = pledges.commitments_of_plan(session, plan.id)
     staff = context.may("plans.add_goal")
     return context.page(
@@ -142,7 +144,7 @@ def plan_page(context: Context, plan_id: RowId, notice: str = "") -> HTMLRespons
         adopted_by=list(AdoptedBy),
         members=current_members(session, plan.collaborative) if staff else [],
         organizations=list_organizations(session) if staff else [],
-        measures=explorer.measures(session) if staff else [],
+        measures=published_measures(session) if staff else [],
         entities=goals.published_entities(session) if staff else [],
         strata=goals.published_strata(session) if staff else [],
         notice=NOTICES.get(notice, ""),
@@ -240,7 +242,7 @@ def add_goal(
 @pages.get("/plans/goals/{goal_id}", name="plans.goal")
 def goal_page(context: Context, goal_id: RowId, notice: str = "") -> HTMLResponse:
     goal = goals.get_goal(context.session, goal_id)
-    reader = explorer.reader_of(context.session, context.principal, context.settings)
+    reader = reader_of(context.session, context.principal, context.settings)
     progress = goal_progress(context.session, goal, reader)
     return context.page(
         "plans/goal.html",
@@ -488,7 +490,7 @@ def api_plan(context: Context, plan_id: RowId) -> PlanDetailOut:
     """A plan with every goal's progress (computed from published results; values suppressed
     for this reader are null) and the member organizations' commitments."""
     plan = planning.get_plan(context.session, plan_id)
-    reader = explorer.reader_of(context.session, context.principal, context.settings)
+    reader = reader_of(context.session, context.principal, context.settings)
     progress = plan_progress(context.session, plan, reader)
     commitments = pledges.commitments_of_plan(context.session, plan.id)
     return PlanDetailOut(

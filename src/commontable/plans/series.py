@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commontable.plans.models import Goal
 from commontable.plans.tracking import Reading
-from commontable.publishing.reader import Reader, ResultCell, read_cells
+from commontable.publishing import Reader, ResultCell, read_cells
 
 REPORTED = "reported"
 ENTERED = "entered"  # a custom measure's value, typed in by staff

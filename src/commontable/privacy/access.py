@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
-from commontable.members.models import ApiToken, Person, Role
+from commontable.members import ApiToken, Person, Role
 
 EVERY_ROLE = frozenset(Role)
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from commontable.audit import AuditAction, AuditEvent
-from commontable.members.models import ApiToken, Person, Role
+from commontable.members import ApiToken, Person, Role
 
 # Audit actions that show or change patient-level data.
 PATIENT_LEVEL = (

@@ -15,37 +15,17 @@ from sqlalchemy.orm import Session
 
 from commontable.config import Settings
 from commontable.errors import NotFound
-from commontable.privacy.access import Principal
-from commontable.privacy.safety_zone import sharing_rule
-from commontable.publishing.models import PublishedMeasure, PublishedResult
-from commontable.publishing.reader import (
+from commontable.privacy import Principal, sharing_rule
+from commontable.publishing.cells import (
     ALL,
     COLLABORATIVE,
-    Reader,
+    ENTITY_LABELS,
+    STRATUM_LABELS,
     ResultCell,
-    read_cells,
-    reader_for,
 )
+from commontable.publishing.models import PublishedMeasure, PublishedResult
+from commontable.publishing.reader import Reader, read_cells, reader_for
 from commontable.spreadsheets import append_row, csv_text, new_workbook
-
-ENTITY_TYPES = {
-    "collaborative": "Whole collaborative",
-    "clinic": "Clinics",
-    "medical_group": "Medical groups",
-    "health_plan": "Health plans",
-    "hospital": "Hospitals",
-    "county": "Counties",
-}
-STRATUM_TYPES = {
-    "all": "Everyone",
-    "age_band": "Age band",
-    "sex": "Sex",
-    "race": "Race",
-    "ethnicity": "Ethnicity",
-    "payer_type": "Payer type",
-    "county": "County",
-    "sdoh_risk": "Social risk",
-}
 
 
 def reader_of(session: Session, principal: Principal | None, settings: Settings) -> Reader:
@@ -68,12 +48,12 @@ class Selection:
     stratum_type: str
 
 
-def measures(session: Session) -> list[PublishedMeasure]:
+def published_measures(session: Session) -> list[PublishedMeasure]:
     """The measures with published results, by id."""
     return list(session.scalars(select(PublishedMeasure).order_by(PublishedMeasure.measure_id)))
 
 
-def periods(session: Session) -> list[int]:
+def published_periods(session: Session) -> list[int]:
     """Periods with published results, newest first."""
     query = select(PublishedResult.period).distinct().order_by(PublishedResult.period.desc())
     return list(session.scalars(query))
@@ -87,18 +67,18 @@ def choose(
     stratum_type: str | None = None,
 ) -> Selection:
     """The selection asked for, with defaults (first measure, latest period, clinics, everyone)."""
-    known = [m.measure_id for m in measures(session)]
-    years = periods(session)
+    known = [m.measure_id for m in published_measures(session)]
+    years = published_periods(session)
     if not known or not years:
         raise NotFound("nothing is published yet: run `commontable publish --period P`")
     if measure_id is not None and measure_id not in known:
         raise NotFound(f"no published results for measure {measure_id}")
     if period is not None and period not in years:
         raise NotFound(f"no published results for {period}")
-    if entity_type is not None and entity_type not in ENTITY_TYPES:
-        raise NotFound(f"unknown entity type {entity_type}; one of: {', '.join(ENTITY_TYPES)}")
-    if stratum_type is not None and stratum_type not in STRATUM_TYPES:
-        raise NotFound(f"unknown stratum type {stratum_type}; one of: {', '.join(STRATUM_TYPES)}")
+    if entity_type is not None and entity_type not in ENTITY_LABELS:
+        raise NotFound(f"unknown entity type {entity_type}; one of: {', '.join(ENTITY_LABELS)}")
+    if stratum_type is not None and stratum_type not in STRATUM_LABELS:
+        raise NotFound(f"unknown stratum type {stratum_type}; one of: {', '.join(STRATUM_LABELS)}")
     return Selection(
         measure_id or known[0], period or years[0], entity_type or "clinic", stratum_type or "all"
     )
@@ -187,8 +167,8 @@ def as_xlsx(selection: Selection, found: list[ResultCell], title: str) -> bytes:
     about = book.create_sheet("about")
     append_row(about, ["measure", f"{selection.measure_id}: {title}"])
     append_row(about, ["period", selection.period])
-    append_row(about, ["entities", ENTITY_TYPES[selection.entity_type]])
-    append_row(about, ["strata", STRATUM_TYPES[selection.stratum_type]])
+    append_row(about, ["entities", ENTITY_LABELS[selection.entity_type]])
+    append_row(about, ["strata", STRATUM_LABELS[selection.stratum_type]])
     append_row(
         about,
         [
@@ -240,10 +220,10 @@ def scorecard(
     session: Session, organization_id: int, reader: Reader, period: int | None = None
 ) -> tuple[int | None, list[ScorecardLine]]:
     """The organization's whole-population results in a period (default: the latest)."""
-    period = period or next(iter(periods(session)), None)
+    period = period or next(iter(published_periods(session)), None)
     if period is None:
         return None, []
-    described = {m.measure_id: m for m in measures(session)}
+    described = {m.measure_id: m for m in published_measures(session)}
     own = read_cells(
         session, reader, organization_id=organization_id, period=period, stratum_type=ALL
     )
@@ -269,10 +249,10 @@ def headlines(
     session: Session, reader: Reader
 ) -> tuple[int | None, list[tuple[PublishedMeasure, ResultCell]]]:
     """The whole collaborative's result of every measure in the latest published period."""
-    period = next(iter(periods(session)), None)
+    period = next(iter(published_periods(session)), None)
     if period is None:
         return None, []
-    described = {m.measure_id: m for m in measures(session)}
+    described = {m.measure_id: m for m in published_measures(session)}
     whole = read_cells(session, reader, period=period, entity_type=COLLABORATIVE, stratum_type=ALL)
     found = [(described[c.measure_id], c) for c in whole if c.measure_id in described]
     return period, sorted(found, key=lambda pair: pair[0].measure_id)

@@ -13,29 +13,6 @@ from commontable.appdb import Base, UTCDateTime, utcnow
 PRIMARY = "primary"  # its own numerator, denominator or their difference is a count of 1-10
 COMPLEMENTARY = "complementary"  # hidden so that no small count can be worked out from others
 REASONS = (PRIMARY, COMPLEMENTARY)
-# The figures of a result cell: shown in PublishedResult, or kept apart in SuppressedResult.
-FIGURES = (
-    "denominator",
-    "numerator",
-    "member_years",
-    "rate",
-    "ci_low",
-    "ci_high",
-    "reliability",
-    "expected",
-    "oe_ratio",
-    "oe_low",
-    "oe_high",
-    "risk_standardised_rate",
-    "member_months",
-    "paid_amount",
-    "predicted",
-    "p_value",
-    "q_value",
-    "reference_rate",
-    "providers",
-    "largest_provider_share",
-)
 
 
 class Publication(Base):

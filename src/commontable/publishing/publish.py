@@ -22,13 +22,12 @@ from sqlalchemy.orm import Session
 
 from commontable.audit import AuditAction, record
 from commontable.errors import UserError
-from commontable.measures.definition import CLINIC, HEALTH_PLAN, HOSPITAL, MEDICAL_GROUP
-from commontable.measures.library import MEASURES
-from commontable.members.models import Organization
-from commontable.privacy.disclosure import Decision, control, linked_tables
+from commontable.measures import CLINIC, HEALTH_PLAN, HOSPITAL, MEASURES, MEDICAL_GROUP
+from commontable.members import Organization
+from commontable.privacy import Decision, control, linked_tables
+from commontable.publishing.cells import COLUMNS, FIGURES, SUPPRESSED
 from commontable.publishing.models import (
     COMPLEMENTARY,
-    FIGURES,
     PRIMARY,
     Publication,
     PublishedMeasure,
@@ -38,20 +37,6 @@ from commontable.publishing.models import (
 from commontable.publishing.structure import structure
 from commontable.warehouse import Warehouse
 
-COLUMNS = (
-    "measure_id",
-    "period",
-    "entity_type",
-    "entity_id",
-    "entity_name",
-    "stratum_type",
-    "stratum",
-    *FIGURES,
-    "status",
-    "comparison",
-    "adjustment",
-)
-SUPPRESSED = "suppressed"  # the status of a cell whose figures are kept apart
 # Measures whose numerator only counts the people behind the figure (costs: members paid for).
 COUNTED_NOT_SHOWN = frozenset(m.id for m in MEASURES.values() if m.is_cost)
 
@@ -144,7 +129,7 @@ def decide(warehouse: Warehouse, results: pd.DataFrame) -> Decision:
     return control(model)
 
 
-def publish(
+def publish_period(
     warehouse: Warehouse,
     session: Session,
     period: int,

@@ -22,27 +22,29 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from commontable.members.models import Organization
-from commontable.privacy.access import Principal, is_data_steward, may_see_own_detail
-from commontable.privacy.safety_zone import (
+from commontable.members import Organization
+from commontable.privacy import (
     STATEMENT_6,
     Contributors,
+    Principal,
     SharingRule,
+    is_data_steward,
+    may_see_own_detail,
     withheld_because,
 )
-from commontable.publishing.models import (
-    FIGURES,
-    PublishedMeasure,
-    PublishedResult,
+from commontable.publishing.cells import (
+    COLLABORATIVE,
+    COST,
+    REPORTED,
+    SHOWN,
+    SUPPRESSED,
+    SUPPRESSED_TEXT,
+    WITHHELD,
+    ResultCell,
 )
+from commontable.publishing.models import PublishedMeasure, PublishedResult
 
 DEFAULT_MIN_RELIABILITY = 0.7  # Adams et al., NEJM 2010;362:1014-21 (reports.verdicts)
-SUPPRESSED, WITHHELD, TOO_FEW = "suppressed", "withheld", "too few"
-COLLABORATIVE, ALL = "collaborative", "all"
-COST = "cost PMPM"  # measures.definition.COST
-SUPPRESSED_TEXT = "Suppressed to protect small numbers"
-# Figures a reader is given (the providers behind a cost figure decide, and are not shown).
-SHOWN = tuple(name for name in FIGURES if name not in ("providers", "largest_provider_share"))
 
 
 @dataclass(frozen=True)
@@ -84,59 +86,6 @@ def reader_for(
     return Reader(principal, family, sharing, as_of or date.today(), min_reliability)
 
 
-@dataclass(frozen=True)
-class ResultCell:
-    """A published result as one reader may see it; figures are None where they are hidden from
-    this reader (`hidden` says why)."""
-
-    measure_id: str
-    period: int
-    entity_type: str
-    entity_id: str
-    entity_name: str
-    organization_id: int | None
-    stratum_type: str
-    stratum: str
-    status: str  # reported | too few | suppressed | withheld
-    comparison: str | None  # the published test against the rest of the collaborative
-    verdict: str | None  # better | average | worse: what a face may say; None: not rated
-    hidden: str | None  # why the figures are not shown to this reader; None: they are
-    own_detail: bool  # shown to this reader only (its own organization's, a data steward's)
-    adjustment: str | None
-    denominator: int | None = None
-    numerator: int | None = None
-    member_years: float | None = None
-    rate: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    reliability: float | None = None
-    expected: float | None = None
-    oe_ratio: float | None = None
-    oe_low: float | None = None
-    oe_high: float | None = None
-    risk_standardised_rate: float | None = None
-    member_months: float | None = None
-    paid_amount: float | None = None
-    predicted: float | None = None
-    p_value: float | None = None
-    q_value: float | None = None
-    reference_rate: float | None = None
-
-    @property
-    def suppressed(self) -> bool:
-        """Hidden from this reader to protect small numbers."""
-        return self.status == SUPPRESSED
-
-    @property
-    def shown(self) -> bool:
-        """Whether it has a rate this reader may see."""
-        return self.hidden is None and self.rate is not None
-
-    @property
-    def blank(self) -> bool:
-        return self.hidden is not None
-
-
 def _figures(source: Any) -> dict[str, Any]:
     return {name: getattr(source, name) for name in SHOWN}
 
@@ -153,7 +102,7 @@ def verdict(cell: ResultCell, min_reliability: float) -> str | None:
     """The label a face may give: the comparison, where the cell is shown, enough people, and for
     a provider's or plan's result, reliable enough (Adams et al. 2010); a collaborative group of
     people (an equity view) needs no reliability."""
-    if cell.hidden is not None or cell.status != "reported" or cell.comparison is None:
+    if cell.hidden is not None or cell.status != REPORTED or cell.comparison is None:
         return None
     if cell.entity_type == COLLABORATIVE:
         return cell.comparison

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commontable.audit import AuditAction, record
-from commontable.members.models import Organization, OrganizationType
-from commontable.members.organizations import add_organization
+from commontable.members import Organization, OrganizationType, add_organization
 from commontable.warehouse import Warehouse
 
 # The roster's organization_type (warehouse contracts/vocab.py) -> the app DB's.

@@ -7,20 +7,26 @@ look, and suppressed cells come blank unless `privacy.access` shows them to this
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Query, Security
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from commontable.display import Point, interval_chart, interval_text, rate_text
 from commontable.errors import NotFound
 from commontable.members import get_organization
 from commontable.publishing import explorer
+from commontable.publishing.cells import (
+    ENTITY_LABELS,
+    STRATUM_LABELS,
+    ResultCell,
+    api_model,
+    api_view,
+)
 from commontable.publishing.explorer import Selection
 from commontable.publishing.models import PublishedMeasure
-from commontable.publishing.reader import Reader, ResultCell
-from commontable.reports.charts import Point, interval_chart
-from commontable.reports.formatting import interval_text, rate_text
+from commontable.publishing.reader import Reader
 from commontable.routing import Context, bearer
 
 pages = APIRouter(include_in_schema=False)
@@ -29,10 +35,10 @@ api = APIRouter(prefix="/api", tags=["results"], dependencies=[Security(bearer)]
 MeasureId = Annotated[str | None, Query(max_length=40, description="e.g. CMS125")]
 Period = Annotated[int | None, Query(ge=1900, le=2200, description="measurement year")]
 EntityType = Annotated[
-    str | None, Query(max_length=40, description=f"one of: {', '.join(explorer.ENTITY_TYPES)}")
+    str | None, Query(max_length=40, description=f"one of: {', '.join(ENTITY_LABELS)}")
 ]
 StratumType = Annotated[
-    str | None, Query(max_length=40, description=f"one of: {', '.join(explorer.STRATUM_TYPES)}")
+    str | None, Query(max_length=40, description=f"one of: {', '.join(STRATUM_LABELS)}")
 ]
 PROPORTION = "proportion"
 
@@ -87,7 +93,7 @@ def _selected(
     stratum_type: StratumType = None,
 ) -> Selected | None:
     """The query's selection (defaults filled in); None while nothing is published."""
-    if not explorer.periods(context.session):
+    if not explorer.published_periods(context.session):
         return None
     selection = explorer.choose(context.session, measure, period, entity_type, stratum_type)
     described = context.session.get(PublishedMeasure, selection.measure_id)
@@ -116,10 +122,10 @@ def explore(context: Context, chosen: Chosen) -> HTMLResponse:
         "results/explore.html",
         nothing=False,
         measure=described,
-        measures=explorer.measures(context.session),
-        periods=explorer.periods(context.session),
-        entity_types=explorer.ENTITY_TYPES,
-        stratum_types=explorer.STRATUM_TYPES,
+        measures=explorer.published_measures(context.session),
+        periods=explorer.published_periods(context.session),
+        entity_types=ENTITY_LABELS,
+        stratum_types=STRATUM_LABELS,
         selection=selection,
         cells=found,
         adjusted=any(cell.oe_ratio is not None for cell in found),
@@ -192,42 +198,10 @@ class MeasureOut(BaseModel):
     higher_is_better: bool
 
 
-class CellOut(BaseModel):
-    """A published result as this caller may see it: figures are null where they are hidden
-    (`why_blank` says why); `comparison` is the label every face gives: better, average or worse
-    than the rest of the collaborative where that is significant (false discovery rate
-    controlled) and the result reliable enough, else null."""
-
-    entity_type: str
-    entity_id: str
-    entity_name: str
-    stratum_type: str
-    stratum: str
-    denominator: int | None
-    numerator: int | None
-    member_years: float | None
-    rate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    reliability: float | None
-    status: str
-    comparison: str | None
-    p_value: float | None
-    q_value: float | None
-    adjustment: str | None
-    expected: float | None
-    oe_ratio: float | None
-    oe_low: float | None
-    oe_high: float | None
-    risk_standardised_rate: float | None
-    member_months: float | None
-    paid_amount: float | None
-    why_blank: str | None
-
-    @classmethod
-    def of(cls, cell: ResultCell) -> CellOut:
-        values = {name: getattr(cell, name, None) for name in cls.model_fields}
-        return cls.model_validate({**values, "comparison": cell.verdict, "why_blank": cell.hidden})
+if TYPE_CHECKING:
+    CellOut = BaseModel
+else:
+    CellOut = api_model()
 
 
 class ResultsOut(BaseModel):
@@ -251,8 +225,8 @@ def _measure_out(measure: PublishedMeasure) -> MeasureOut:
 def api_catalog(context: Context) -> CatalogOut:
     """The published periods (newest first) and measures."""
     return CatalogOut(
-        periods=explorer.periods(context.session),
-        measures=[_measure_out(m) for m in explorer.measures(context.session)],
+        periods=explorer.published_periods(context.session),
+        measures=[_measure_out(m) for m in explorer.published_measures(context.session)],
     )
 
 
@@ -266,5 +240,5 @@ def api_results(chosen: Chosen) -> ResultsOut:
         period=selection.period,
         entity_type=selection.entity_type,
         stratum_type=selection.stratum_type,
-        results=[CellOut.of(cell) for cell in found],
+        results=[CellOut.model_validate(api_view(cell)) for cell in found],
     )

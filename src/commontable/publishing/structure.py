@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from commontable.measures.definition import Measure
-from commontable.measures.library import MEASURES
-from commontable.measures.library.cost_of_care import MEASURES as COST_MEASURES
-from commontable.privacy.disclosure import (
+from commontable.measures import COST_CATEGORIES, MEASURES, TOTAL_COST, Measure
+from commontable.privacy import (
     AT_LEAST_SUM,
+    MEMBER_MONTHS,
+    MEMBER_YEARS,
+    NUMERATOR,
+    PAID,
     SUM,
     MeasureShape,
     Structure,
     Total,
 )
-from commontable.privacy.disclosure.tables import MEMBER_MONTHS, MEMBER_YEARS, NUMERATOR, PAID
 
-TOTAL_COST = COST_MEASURES[0].id  # total cost of care: the sum of its service categories
-COST_CATEGORIES = tuple(m.id for m in COST_MEASURES[1:])
 # PQI 90 counts each stay meeting any of PQI 01, 03, 05, 07, 08, 11, 12, 14, 15, 16 once; a stay
 # has one principal diagnosis, and PQI 05 (40+) and 15 (18-39) split asthma by age, so the
 # published single PQIs count disjoint stays of PQI 90 (measures/library/pqi.py).

@@ -1,25 +1,30 @@
-"""Reports: charts of published results, the public report and member scorecards.
+"""Reports: the public report (static site and PDF) and member scorecards, from published
+results only.
 
-Other parts use `build_report` (with `ReportOptions`), `sharing_rule` (privacy.safety_zone's),
-`record_latest` and `latest_site`; the report reads the action plan through `goals` and
-`commitments`, which go through the plans part's own progress and commitments.
+Other parts use `build_report` (with `ReportOptions`), `record_latest` and `latest_site`; the
+report reads the action plan through `public_goals` and `public_commitments`, which go through
+the plans part's own progress and commitments.
 """
 
-from commontable.privacy.safety_zone import RULES, SharingRule, sharing_rule
-from commontable.reports.goals import Commitment, commitments, goals
-from commontable.reports.latest import latest_site, record_latest
-from commontable.reports.site import BuiltReport, ReportOptions, build_report
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from commontable.faces import offer
+
+if TYPE_CHECKING:
+    from commontable.reports.goals import Commitment, public_commitments, public_goals
+    from commontable.reports.latest import latest_site, record_latest
+    from commontable.reports.site import BuiltReport, ReportOptions, build_report
 
 __all__ = [
-    "RULES",
     "BuiltReport",
     "Commitment",
     "ReportOptions",
-    "SharingRule",
     "build_report",
-    "commitments",
-    "goals",
+    "public_commitments",
+    "public_goals",
     "latest_site",
     "record_latest",
-    "sharing_rule",
 ]
+__getattr__, __dir__ = offer(__name__, __all__)

@@ -22,7 +22,7 @@ from commontable.plans import (
     goals_with_progress,
 )
 
-__all__ = ["Commitment", "GoalProgress", "commitments", "goals"]
+__all__ = ["Commitment", "GoalProgress", "public_commitments", "public_goals"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Commitment:
     off_track: bool
 
 
-def goals(session: Session) -> list[GoalProgress]:
+def public_goals(session: Session) -> list[GoalProgress]:
     """Every goal of the plans that are not drafts, with its progress as the public sees it."""
     return goals_with_progress(session)
 
@@ -54,7 +54,7 @@ def _commitment(view: CommitmentView) -> Commitment:
     )
 
 
-def commitments(
+def public_commitments(
     session: Session, organization_id: int, *, today: date | None = None
 ) -> list[Commitment]:
     """The organization's commitments to plans that are not drafts, soonest due first."""

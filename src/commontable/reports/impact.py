@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from commontable.publishing.reader import ResultCell
-from commontable.reports.formatting import money, number, per
+from commontable.display import money, number, per
+from commontable.publishing import ResultCell
 from commontable.reports.published import PublicMeasure, Published
 
 AGE_BAND = "age_band"

@@ -10,16 +10,28 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from commontable.publishing.explorer import ENTITY_TYPES, STRATUM_TYPES
-from commontable.publishing.reader import ALL, COLLABORATIVE, ResultCell
-from commontable.reports.charts import interval_chart, trend_chart
+from commontable.display import (
+    interval_chart,
+    is_cost,
+    is_proportion,
+    number,
+    rate_text,
+    trend_chart,
+    unit,
+)
+from commontable.publishing import (
+    ALL,
+    COLLABORATIVE,
+    COMPARED,
+    ENTITY_LABELS,
+    STRATUM_LABELS,
+    ResultCell,
+)
 from commontable.reports.explanations import direction, explanation
-from commontable.reports.formatting import is_cost, is_proportion, number, rate_text, unit
 from commontable.reports.published import PublicMeasure, Published
 from commontable.reports.rows import Judge, Row, best_first, count_heading, points, row
 
 # Whom the public report compares (issue 7), and the equity views of the collaborative.
-COMPARED = ("clinic", "medical_group", "hospital", "health_plan")
 EQUITY = ("race", "ethnicity", "payer_type", "county", "sdoh_risk")
 UNKNOWN = "unknown"
 
@@ -145,7 +157,7 @@ def comparison(
     whole = published.whole(measure.measure_id)
     reference = whole.rate if whole is not None and judge.visible(whole) else None
     found = points(ordered, judge, lambda c: c.entity_name)
-    heading = ENTITY_TYPES.get(entity_type, entity_type)
+    heading = ENTITY_LABELS.get(entity_type, entity_type)
     chart = None
     if found:
         chart = Chart(
@@ -175,7 +187,7 @@ def equity(
         return None
     whole = published.whole(measure.measure_id)
     reference = whole.rate if whole is not None and judge.visible(whole) else None
-    heading = STRATUM_TYPES.get(stratum_type, stratum_type)
+    heading = STRATUM_LABELS.get(stratum_type, stratum_type)
     found = points(cells, judge, lambda c: _stratum_name(c.stratum), group=True)
     chart = None
     if found:
@@ -258,7 +270,7 @@ def trends(
             _trend_line(published, measure, judge, entity_type, i, n, links.get(o or -1))
             for i, n, o in sorted(entities, key=lambda e: (e[1], e[0]))
         ]
-        heading = ENTITY_TYPES.get(entity_type, entity_type).lower()
+        heading = ENTITY_LABELS.get(entity_type, entity_type).lower()
         by_entity.append(
             TrendTable(
                 f"{measure.title}, {heading}, by period{_in(measure)}", published.periods, lines

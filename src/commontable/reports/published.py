@@ -18,9 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
-from commontable.members.models import Organization, OrganizationType
-from commontable.publishing.models import Publication, PublishedMeasure
-from commontable.publishing.reader import ALL, COLLABORATIVE, Reader, ResultCell, read_cells
+from commontable.members import Organization, OrganizationType
+from commontable.publishing import (
+    ALL,
+    COLLABORATIVE,
+    Publication,
+    PublishedMeasure,
+    Reader,
+    ResultCell,
+    read_cells,
+)
 
 
 @dataclass(frozen=True)

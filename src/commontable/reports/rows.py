@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from commontable.publishing.explorer import rank_among
-from commontable.publishing.reader import ResultCell
-from commontable.reports.charts import Point
-from commontable.reports.formatting import (
+from commontable.display import (
+    Point,
     count_text,
     interval_text,
     number,
@@ -16,10 +14,9 @@ from commontable.reports.formatting import (
     rate_text,
     reliability_text,
 )
+from commontable.publishing import ResultCell, rank_among
 from commontable.reports.published import PublicMeasure
 from commontable.reports.verdicts import Verdict, group_verdict, verdict
-
-TOO_FEW = "too few"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from commontable.publishing.explorer import ENTITY_TYPES
-from commontable.reports.formatting import number
+from commontable.display import number
+from commontable.publishing import ENTITY_LABELS
 from commontable.reports.goals import Commitment
 from commontable.reports.pages import measure_path
 from commontable.reports.published import ALL, Member, PublicMeasure, Published
@@ -104,7 +104,7 @@ def scorecard(
             ScorecardLine(
                 measure=measure,
                 measure_path=measure_path(measure.measure_id),
-                as_what=ENTITY_TYPES.get(cell.entity_type, cell.entity_type),
+                as_what=ENTITY_LABELS.get(cell.entity_type, cell.entity_type),
                 result=row(cell, measure, judge, name=measure.title),
                 whole="" if whole is None else (row(whole, measure, judge).rate or "not shown"),
                 rank=rank(cell, peers, measure),

@@ -21,10 +21,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy.orm import Session
 
 from commontable.errors import UserError
-from commontable.privacy.safety_zone import STATEMENT_6, SharingRule
-from commontable.publishing.explorer import ENTITY_TYPES
-from commontable.publishing.reader import WITHHELD, Reader
-from commontable.reports.goals import commitments, goals
+from commontable.privacy import STATEMENT_6, SharingRule
+from commontable.publishing import ENTITY_LABELS, WITHHELD, Reader
+from commontable.reports.goals import public_commitments, public_goals
 from commontable.reports.impact import impact
 from commontable.reports.pages import Chart, glance, measure_page, reported_measures
 from commontable.reports.pdf import write_pdf
@@ -145,9 +144,9 @@ def _grouped(cards: list[Scorecard]) -> list[tuple[str, list[Scorecard]]]:
     groups: dict[str, list[Scorecard]] = defaultdict(list)
     for card in cards:
         groups[card.types[0] if card.types else ""].append(card)
-    order = [t for t in ENTITY_TYPES if t in groups] + sorted(set(groups) - set(ENTITY_TYPES))
+    order = [t for t in ENTITY_LABELS if t in groups] + sorted(set(groups) - set(ENTITY_LABELS))
     return [
-        (ENTITY_TYPES.get(t, t or "Other"), sorted(groups[t], key=lambda c: c.member.name))
+        (ENTITY_LABELS.get(t, t or "Other"), sorted(groups[t], key=lambda c: c.member.name))
         for t in order
     ]
 
@@ -169,7 +168,7 @@ def _write_site(
             "Results",
             current="index",
             glance=glance(published, measures, judge),
-            goals=goal_lines(published, goals(session)),
+            goals=goal_lines(published, public_goals(session)),
         )
     ]
     for measure in measures:
@@ -204,7 +203,7 @@ def _write_site(
         )
     )
     cards = [
-        scorecard(published, published.members[i], judge, path, commitments(session, i))
+        scorecard(published, published.members[i], judge, path, public_commitments(session, i))
         for i, path in links.items()
     ]
     for card in cards:

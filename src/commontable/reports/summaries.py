@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from commontable.plans import GoalProgress
-from commontable.plans.figures import share_text, value_text
-from commontable.plans.tracking import TrackStatus
-from commontable.reports.formatting import count_text, money, rate_text
+from commontable.display import count_text, money, rate_text
+from commontable.plans import GoalProgress, TrackStatus, share_text, value_text
 from commontable.reports.impact import Avoided
 from commontable.reports.pages import measure_path
 from commontable.reports.published import Published

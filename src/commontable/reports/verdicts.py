@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from commontable.publishing.reader import DEFAULT_MIN_RELIABILITY, ResultCell
-from commontable.publishing.reader import verdict as label
+from commontable.publishing import DEFAULT_MIN_RELIABILITY, TOO_FEW, ResultCell
+from commontable.publishing import verdict as label
 
 BETTER, AVERAGE, WORSE = "better", "average", "worse"
 LABELS = {
@@ -23,7 +23,6 @@ LABELS = {
     AVERAGE: "No different from the rest of the collaborative",
     WORSE: "Worse than the rest of the collaborative",
 }
-TOO_FEW = "too few"
 
 
 @dataclass(frozen=True)

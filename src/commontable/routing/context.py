@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 from commontable.audit import AuditAction, record
 from commontable.config import Settings
 from commontable.errors import Forbidden, NotAuthenticated
-from commontable.members.login_sessions import SIGN_IN_AGAIN
-from commontable.members.notices import unread_count
-from commontable.privacy.access import Principal, may
+from commontable.members import SIGN_IN_AGAIN, unread_count
+from commontable.privacy import Principal, may
 
 Renderer = Callable[[Request, str, dict[str, Any], int], HTMLResponse]
 Resource = TypeVar("Resource")

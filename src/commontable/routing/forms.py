@@ -9,10 +9,9 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
 
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID
 from commontable.errors import UserError
-from commontable.members.models import Person
-from commontable.members.people import get_person
+from commontable.members import Person, get_person
 from commontable.routing.context import RouteContext
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a row id in a path

@@ -1,17 +1,17 @@
 """Clinical results behind the quality measures: screenings, HbA1c, blood pressure, PHQ, vaccines.
 
-Codes come from the official eCQM value sets (commontable.measures.valuesets), so that measures
-find what a real region holds. Each record frame has: person, date, clinic, kind, system, code,
-display, value, value_code, value_display, unit, cpt (the CPT/HCPCS a claim bills, or '').
+Each code is a member of the official eCQM value set the measures look for (named below with its
+VSAC OID), written with that value set's display, so that measures find what a real region holds.
+The generator carries its own code lists and never imports what it tests (commontable.measures);
+tests/synth/test_code_lists.py checks each code and display against the vendored value sets.
+Each record frame has: person, date, clinic, kind, system, code, display, value, value_code,
+value_display, unit, cpt (the CPT/HCPCS a claim bills, or '').
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
-from commontable.measures.valuesets import concepts
 from commontable.synth.frame import Frame, concat, dates, days
 from commontable.synth.measures_planted import (
     FOLLOW_UP,
@@ -22,7 +22,8 @@ from commontable.synth.measures_planted import (
 from commontable.synth.people import age_on
 
 LOINC, SNOMED, CPT, CVX = "loinc", "snomed-ct", "cpt", "cvx"
-# (kind, value set, system, code, CPT billed): the code each kind of record is written with.
+# (kind, value set, system, code, CPT billed): the code each kind of record is written with,
+# a member of the named eCQM value set (its display and VSAC OID are in DISPLAYS).
 RECORDS = {
     "mammography": ("Mammography", LOINC, "24606-6", "77067"),
     "colonoscopy": ("Colonoscopy", CPT, "45378", "45378"),
@@ -44,7 +45,7 @@ PHQ9_SCORE = ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total scor
 BP_PANEL = ("85354-9", "Blood pressure panel with all children optional")
 SYSTOLIC = ("8480-6", "Systolic blood pressure")
 DIASTOLIC = ("8462-4", "Diastolic blood pressure")
-# Childhood series (CDC ACIP schedule): (value set, CVX, ages in days at each dose).
+# Childhood series (CDC ACIP schedule): (eCQM value set, CVX, ages in days at each dose).
 VACCINES = (
     ("DTaP Vaccine", "20", (61, 122, 183, 456)),
     ("Inactivated Polio Vaccine (IPV)", "10", (61, 122, 183)),
@@ -57,15 +58,57 @@ VACCINES = (
     ("Rotavirus Vaccine (3 dose schedule)", "116", (61, 122, 183)),
     ("Child Influenza Vaccine", "150", (190, 220)),
 )
-
-
-@cache
-def display(valueset: str, code: str) -> str:
-    """The display of a code in a vendored value set; KeyError when the set lacks the code."""
-    for _, member, text in concepts(valueset):
-        if member == code:
-            return text
-    raise KeyError(f"{code} is not in value set {valueset!r}")
+# The display of each code above, as its eCQM value set (VSAC OID) lists it.
+DISPLAYS = {
+    # Mammography, 2.16.840.1.113883.3.464.1003.108.12.1018
+    (LOINC, "24606-6"): "MG Breast Screening",
+    # Colonoscopy, 2.16.840.1.113883.3.464.1003.108.12.1020
+    (CPT, "45378"): (
+        "Colonoscopy, flexible; diagnostic, including collection of specimen(s) by brushing or"
+        " washing, when performed (separate procedure)"
+    ),
+    # Fecal Occult Blood Test (FOBT), 2.16.840.1.113883.3.464.1003.198.12.1011
+    (LOINC, "58453-2"): "Hemoglobin.gastrointestinal.lower [Mass/volume] in Stool by Immunoassay",
+    # sDNA FIT Test, 2.16.840.1.113883.3.464.1003.108.12.1039
+    (LOINC, "77353-1"): (
+        "Noninvasive colorectal cancer DNA and occult blood screening [Interpretation] in Stool"
+        " Narrative"
+    ),
+    # Pap Test, 2.16.840.1.113883.3.464.1003.108.12.1017
+    (LOINC, "33717-0"): "Cervical AndOr vaginal cytology study",
+    # HPV Test, 2.16.840.1.113883.3.464.1003.110.12.1059
+    (LOINC, "59420-0"): (
+        "Human papilloma virus 16+18+31+33+35+39+45+51+52+56+58+59+66+68 DNA [Presence] in Cervix"
+        " by Probe with signal amplification"
+    ),
+    # HbA1c Laboratory Test, 2.16.840.1.113883.3.464.1003.198.12.1013
+    (LOINC, "4548-4"): "Hemoglobin A1c/Hemoglobin.total in Blood",
+    # LDL Cholesterol, 2.16.840.1.113883.3.526.3.1573
+    (LOINC, "2089-1"): "Cholesterol in LDL [Mass/volume] in Serum or Plasma",
+    # Follow Up for Adult Depression, 2.16.840.1.113883.3.526.3.1568, and Follow Up for
+    # Adolescent Depression, 2.16.840.1.113883.3.526.3.1569
+    (SNOMED, "18512000"): "Individual psychotherapy (regime/therapy)",
+    # DTaP Vaccine, 2.16.840.1.113883.3.464.1003.196.12.1214
+    (CVX, "20"): "diphtheria, tetanus toxoids and acellular pertussis vaccine",
+    # Inactivated Polio Vaccine (IPV), 2.16.840.1.113883.3.464.1003.196.12.1219
+    (CVX, "10"): "poliovirus vaccine, inactivated",
+    # Measles, Mumps and Rubella (MMR) Vaccine, 2.16.840.1.113883.3.464.1003.196.12.1224
+    (CVX, "03"): "measles, mumps and rubella virus vaccine",
+    # Hib Vaccine (3 dose schedule), 2.16.840.1.113883.3.464.1003.110.12.1083
+    (CVX, "49"): "Haemophilus influenzae type b vaccine, PRP-OMP conjugate",
+    # Hepatitis B Vaccine, 2.16.840.1.113883.3.464.1003.196.12.1216
+    (CVX, "08"): "hepatitis B vaccine, pediatric or pediatric/adolescent dosage",
+    # Varicella Zoster Vaccine (VZV), 2.16.840.1.113883.3.464.1003.196.12.1170
+    (CVX, "21"): "varicella virus vaccine",
+    # Pneumococcal Conjugate Vaccine, 2.16.840.1.113883.3.464.1003.196.12.1221
+    (CVX, "133"): "pneumococcal conjugate vaccine, 13 valent",
+    # Hepatitis A Vaccine, 2.16.840.1.113883.3.464.1003.196.12.1215
+    (CVX, "83"): "hepatitis A vaccine, pediatric/adolescent dosage, 2 dose schedule",
+    # Rotavirus Vaccine (3 dose schedule), 2.16.840.1.113883.3.464.1003.196.12.1223
+    (CVX, "116"): "rotavirus, live, pentavalent vaccine",
+    # Child Influenza Vaccine, 2.16.840.1.113883.3.464.1003.196.12.1218
+    (CVX, "150"): "Influenza, injectable, quadrivalent, preservative free",
+}
 
 
 def records(
@@ -76,8 +119,8 @@ def records(
     value: np.ndarray | None = None,
     unit: str = "",
 ) -> Frame:
-    """A record frame of one kind, coded from its value set."""
-    valueset, system, code, cpt = RECORDS[kind]
+    """A record frame of one kind, with its value set's code and display."""
+    _, system, code, cpt = RECORDS[kind]
     n = len(person)
     return {
         "person": person,
@@ -86,7 +129,7 @@ def records(
         "kind": np.full(n, kind),
         "system": np.full(n, system),
         "code": np.full(n, code),
-        "display": np.full(n, display(valueset, code)),
+        "display": np.full(n, DISPLAYS[system, code]),
         "value": np.full(n, np.nan) if value is None else np.round(value, 1),
         "value_code": np.full(n, ""),
         "value_display": np.full(n, ""),
@@ -316,7 +359,7 @@ def immunizations(
     missed[complete] = False
     end = np.datetime64(f"{years[-1]}-12-31")
     frames = []
-    for v, (valueset, cvx, ages) in enumerate(VACCINES):
+    for v, (_, cvx, ages) in enumerate(VACCINES):
         for age in ages:
             jitter = rng.integers(0, 21, len(kids))
             day = born[kids] + age + jitter
@@ -331,7 +374,7 @@ def immunizations(
                     "kind": np.full(n, "immunization"),
                     "system": np.full(n, CVX),
                     "code": np.full(n, cvx),
-                    "display": np.full(n, display(valueset, cvx)),
+                    "display": np.full(n, DISPLAYS[CVX, cvx]),
                     "value": np.full(n, np.nan),
                     "value_code": np.full(n, ""),
                     "value_display": np.full(n, ""),

@@ -23,6 +23,7 @@ import ibis.expr.types as ir
 from commontable.config import Settings
 from commontable.errors import ConfigError, NotFound, UserError
 from commontable.warehouse import encryption
+from commontable.warehouse.store import duckdb_file
 
 SUFFIX = ".reading.duckdb"
 READ_TABLES = ("submission", "quarantine", "match_review", "match_review_record")
@@ -40,7 +41,7 @@ def reading_path(settings: Settings) -> Path | None:
     url = settings.warehouse_url
     if url.startswith("spark://"):
         return settings.workspace / f"warehouse{SUFFIX}"
-    path = url.removeprefix("duckdb://")
+    path = duckdb_file(url)
     if path in ("", ":memory:"):
         return None
     return Path(path).with_suffix(SUFFIX)
@@ -85,7 +86,7 @@ class Reading:
 
 
 @contextmanager
-def reading(settings: Settings) -> Iterator[Reading]:
+def reading_copy(settings: Settings) -> Iterator[Reading]:
     """The workspace's reading copy, open for the block; made first if there is none yet (a
     workspace from before it existed), waiting a few seconds for the writer's turn."""
     path = reading_path(settings)

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from commontable.audit import AuditAction
 from commontable.errors import NotFound
 from commontable.members import Organization, get_organization, organization_for_data_source
-from commontable.privacy.access import may_see_submissions_of, sees_every_organization
+from commontable.privacy import may_see_submissions_of, sees_every_organization
 from commontable.routing import Context, RouteContext, bearer
-from commontable.warehouse.reading import Tables, reading
+from commontable.warehouse.reading import Tables, reading_copy
 from commontable.warehouse.submissions import (
     Submission,
     find_submission,
@@ -28,7 +28,7 @@ from commontable.warehouse.submissions import (
     quarantine_reasons,
     quarantine_rows,
     quarantined_count,
-    submissions,
+    submission_log,
 )
 
 pages = APIRouter(include_in_schema=False)
@@ -43,7 +43,7 @@ PAGE_SIZE = 50
 def warehouse(context: RouteContext) -> Tables:
     """What pages read of the warehouse: its reading copy, opened once per request and closed
     after it (never the warehouse itself, which a load may be writing)."""
-    return context.keep("reading", lambda: reading(context.settings))
+    return context.keep("reading", lambda: reading_copy(context.settings))
 
 
 def organization_of_submission(context: RouteContext, submission_id: int) -> int | None:
@@ -59,7 +59,7 @@ def recent_submissions(context: RouteContext, organization: Organization) -> lis
     """An organization's five newest submissions, if the caller may see its submission log."""
     if not may_see_submissions_of(context.principal, organization.id):
         return []
-    return submissions(warehouse(context), [organization.data_source], limit=5)
+    return submission_log(warehouse(context), [organization.data_source], limit=5)
 
 
 def _visible_sources(context: RouteContext) -> list[str] | None:
@@ -90,7 +90,7 @@ def _submission_or_404(context: RouteContext, submission_id: int) -> Submission:
 
 @pages.get("/submissions", name="submissions.list")
 def submission_list(context: Context) -> HTMLResponse:
-    rows = submissions(warehouse(context), _visible_sources(context), limit=500)
+    rows = submission_log(warehouse(context), _visible_sources(context), limit=500)
     return context.page(
         "submissions/list.html",
         submissions=rows,
@@ -103,7 +103,7 @@ def submission_list(context: Context) -> HTMLResponse:
 @pages.get("/organizations/{organization_id}/submissions", name="submissions.of_organization")
 def organization_submissions(context: Context, organization_id: int) -> HTMLResponse:
     organization = get_organization(context.session, organization_id)
-    rows = submissions(warehouse(context), [organization.data_source], limit=500)
+    rows = submission_log(warehouse(context), [organization.data_source], limit=500)
     return context.page(
         "submissions/list.html",
         submissions=rows,
@@ -215,7 +215,7 @@ def api_submissions(
     context: Context, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SubmissionOut]:
     """Submissions the caller may see, newest first: a member's own, or all for staff."""
-    rows = submissions(warehouse(context), _visible_sources(context), limit=limit)
+    rows = submission_log(warehouse(context), _visible_sources(context), limit=limit)
     return [_out(row) for row in rows]
 
 

@@ -314,10 +314,15 @@ def connect(url: str, *, spark_dir: str | None = None, key: str | None = None) -
             )
         master = url.removeprefix("spark://") or "local[2]"
         return SparkWarehouse(master, spark_dir or "spark-warehouse")
-    if url.startswith("duckdb://"):
-        url = url.removeprefix("duckdb://")
-    if "://" in url:
+    return DuckDBWarehouse(duckdb_file(url) or ":memory:", key)
+
+
+def duckdb_file(url: str) -> str:
+    """The file of a DuckDB warehouse URL ('' or ':memory:' for one in memory); any other kind of
+    URL is the user's to fix."""
+    path = url.removeprefix("duckdb://")
+    if "://" in path:
         raise ConfigError(
             f"warehouse '{url}' is not supported: use a DuckDB file path or spark://local[2]"
         )
-    return DuckDBWarehouse(url or ":memory:", key)
+    return path

@@ -50,7 +50,7 @@ class Submission:
         )
 
 
-def submissions(
+def submission_log(
     store: Tables, sources: list[str] | None = None, limit: int | None = None
 ) -> list[Submission]:
     """The submission log, newest first; only from `sources` when given."""

@@ -19,11 +19,9 @@ from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
 from commontable.identity import routes as identity_routes
 from commontable.jobs import routes as jobs_routes
-from commontable.jobs.queue import runs_jobs
-from commontable.jobs.work import run_job
+from commontable.jobs import run_job, runs_jobs
+from commontable.members import AddressLimit, SecretBox
 from commontable.members import routes as members_routes
-from commontable.members.second_factor import SecretBox
-from commontable.members.sign_in_guard import AddressLimit
 from commontable.plans import routes as plans_routes
 from commontable.publishing import routes as publishing_routes
 from commontable.reports import routes as reports_routes

@@ -26,17 +26,8 @@ from commontable.appdb import session_factory, utcnow
 from commontable.config import Settings
 from commontable.errors import Forbidden, NotAuthenticated, NotFound, Reauthenticate
 from commontable.jobs.routes import organization_of_job
-from commontable.members import verify_token
-from commontable.members.login_sessions import login_for_session
-from commontable.members.second_factor import SecretBox
-from commontable.members.sign_in_guard import AddressLimit
-from commontable.privacy.access import (
-    POLICY,
-    About,
-    Principal,
-    person_principal,
-    token_principal,
-)
+from commontable.members import AddressLimit, SecretBox, login_for_session, verify_token
+from commontable.privacy import POLICY, About, Principal, person_principal, token_principal
 from commontable.routing import Renderer, RouteContext
 from commontable.warehouse.routes import organization_of_submission
 from commontable.web.options import WebOptions

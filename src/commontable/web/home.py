@@ -8,17 +8,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import func, select
 
+from commontable.display import interval_text, rate_text
 from commontable.errors import UserError
 from commontable.members import (
     Collaborative,
     CollaborativeType,
     Membership,
     Organization,
+    covering,
     get_organization,
 )
-from commontable.members.memberships import covering
-from commontable.publishing import explorer
-from commontable.reports.formatting import interval_text, rate_text
+from commontable.publishing import headlines as headlines_of
+from commontable.publishing import reader_of
 from commontable.routing import Context
 from commontable.warehouse.routes import Submission, recent_submissions
 
@@ -44,8 +45,8 @@ def home(context: Context) -> HTMLResponse:
         recent = recent_submissions(context, organization)
     except UserError as error:  # the warehouse is busy (a command is loading) or not set up
         unavailable = str(error)
-    reader = explorer.reader_of(session, context.principal, context.settings)
-    period, headlines = explorer.headlines(session, reader)
+    reader = reader_of(session, context.principal, context.settings)
+    period, headlines = headlines_of(session, reader)
     return context.page(
         "home.html",
         period=period,

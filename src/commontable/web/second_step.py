@@ -10,23 +10,24 @@ from fastapi.responses import RedirectResponse, Response
 
 from commontable.audit import AuditAction
 from commontable.errors import NotAuthenticated, TooManyAttempts, UserError
-from commontable.members import LoginSession, get_person
-from commontable.members.login_sessions import (
+from commontable.members import (
+    MAX_CODE_FAILURES,
+    LoginSession,
+    accept_code,
+    check_account,
+    clear_account,
     complete_login_session,
     confirm_login_session,
-    login_for_session,
-    pending_login_session,
-)
-from commontable.members.passwords import verify_password
-from commontable.members.second_factor import (
-    MAX_CODE_FAILURES,
-    accept_code,
+    count_failure,
     enrol,
     enrolment_uri,
+    get_person,
+    login_for_session,
     new_secret,
+    pending_login_session,
     qr_svg,
+    verify_password,
 )
-from commontable.members.sign_in_guard import check_account, clear_account, count_failure
 from commontable.routing import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
 from commontable.web.sign_in import safe_next, sign_in_form, signed_in_response

@@ -15,12 +15,14 @@ from commontable.errors import NotAuthenticated, TooManyAttempts, UserError
 from commontable.members import (
     Person,
     authenticate,
+    check_account,
+    clear_account,
+    count_failure,
     end_login_session,
+    needs_second_factor,
     normalise_email,
     start_login_session,
 )
-from commontable.members.second_factor import needs_second_factor
-from commontable.members.sign_in_guard import check_account, clear_account, count_failure
 from commontable.routing import Context, RouteContext
 from commontable.web.gate import WebState, csrf_token_for
 

@@ -15,8 +15,14 @@ from sqlalchemy.orm import Session
 
 from commontable.errors import Forbidden
 from commontable.governance.decisions.models import ConflictOfInterest, Motion
-from commontable.members.memberships import current_members
-from commontable.members.models import MembershipRole, Organization, Person, Role, RoleGrant
+from commontable.members import (
+    MembershipRole,
+    Organization,
+    Person,
+    Role,
+    RoleGrant,
+    current_members,
+)
 
 VOTING_ROLES = frozenset({MembershipRole.MEMBER, MembershipRole.CONVENER})
 

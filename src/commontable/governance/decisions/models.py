@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
-from commontable.members.models import Collaborative, Organization, Person
+from commontable.members import Collaborative, Organization, Person
 
 
 class MotionKind(StrEnum):

@@ -26,8 +26,7 @@ from commontable.governance.decisions.models import (
 )
 from commontable.governance.decisions.outcome import Ballot, Outcome, Rules, decide
 from commontable.governance.decisions.settings import rules_of
-from commontable.members.models import Collaborative, Person
-from commontable.members.notices import notify
+from commontable.members import Collaborative, Person, notify
 
 MAX_OPTIONS = 50
 AVAILABILITY = {YES: "yes", IF_NEED_BE: "if need be", NO: "no"}

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from commontable.appdb import utcnow
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID, utcnow
 from commontable.audit import AuditAction
 from commontable.errors import Conflict, Forbidden, NotFound, UserError
 from commontable.governance.decisions.eligibility import (
@@ -40,8 +39,7 @@ from commontable.governance.decisions.motions import (
 from commontable.governance.decisions.schemas import DecisionOut, MotionOut, VoteIn, VoteOut
 from commontable.governance.decisions.settings import rules_of, set_rules
 from commontable.governance.decisions.voting import BallotIn, cast_vote, declare_conflict
-from commontable.members.collaboratives import get_collaborative
-from commontable.members.models import Collaborative, Person
+from commontable.members import Collaborative, Person, get_collaborative
 from commontable.routing import (
     Context,
     FormFields,

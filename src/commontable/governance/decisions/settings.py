@@ -8,7 +8,7 @@ from commontable.appdb import utcnow
 from commontable.errors import UserError
 from commontable.governance.decisions.models import GovernanceSettings
 from commontable.governance.decisions.outcome import Rules
-from commontable.members.models import Collaborative
+from commontable.members import Collaborative
 
 
 def rules_of(session: Session, collaborative: Collaborative) -> Rules:

@@ -32,7 +32,7 @@ from commontable.governance.decisions.models import (
     VoteMark,
 )
 from commontable.governance.decisions.motions import taking_votes
-from commontable.members.models import Organization, Person
+from commontable.members import Organization, Person
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
 from commontable.governance.delphi.rules import Verdict
-from commontable.members.models import Collaborative, Person
+from commontable.members import Collaborative, Person
 
 
 class StakeholderGroup(StrEnum):

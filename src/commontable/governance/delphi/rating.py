@@ -21,7 +21,7 @@ from commontable.governance.delphi.models import (
 )
 from commontable.governance.delphi.statistics import SCALE, ItemStatistics, describe
 from commontable.governance.delphi.studies import current_round, last_closed_round
-from commontable.members.models import Person
+from commontable.members import Person
 
 MAX_COMMENT = 2000
 

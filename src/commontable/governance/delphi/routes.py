@@ -12,8 +12,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from commontable.appdb import utcnow
-from commontable.appdb.base import MAX_ID
+from commontable.appdb import MAX_ID, utcnow
 from commontable.audit import AuditAction
 from commontable.errors import Conflict, Forbidden, NotFound, UserError
 from commontable.governance.delphi.forms import answers_from_form
@@ -40,10 +39,7 @@ from commontable.governance.delphi.studies import (
     open_round,
     studies,
 )
-from commontable.members.collaboratives import get_collaborative
-from commontable.members.models import Collaborative, Role
-from commontable.members.people import get_person
-from commontable.members.roles import people_with_role
+from commontable.members import Collaborative, Role, get_collaborative, get_person, people_with_role
 from commontable.routing import (
     Context,
     FormFields,

@@ -22,7 +22,7 @@ from commontable.governance.delphi.models import (
 )
 from commontable.governance.delphi.results import study_analysis
 from commontable.governance.delphi.rules import Verdict
-from commontable.members.models import Collaborative, Person, Role
+from commontable.members import Collaborative, Person, Role
 
 
 def create_study(

@@ -167,3 +167,6 @@ MEASURES = (
     _measure("COST-PHARMACY-PMPM", "Pharmacy cost per member per month", (PHARMACY,)),
     _measure("COST-OTHER-PMPM", "Other cost per member per month", (OTHER,)),
 )
+# Total cost of care is the sum of its service categories (publishing.structure relies on it).
+TOTAL_COST = MEASURES[0].id
+COST_CATEGORIES = tuple(m.id for m in MEASURES[1:])

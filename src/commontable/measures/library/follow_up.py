@@ -23,16 +23,8 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.measures.codes import CodeList, direct, valueset
-from commontable.measures.definition import (
-    CLINIC,
-    COUNTY,
-    EVENT,
-    HEALTH_PLAN,
-    HOSPITAL,
-    MEDICAL_GROUP,
-    PROPORTION,
-    Measure,
-)
+from commontable.measures.definition import EVENT, PROPORTION, Measure
+from commontable.measures.entities import CLINIC, COUNTY, HEALTH_PLAN, HOSPITAL, MEDICAL_GROUP
 from commontable.measures.library.stays import HOME, covered_through, stays
 from commontable.measures.period import day, days_after
 from commontable.measures.records import Records

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.definition import COUNTY, HEALTH_PLAN, RATE_PER_100000, Measure
+from commontable.measures.definition import RATE_PER_100000, Measure
+from commontable.measures.entities import COUNTY, HEALTH_PLAN
 from commontable.measures.library.code_lists import ClaimCodes
 from commontable.measures.library.membership import member_years_aged
 from commontable.measures.library.stays import having, principal_in, stays

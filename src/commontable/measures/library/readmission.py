@@ -43,17 +43,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.definition import (
-    CLINIC,
-    COUNTY,
-    EVENT,
-    HEALTH_PLAN,
-    HOSPITAL,
-    MEDICAL_GROUP,
-    PROPORTION,
-    Measure,
-    RiskAdjustment,
-)
+from commontable.measures.definition import EVENT, PROPORTION, Measure, RiskAdjustment
+from commontable.measures.entities import CLINIC, COUNTY, HEALTH_PLAN, HOSPITAL, MEDICAL_GROUP
 from commontable.measures.library.code_lists import ClaimCodes
 from commontable.measures.library.stays import (
     EXPIRED,
