@@ -33,6 +33,7 @@ def published_row(
     entity_id: str = "collaborative",
     *,
     period: int = 2025,
+    entity_name: str | None = None,
     organization_id: int | None = None,
     stratum_type: str = "all",
     stratum: str = "all",
@@ -41,8 +42,8 @@ def published_row(
     suppression: str | None = None,
     **figures: Any,
 ) -> dict[str, Any]:
-    """One published cell, its figures None unless given; the whole collaborative's is named
-    as pages name it."""
+    """One published cell, its figures None unless given; named by its entity id unless told
+    (the whole collaborative as pages name it)."""
     unknown = set(figures) - set(FIGURES) - {"adjustment"}
     assert not unknown, f"not figures of a cell: {unknown}"
     whole = entity_type == "collaborative"
@@ -51,7 +52,7 @@ def published_row(
         "period": period,
         "entity_type": entity_type,
         "entity_id": entity_id,
-        "entity_name": "Whole collaborative" if whole else entity_id.title(),
+        "entity_name": entity_name or ("Whole collaborative" if whole else entity_id.title()),
         "organization_id": organization_id,
         "stratum_type": stratum_type,
         "stratum": stratum,
@@ -112,6 +113,7 @@ def cell(
         "CMS125",
         entity_type,
         entity_id,
+        entity_name=entity_id.title(),
         organization_id=organization_id,
         stratum_type=stratum_type,
         stratum=stratum,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from commontable.publishing.models import Publication, PublishedMeasure, PublishedResult
-from tests.published_results import add_cell
+from tests.published_results import add_cell, published_row
 
 BREAST_SCREENING = "CMS125"
 ED_VISITS = "ED-VISITS"
@@ -52,26 +52,21 @@ def publish_rate(
     return add_cell(
         db,
         publication.id,
-        dict(
-            measure_id=measure_id,
+        published_row(
+            measure_id,
+            entity_type,
+            entity_id,
             period=period,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            entity_name="Whole collaborative"
-            if entity_type == "collaborative"
-            else entity_id.title(),
             organization_id=organization_id,
             stratum_type=stratum_type,
             stratum=stratum,
+            status=status,
+            suppression=suppression,
             denominator=400,
             numerator=int(rate * 400),
-            member_years=None,
             rate=rate,
             ci_low=rate - half_width,
             ci_high=rate + half_width,
             reliability=0.8,
-            status=status,
-            comparison="average",
-            suppression=suppression,
         ),
     )

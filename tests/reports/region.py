@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from commontable.members.models import Organization, OrganizationType
 from commontable.publishing.models import Publication, PublishedMeasure
-from tests.published_results import add_cell
+from tests.published_results import add_cell, published_row
 
 PERIOD, BASELINE = 2025, 2024
 MEASURES = [
@@ -75,27 +75,28 @@ def _cell(
 ) -> dict[str, Any]:
     low, high = ci if ci is not None else (rate * 0.9, rate * 1.1)
     paid_by, largest = providers if providers is not None else (None, None)
-    return {
-        "providers": paid_by,
-        "largest_provider_share": largest,
-        "measure_id": measure_id,
-        "period": period,
-        "entity_type": entity_type,
-        "entity_id": "collaborative" if entity_type == "collaborative" else entity,
-        "entity_name": "Whole collaborative" if entity_type == "collaborative" else entity,
-        "stratum_type": stratum_type,
-        "stratum": stratum,
-        "denominator": denominator,
-        "numerator": numerator,
-        "member_years": member_years,
-        "rate": rate,
-        "ci_low": low,
-        "ci_high": high,
-        "reliability": reliability,
-        "status": status,
-        "comparison": comparison,
-        "suppression": suppression,
-    }
+    whole = entity_type == "collaborative"
+    return published_row(
+        measure_id,
+        entity_type,
+        "collaborative" if whole else entity,
+        period=period,
+        entity_name=None if whole else entity,
+        stratum_type=stratum_type,
+        stratum=stratum,
+        status=status,
+        comparison=comparison,
+        suppression=suppression,
+        denominator=denominator,
+        numerator=numerator,
+        member_years=member_years,
+        rate=rate,
+        ci_low=low,
+        ci_high=high,
+        reliability=reliability,
+        providers=paid_by,
+        largest_provider_share=largest,
+    )
 
 
 def _secret(measure_id: str, entity_type: str, entity: str, secret: Secret, **kw: Any) -> dict:

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commontable.publishing.reader import ResultCell
+from commontable.publishing import ResultCell
 from commontable.reports.impact import age_standardised_expected, avoided, cost_per_admission
 from commontable.reports.published import PublicMeasure, Published
+from tests.published_results import result_cell
 from tests.reports.conftest import Built
 
 ADMISSIONS = PublicMeasure("IP-ADMISSIONS", "Admissions", "rate per 1,000", "", "", "", False)
@@ -29,21 +30,14 @@ def whole(
     """The collaborative's result (or one age band's): events from the rate and exposure."""
     per_year = measure.type.startswith("rate")
     events = round(rate * exposure / (1000 if per_year else 1))
-    cell = ResultCell(
-        measure_id=measure.measure_id,
+    cell = result_cell(
+        measure.measure_id,
+        "collaborative",
+        "collaborative",
         period=period,
-        entity_type="collaborative",
-        entity_id="collaborative",
         entity_name="Whole collaborative",
-        organization_id=None,
         stratum_type="all" if band == "all" else "age_band",
         stratum=band,
-        status="reported",
-        comparison=None,
-        verdict=None,
-        hidden=None,
-        own_detail=False,
-        adjustment=None,
         denominator=0 if per_year else int(exposure),
         numerator=events,
         member_years=exposure if per_year else None,
@@ -54,21 +48,16 @@ def whole(
 
 def hidden(cell: ResultCell, status: str, why: str = "Suppressed") -> ResultCell:
     """The cell as the public reader gives it when its figures are hidden."""
-    return ResultCell(
-        measure_id=cell.measure_id,
+    return result_cell(
+        cell.measure_id,
+        cell.entity_type,
+        cell.entity_id,
         period=cell.period,
-        entity_type=cell.entity_type,
-        entity_id=cell.entity_id,
+        status=status,
+        hidden=why,
         entity_name=cell.entity_name,
-        organization_id=None,
         stratum_type=cell.stratum_type,
         stratum=cell.stratum,
-        status=status,
-        comparison=None,
-        verdict=None,
-        hidden=why,
-        own_detail=False,
-        adjustment=None,
     )
 
 

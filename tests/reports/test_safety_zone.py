@@ -20,7 +20,7 @@ from commontable.privacy.safety_zone import (
     sharing_rule,
     withheld_because,
 )
-from commontable.publishing.reader import COST
+from commontable.publishing.cells import COST
 from tests.reports.conftest import Built
 from tests.reports.test_suppression import texts
 

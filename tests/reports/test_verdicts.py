@@ -6,26 +6,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from commontable.publishing.reader import ResultCell
 from commontable.reports.verdicts import group_verdict, verdict
+from tests.published_results import result_cell
 from tests.reports.conftest import Built
 from tests.reports.test_safety_zone import row_of
 
-CELL = ResultCell(
-    measure_id="CMS125",
-    period=2025,
-    entity_type="clinic",
-    entity_id="birch",
-    entity_name="Birch",
-    organization_id=None,
-    stratum_type="all",
-    stratum="all",
-    status="reported",
+CELL = result_cell(
+    "CMS125",
+    "clinic",
+    "birch",
     comparison="better",
-    verdict=None,
-    hidden=None,
-    own_detail=False,
-    adjustment=None,
     denominator=186,
     numerator=157,
     rate=0.844,

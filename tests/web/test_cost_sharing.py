@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from commontable.members import Role
 from commontable.publishing.models import Publication, PublishedMeasure
 from tests.app_fixtures import AppDatabase
-from tests.published_results import add_cell
+from tests.published_results import add_cell, published_row
 from tests.web.conftest import Region, bearer, signed_in
 
 QUERY = "measure=TCOC-PMPM&period=2025&entity_type=health_plan&stratum_type=all"
@@ -28,28 +28,22 @@ ONE_DOMINATES = 634.29  # Riverside: 9 providers, one paid 61%
 def cost_cell(
     entity_id: str, organization_id: int | None, rate: float, paid: tuple[int, float]
 ) -> dict[str, object]:
-    return {
-        "measure_id": "TCOC-PMPM",
-        "period": 2025,
-        "entity_type": "health_plan",
-        "entity_id": entity_id,
-        "entity_name": entity_id.title(),
-        "organization_id": organization_id,
-        "stratum_type": "all",
-        "stratum": "all",
-        "denominator": 1000,
-        "numerator": None,
-        "member_months": 11_000.0,
-        "paid_amount": rate * 11_000,
-        "rate": rate,
-        "ci_low": rate - 20,
-        "ci_high": rate + 20,
-        "reliability": 0.9,
-        "status": "reported",
-        "comparison": "worse",
-        "providers": paid[0],
-        "largest_provider_share": paid[1],
-    }
+    return published_row(
+        "TCOC-PMPM",
+        "health_plan",
+        entity_id,
+        organization_id=organization_id,
+        comparison="worse",
+        denominator=1000,
+        member_months=11_000.0,
+        paid_amount=rate * 11_000,
+        rate=rate,
+        ci_low=rate - 20,
+        ci_high=rate + 20,
+        reliability=0.9,
+        providers=paid[0],
+        largest_provider_share=paid[1],
+    )
 
 
 @pytest.fixture
