@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from commontable.appdb import utcnow
-from commontable.audit import AuditAction, record
+from commontable.audit import AuditAction, command_line_actor
 from commontable.errors import Conflict, UserError
 from commontable.governance import (
     Answer,
@@ -143,11 +143,14 @@ def seed(session: Session, password: str | None = None, now: datetime | None = N
     adopted = _adopt(session, table, people, study_id, agreed, staff, now - timedelta(days=20))
     opened = _open_vote(session, table, people, staff, now)
     plan_id, goals, commitments = _plan(session, table, seated, agreed, candidates, adopted)
-    record(
+    command_line_actor().record(
         session,
         AuditAction.SEED_DEMO_TABLE,
         target=NAME,
-        detail={"members": len(seated), "people": len(people), "study": study_id, "plan": plan_id},
+        members=len(seated),
+        people=len(people),
+        study=study_id,
+        plan=plan_id,
     )
     return DemoTable(
         collaborative_id=table.id,
@@ -366,6 +369,7 @@ def _plan(
         end_year=PERIOD + 3,
         description="Goals on the measures the table agreed on, tracked against published results.",
         status=PlanStatus.ACTIVE,
+        by=command_line_actor(),
     )
     goals = []
     for measure_id in agreed:
@@ -381,7 +385,7 @@ def _plan(
             measure_id=measure_id,
             adopted_by=(AdoptedBy.DECISION, str(adopted)),
         )
-        goals.append(add_goal(session, plan, spec))
+        goals.append(add_goal(session, plan, spec, by=command_line_actor()))
     commitments = 0
     for organization, goal in zip(seated[::4][:5], goals * len(seated), strict=False):
         add_commitment(

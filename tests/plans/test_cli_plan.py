@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from commontable.audit import entries
+from commontable.audit import Actor, entries
 from commontable.cli import app
 from commontable.members import (
     Collaborative,
@@ -48,9 +49,15 @@ def test_progress_prints_baseline_latest_target_and_status(
     publish_rate(db, 2023, 0.60)
     publish_rate(db, 2025, 0.70)
     plan = create_plan(
-        db, network, "Healthier Riverbend", start_year=2024, end_year=2027, status=PlanStatus.ACTIVE
+        db,
+        network,
+        "Healthier Riverbend",
+        start_year=2024,
+        end_year=2027,
+        status=PlanStatus.ACTIVE,
+        by=Actor(),
     )
-    add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, date(2027, 12, 31), "CMS125"))
+    add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, date(2027, 12, 31), "CMS125"), by=Actor())
     db.commit()
     output = plan_command(app_db, tmp_path, "progress")
     for expected in ("Screening", "60.0% (2023)", "70.0% (2025)", "75.0% by", "67%", "on track"):
@@ -65,7 +72,7 @@ def test_progress_marks_small_cells_the_public_does_not_see(
     scope = {"entity_type": "clinic", "entity_id": "riverside", "organization_id": clinic.id}
     publish_rate(db, 2023, 0.60, **scope)
     publish_rate(db, 2025, 0.80, suppression="primary", **scope)
-    plan = create_plan(db, network, "Plan", start_year=2024, end_year=2027)
+    plan = create_plan(db, network, "Plan", start_year=2024, end_year=2027, by=Actor())
     spec = GoalSpec(
         "Riverside",
         2023,
@@ -75,7 +82,7 @@ def test_progress_marks_small_cells_the_public_does_not_see(
         entity_type="clinic",
         entity_id="riverside",
     )
-    add_goal(db, plan, spec)
+    add_goal(db, plan, spec, by=Actor())
     db.commit()
     staff_view = plan_command(app_db, tmp_path, "progress", "--plan", str(plan.id))
     assert "80.0%* (2025)" in staff_view
@@ -122,6 +129,46 @@ def test_a_plan_and_a_goal_are_set_up_from_the_command_line_and_audited(
     assert "More women screened" in plan_command(app_db, tmp_path, "progress")
     db.rollback()
     assert [e.action for e in entries(db)] == ["create-plan", "add-plan-goal"]
+
+
+def test_the_command_line_audits_a_plan_and_a_goal_as_the_pages_do(
+    db: Session, network: Collaborative, app_db: AppDatabase, tmp_path: Path
+) -> None:
+    publish_measure(db)
+    db.commit()
+    said = plan_command(app_db, tmp_path, "add", "Plan", "--collaborative", str(network.id),
+                        "--start-year", "2024", "--end-year", "2027")  # fmt: skip
+    plan_id = int(said.split(":")[0].removeprefix("plan "))
+    plan_command(app_db, tmp_path, "add-goal", "Screening", "--plan", str(plan_id), "--measure",
+                 "CMS125", "--baseline-period", "2023", "--target", "75%", "--by",
+                 "2027-12-31")  # fmt: skip
+    db.rollback()
+    created, added = (json.loads(e.detail) for e in entries(db))
+    assert created | {"via": "command line"} == created  # the actor: the machine's user
+    assert {k: created[k] for k in ("plan_id", "collaborative_id")} == {
+        "plan_id": plan_id,
+        "collaborative_id": network.id,
+    }
+    assert {k: added[k] for k in ("plan_id", "measure_id", "target_value")} == {
+        "plan_id": plan_id,
+        "measure_id": "CMS125",
+        "target_value": 0.75,
+    }
+    assert added["target_date"] == "2027-12-31"
+
+
+def test_a_target_date_that_is_no_date_says_what_to_write(
+    app_db: AppDatabase, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app,
+        ["plan", "add-goal", "G", "--plan", "1", "--measure", "CMS125", "--baseline-period",
+         "2023", "--target", "75%", "--by", "31/12/2027", "-w", str(tmp_path)],
+        env={"COMMONTABLE_APP_DB": app_db.url},
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "31/12/2027" in result.output
+    assert "%Y-%m-%d" in result.output
 
 
 def test_progress_without_goals_says_how_to_add_them(app_db: AppDatabase, tmp_path: Path) -> None:

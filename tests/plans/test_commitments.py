@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
+from commontable.audit import Actor
 from commontable.errors import UserError
 from commontable.members import (
     CollaborativeType,
@@ -30,7 +31,9 @@ from commontable.plans.planning import create_plan
 @pytest.fixture
 def plan(db: Session) -> Plan:
     network = add_collaborative(db, "Riverbend Health Network", CollaborativeType.NETWORK)
-    return create_plan(db, network, "Healthier Riverbend", start_year=2024, end_year=2027)
+    return create_plan(
+        db, network, "Healthier Riverbend", start_year=2024, end_year=2027, by=Actor()
+    )
 
 
 @pytest.fixture
@@ -79,7 +82,9 @@ def test_a_commitment_past_its_date_and_not_done_is_overdue(
 def test_an_organizations_commitments_span_its_plans_soonest_first(
     db: Session, plan: Plan, member: Organization
 ) -> None:
-    later = create_plan(db, plan.collaborative, "Next plan", start_year=2028, end_year=2030)
+    later = create_plan(
+        db, plan.collaborative, "Next plan", start_year=2028, end_year=2030, by=Actor()
+    )
     add_commitment(db, later, member, "Open a second site", due_date=date(2029, 1, 1))
     add_commitment(db, plan, member, "Screening days", due_date=date(2026, 6, 30))
     views = commitments_of(db, member.id)

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
+from commontable.audit import Actor
 from commontable.errors import Conflict, NotFound, UserError
 from commontable.members import CollaborativeType, add_collaborative
 from commontable.plans.figures import parse_value, value_text
@@ -22,17 +23,19 @@ BY_2027 = date(2027, 12, 31)
 @pytest.fixture
 def plan(db: Session) -> Plan:
     network = add_collaborative(db, "Riverbend Health Network", CollaborativeType.NETWORK)
-    return create_plan(db, network, "Healthier Riverbend", start_year=2024, end_year=2027)
+    return create_plan(
+        db, network, "Healthier Riverbend", start_year=2024, end_year=2027, by=Actor()
+    )
 
 
 def test_a_goal_on_an_unpublished_measure_is_refused(db: Session, plan: Plan) -> None:
     with pytest.raises(NotFound, match="no published results"):
-        add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125"))
+        add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125"), by=Actor())
 
 
 def test_a_goal_takes_its_measure_title_unit_and_direction(db: Session, plan: Plan) -> None:
     publish_measure(db)
-    goal = add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125"))
+    goal = add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125"), by=Actor())
     assert (goal.measure_title, goal.unit, goal.higher_is_better) == (
         "Breast Cancer Screening",
         "proportion",
@@ -43,28 +46,32 @@ def test_a_goal_takes_its_measure_title_unit_and_direction(db: Session, plan: Pl
 def test_the_target_date_must_come_after_the_baseline_period(db: Session, plan: Plan) -> None:
     publish_measure(db)
     with pytest.raises(UserError, match="must come after the baseline period"):
-        add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, date(2023, 12, 31), "CMS125"))
+        add_goal(
+            db, plan, GoalSpec("Screening", 2023, 0.75, date(2023, 12, 31), "CMS125"), by=Actor()
+        )
 
 
 def test_a_proportion_target_above_one_is_refused(db: Session, plan: Plan) -> None:
     publish_measure(db)
     with pytest.raises(UserError, match="not a proportion"):
-        add_goal(db, plan, GoalSpec("Screening", 2023, 75.0, BY_2027, "CMS125"))
+        add_goal(db, plan, GoalSpec("Screening", 2023, 75.0, BY_2027, "CMS125"), by=Actor())
 
 
 def test_an_unknown_entity_type_is_refused(db: Session, plan: Plan) -> None:
     publish_measure(db)
     spec = GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125", entity_type="planet")
     with pytest.raises(UserError, match="unknown entity type"):
-        add_goal(db, plan, spec)
+        add_goal(db, plan, spec, by=Actor())
 
 
 def test_a_goal_needs_a_measure_or_a_custom_measure_not_both(db: Session, plan: Plan) -> None:
     custom = CustomMeasure("Referrals closed", "proportion", True)
     with pytest.raises(UserError, match="either a published measure or a custom measure"):
-        add_goal(db, plan, GoalSpec("Both", 2023, 0.9, BY_2027, "CMS125", custom=custom))
+        add_goal(
+            db, plan, GoalSpec("Both", 2023, 0.9, BY_2027, "CMS125", custom=custom), by=Actor()
+        )
     with pytest.raises(UserError, match="either a published measure or a custom measure"):
-        add_goal(db, plan, GoalSpec("Neither", 2023, 0.9, BY_2027))
+        add_goal(db, plan, GoalSpec("Neither", 2023, 0.9, BY_2027), by=Actor())
 
 
 def test_a_goal_remembers_the_decision_that_adopted_its_measure(db: Session, plan: Plan) -> None:
@@ -72,13 +79,13 @@ def test_a_goal_remembers_the_decision_that_adopted_its_measure(db: Session, pla
     spec = GoalSpec(
         "Screening", 2023, 0.75, BY_2027, "CMS125", adopted_by=(AdoptedBy.DECISION, "12")
     )
-    goal = add_goal(db, plan, spec)
+    goal = add_goal(db, plan, spec, by=Actor())
     assert (goal.adopted_by_kind, goal.adopted_by_ref) == (AdoptedBy.DECISION, "12")
 
 
 def test_values_of_a_published_measure_cannot_be_typed_in(db: Session, plan: Plan) -> None:
     publish_measure(db)
-    goal = add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125"))
+    goal = add_goal(db, plan, GoalSpec("Screening", 2023, 0.75, BY_2027, "CMS125"), by=Actor())
     with pytest.raises(Conflict, match="come from its published results"):
         enter_value(db, goal, 2024, 0.7)
 

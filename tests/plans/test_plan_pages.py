@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction
-from commontable.audit import entries
+from commontable.audit import Actor, entries
 from commontable.members import Role
 from commontable.plans import PlanStatus
 from commontable.plans.commitments import add_commitment
@@ -47,12 +47,16 @@ def seeded(db: Session, region: Region) -> Seeded:
         start_year=2024,
         end_year=2027,
         status=PlanStatus.ACTIVE,
+        by=Actor(),
     )
     spec = GoalSpec("More women screened", 2023, 0.75, date(2027, 12, 31), "CMS125")
-    goal = add_goal(db, plan, spec)
+    goal = add_goal(db, plan, spec, by=Actor())
     custom = CustomMeasure("Food pantry referrals closed", "proportion", higher_is_better=True)
     custom_goal = add_goal(
-        db, plan, GoalSpec("Close the loop", 2024, 0.9, date(2027, 12, 31), custom=custom)
+        db,
+        plan,
+        GoalSpec("Close the loop", 2024, 0.9, date(2027, 12, 31), custom=custom),
+        by=Actor(),
     )
     own = add_commitment(db, plan, region.own, "Reminder letters", due_date=date(2030, 6, 30))
     other = add_commitment(db, plan, region.other, "Screening Saturdays", due_date=date(2020, 1, 1))
@@ -302,7 +306,7 @@ def test_the_api_blanks_a_small_cell_of_another_organization(
         entity_type="clinic",
         entity_id="riverside",
     )
-    add_goal(db, get_plan(db, seeded.plan), spec)
+    add_goal(db, get_plan(db, seeded.plan), spec, by=Actor())
     db.commit()
 
     def riverside_goal(token: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
+from commontable.audit import Actor
 from commontable.members import (
     CollaborativeType,
     OrganizationType,
@@ -34,14 +35,20 @@ def reader(db: Session, principal: Principal | None) -> Reader | None:
 def plan(db: Session) -> Plan:
     network = add_collaborative(db, "Riverbend Health Network", CollaborativeType.NETWORK)
     return create_plan(
-        db, network, "Healthier Riverbend", start_year=2024, end_year=2027, status=PlanStatus.ACTIVE
+        db,
+        network,
+        "Healthier Riverbend",
+        start_year=2024,
+        end_year=2027,
+        status=PlanStatus.ACTIVE,
+        by=Actor(),
     )
 
 
 def screening_goal(db: Session, plan: Plan, **scope: str) -> Goal:
     """75% screened by the end of 2027, from the 2023 baseline."""
     spec = GoalSpec("More women screened", 2023, 0.75, date(2027, 12, 31), "CMS125", **scope)
-    return add_goal(db, plan, spec)
+    return add_goal(db, plan, spec, by=Actor())
 
 
 def test_progress_follows_the_published_results_of_several_periods(db: Session, plan: Plan) -> None:
@@ -73,7 +80,7 @@ def test_the_direction_comes_from_the_measure(db: Session, plan: Plan) -> None:
     publish_rate(db, 2023, 400.0, measure_id=ED_VISITS, half_width=10)
     publish_rate(db, 2025, 340.0, measure_id=ED_VISITS, half_width=10)
     spec = GoalSpec("Fewer ED visits", 2023, 300.0, date(2027, 12, 31), ED_VISITS)
-    goal = add_goal(db, plan, spec)
+    goal = add_goal(db, plan, spec, by=Actor())
     assert goal.higher_is_better is False
     assert goal_progress(db, goal, None).status is TrackStatus.ON_TRACK
 
@@ -161,7 +168,7 @@ def test_an_entered_baseline_stands_in_while_nothing_is_published_for_its_period
     spec = GoalSpec(
         "More women screened", 2023, 0.75, date(2027, 12, 31), "CMS125", baseline_value=0.60
     )
-    progress = goal_progress(db, add_goal(db, plan, spec), None)
+    progress = goal_progress(db, add_goal(db, plan, spec, by=Actor()), None)
     assert (progress.baseline, progress.latest) == (0.60, 0.66)
     assert progress.status is TrackStatus.ON_TRACK
 
@@ -169,7 +176,7 @@ def test_an_entered_baseline_stands_in_while_nothing_is_published_for_its_period
 def test_a_custom_measure_is_tracked_on_the_values_staff_enter(db: Session, plan: Plan) -> None:
     custom = CustomMeasure("Food pantry referrals closed", "proportion", higher_is_better=True)
     spec = GoalSpec("Close the loop", 2023, 0.90, date(2026, 12, 31), custom=custom)
-    goal = add_goal(db, plan, spec)
+    goal = add_goal(db, plan, spec, by=Actor())
     enter_value(db, goal, 2023, 0.50)
     enter_value(db, goal, 2024, 0.60)
     assert enter_value(db, goal, 2024, 0.70) == 0.60  # a correction replaces the value
@@ -196,10 +203,18 @@ def test_goals_with_progress_leaves_out_draft_plans_and_other_collaboratives(
     publish_measure(db)
     screening_goal(db, plan)
     other = add_collaborative(db, "Lakeshore Collaborative", CollaborativeType.NETWORK)
-    draft = create_plan(db, plan.collaborative, "Next plan", start_year=2028, end_year=2030)
+    draft = create_plan(
+        db, plan.collaborative, "Next plan", start_year=2028, end_year=2030, by=Actor()
+    )
     screening_goal(db, draft)
     elsewhere = create_plan(
-        db, other, "Lakeshore plan", start_year=2024, end_year=2027, status=PlanStatus.ACTIVE
+        db,
+        other,
+        "Lakeshore plan",
+        start_year=2024,
+        end_year=2027,
+        status=PlanStatus.ACTIVE,
+        by=Actor(),
     )
     screening_goal(db, elsewhere)
     ours = goals_with_progress(db, plan.collaborative_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from commontable.audit import Actor
 from commontable.members import (
     CollaborativeType,
     Organization,
@@ -34,11 +35,19 @@ def add_plans(db: Session, member: Organization | None = None) -> tuple[Plan, Pl
     a commitment of `member` if one is given."""
     network = add_collaborative(db, "Riverbend Health Network", CollaborativeType.NETWORK)
     active = create_plan(
-        db, network, "Healthier Riverbend", start_year=2024, end_year=2027, status=PlanStatus.ACTIVE
+        db,
+        network,
+        "Healthier Riverbend",
+        start_year=2024,
+        end_year=2027,
+        status=PlanStatus.ACTIVE,
+        by=Actor(),
     )
-    draft = create_plan(db, network, "Next steps", start_year=2026, end_year=2028)
-    screening = add_goal(db, active, SCREENING)
-    drafted = add_goal(db, draft, GoalSpec("A draft goal", 2023, 0.9, date(2028, 12, 31), "CMS125"))
+    draft = create_plan(db, network, "Next steps", start_year=2026, end_year=2028, by=Actor())
+    screening = add_goal(db, active, SCREENING, by=Actor())
+    drafted = add_goal(
+        db, draft, GoalSpec("A draft goal", 2023, 0.9, date(2028, 12, 31), "CMS125"), by=Actor()
+    )
     if member is not None:
         add_membership(db, network, member, start=date(2024, 1, 1))
         due = date(2026, 6, 30)
@@ -93,7 +102,12 @@ def test_the_index_shows_goals_and_a_scorecard_its_commitments(db: Session, tmp_
     birch = publish_region(db)["Birch Clinic"]
     active, _ = add_plans(db, birch)
     # From the region's 2024 screening rate (68.0%) to 75% by 2027: 71.0% in 2025 is on track.
-    add_goal(db, active, GoalSpec("Screening since 2024", 2024, 0.75, date(2027, 12, 31), "CMS125"))
+    add_goal(
+        db,
+        active,
+        GoalSpec("Screening since 2024", 2024, 0.75, date(2027, 12, 31), "CMS125"),
+        by=Actor(),
+    )
     built = build_report(db, tmp_path / "site", ReportOptions(PERIOD, AS_OF, pdf=False))
     index = (built.site / "index.html").read_text()
     assert "Our goals and progress" in index

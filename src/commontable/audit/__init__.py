@@ -3,6 +3,7 @@ transaction, chained by a keyed hash, verified end to end (`commontable.audit.lo
 
 from commontable.audit.log import (
     GENESIS,
+    Actor,
     AppendOnly,
     AuditAction,
     AuditEvent,
@@ -13,6 +14,7 @@ from commontable.audit.log import (
     audit_key_file,
     audit_key_of,
     canonical_json,
+    command_line_actor,
     entries,
     entry_hash,
     heads,
@@ -24,6 +26,7 @@ from commontable.audit.log import (
 
 __all__ = [
     "GENESIS",
+    "Actor",
     "AppendOnly",
     "AuditAction",
     "AuditEvent",
@@ -34,6 +37,7 @@ __all__ = [
     "audit_key_file",
     "audit_key_of",
     "canonical_json",
+    "command_line_actor",
     "entries",
     "entry_hash",
     "heads",

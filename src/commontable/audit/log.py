@@ -18,7 +18,7 @@ import os
 import secrets
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -257,6 +257,42 @@ def record(
 
 
 _HEADS = "commontable.audit.heads"  # session.info: heads to append once the session commits
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, as every audit entry names them, on the web and the command line
+    alike: the signed-in person (and the API token they used), or the machine's user."""
+
+    person_id: int | None = None
+    organization_id: int | None = None
+    how: Mapping[str, Any] = field(default_factory=dict)  # api_token_id, or via + os_user
+
+    def record(
+        self,
+        session: Session,
+        action: AuditAction,
+        *,
+        target: str = "",
+        organization_id: int | None = None,
+        **detail: Any,
+    ) -> AuditEvent:
+        """Append what this actor did (on behalf of `organization_id`, default their own)."""
+        return record(
+            session,
+            action,
+            actor_person_id=self.person_id,
+            organization_id=self.organization_id if organization_id is None else organization_id,
+            target=target,
+            detail={**detail, **self.how},
+        )
+
+
+def command_line_actor() -> Actor:
+    """The command line acts as the machine's user, who has no person in the app DB."""
+    import getpass
+
+    return Actor(how={"via": "command line", "os_user": getpass.getuser()})
 
 
 @event.listens_for(Session, "after_commit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,7 +10,6 @@ import typer
 from rich.table import Table
 
 from commontable.cli.shared import Workspace, console, open_app_db, settings_of
-from commontable.errors import UserError
 
 if TYPE_CHECKING:
     from commontable.plans import GoalProgress
@@ -31,7 +31,7 @@ def plan_add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Start a collaborative's action plan (a draft unless --active); audited."""
-    from commontable.audit import AuditAction, record
+    from commontable.audit import command_line_actor
     from commontable.members import get_collaborative
     from commontable.plans import PlanStatus, create_plan
 
@@ -39,9 +39,14 @@ def plan_add(
     with open_app_db(workspace) as session:
         where = get_collaborative(session, collaborative)
         plan = create_plan(
-            session, where, title, start_year=start_year, end_year=end_year, status=status
+            session,
+            where,
+            title,
+            start_year=start_year,
+            end_year=end_year,
+            status=status,
+            by=command_line_actor(),
         )
-        record(session, AuditAction.CREATE_PLAN, target=plan.title, detail={"plan_id": plan.id})
         said = f"plan {plan.id}: {plan.title} ({where.name}, {start_year}-{end_year}, {status})"
     console.print(said, markup=False, highlight=False)
 
@@ -53,7 +58,9 @@ def plan_add_goal(
     measure: Annotated[str, typer.Option(help="a published measure's id, e.g. CMS125")],
     baseline_period: Annotated[int, typer.Option(help="the baseline's measurement year")],
     target: Annotated[str, typer.Option(help="target value, e.g. 75% or 0.75")],
-    by: Annotated[str, typer.Option(help="target date, e.g. 2027-12-31")],
+    by: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="target date, e.g. 2027-12-31")
+    ],
     entity_type: Annotated[str, typer.Option(help="clinic, health_plan, ...")] = "collaborative",
     entity_id: Annotated[str, typer.Option(help="the entity's id in the results")] = "",
     stratum_type: Annotated[str, typer.Option(help="age_band, sex, ...")] = "all",
@@ -61,36 +68,24 @@ def plan_add_goal(
     workspace: Workspace = Path("."),
 ) -> None:
     """Set a goal on a published measure (custom measures: on the plan's page); audited."""
-    from datetime import date
+    from commontable.audit import command_line_actor
+    from commontable.plans import add_goal, get_plan, goal_spec
 
-    from commontable.audit import AuditAction, record
-    from commontable.plans import GoalSpec, add_goal, get_plan, measure_facts, parse_value
-
-    try:
-        target_date = date.fromisoformat(by)
-    except ValueError:
-        raise UserError(f"--by '{by}' is not a date like 2027-12-31") from None
     with open_app_db(workspace) as session:
         chosen = get_plan(session, plan)
-        _, unit, _ = measure_facts(session, measure, None)
-        spec = GoalSpec(
-            title=title,
-            baseline_period=baseline_period,
-            target_value=parse_value(target, unit, "target"),
-            target_date=target_date,
-            measure_id=measure,
+        spec = goal_spec(
+            session,
+            title,
+            baseline_period,
+            target,
+            by.date(),
+            measure,
             entity_type=entity_type,
             entity_id=entity_id,
             stratum_type=stratum_type,
             stratum=stratum,
         )
-        goal = add_goal(session, chosen, spec)
-        record(
-            session,
-            AuditAction.ADD_GOAL,
-            target=goal.title,
-            detail={"plan_id": chosen.id, "goal_id": goal.id, "measure_id": measure},
-        )
+        goal = add_goal(session, chosen, spec, by=command_line_actor())
         said = f"goal {goal.id} of plan {chosen.id}: {goal.title}"
     console.print(said, markup=False, highlight=False)
 

@@ -108,12 +108,11 @@ def audit_cli(
     **detail: object,
 ) -> None:
     """Record what was done from the command line; the actor is the machine's user."""
-    import getpass
+    from commontable.audit import command_line_actor
 
-    from commontable.audit import record
-
-    detail.update(via="command line", os_user=getpass.getuser())
-    record(session, action, organization_id=organization_id, target=target, detail=detail)
+    command_line_actor().record(
+        session, action, target=target, organization_id=organization_id, **detail
+    )
 
 
 def one_of(kind: type[Choice], value: str, option: str) -> Choice:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         commitments_of_plan,
     )
     from commontable.plans.figures import parse_value, share_text, value_text
-    from commontable.plans.goals import GoalSpec, add_goal, measure_facts
+    from commontable.plans.goals import GoalSpec, add_goal, goal_spec, measure_facts
     from commontable.plans.models import (
         ActionArea,
         AdoptedBy,
@@ -67,6 +67,7 @@ __all__ = [
     "create_plan",
     "get_plan",
     "goal_progress",
+    "goal_spec",
     "goals_with_progress",
     "measure_facts",
     "parse_value",

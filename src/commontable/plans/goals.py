@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commontable.audit import Actor, AuditAction
 from commontable.errors import Conflict, NotFound, UserError
 from commontable.members import Person
-from commontable.plans.figures import PROPORTION
+from commontable.plans.figures import PROPORTION, parse_value
 from commontable.plans.models import (
     COLLABORATIVE,
     EVERYONE,
@@ -55,9 +57,9 @@ class GoalSpec:
     adopted_by: tuple[AdoptedBy, str] | None = None  # (kind, id) of what adopted the measure
 
 
-def add_goal(session: Session, plan: Plan, spec: GoalSpec) -> Goal:
+def add_goal(session: Session, plan: Plan, spec: GoalSpec, *, by: Actor) -> Goal:
     """Set a goal in the plan; its direction (higher or lower is better) comes from the
-    measure."""
+    measure. Audited as `by`'s doing."""
     title, unit, higher_is_better = measure_facts(session, spec.measure_id, spec.custom)
     _check_scope(spec)
     _check_dates(spec)
@@ -86,7 +88,44 @@ def add_goal(session: Session, plan: Plan, spec: GoalSpec) -> Goal:
     )
     session.add(goal)
     session.flush()
+    by.record(
+        session,
+        AuditAction.ADD_GOAL,
+        target=goal.title,
+        plan_id=plan.id,
+        goal_id=goal.id,
+        measure_id=goal.measure_id,
+        target_value=goal.target_value,
+        target_date=goal.target_date.isoformat(),
+    )
     return goal
+
+
+def goal_spec(
+    session: Session,
+    title: str,
+    baseline_period: int,
+    target: str,
+    target_date: date,
+    measure_id: str | None,
+    *,
+    custom: CustomMeasure | None = None,
+    baseline: str = "",
+    **scope: Any,
+) -> GoalSpec:
+    """A goal as a person types it (a page's form, a command's options): the target and
+    baseline read in the measure's unit ("72%" or 0.72 of a proportion)."""
+    _, unit, _ = measure_facts(session, None if custom else measure_id, custom)
+    return GoalSpec(
+        title=title,
+        baseline_period=baseline_period,
+        target_value=parse_value(target, unit, "target"),
+        target_date=target_date,
+        measure_id=None if custom else measure_id,
+        custom=custom,
+        baseline_value=parse_value(baseline, unit, "baseline") if baseline.strip() else None,
+        **scope,
+    )
 
 
 def measure_facts(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commontable.audit import Actor, AuditAction
 from commontable.errors import Conflict, NotFound, UserError
 from commontable.members import Collaborative, Organization
 from commontable.plans.models import ActionArea, Goal, Initiative, Plan, PlanStatus
@@ -30,8 +31,10 @@ def create_plan(
     end_year: int,
     description: str = "",
     status: PlanStatus = PlanStatus.DRAFT,
+    by: Actor,
 ) -> Plan:
-    """Start a collaborative's plan for the years `start_year` to `end_year`."""
+    """Start a collaborative's plan for the years `start_year` to `end_year`; audited as `by`'s
+    doing."""
     for year in (start_year, end_year):
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise UserError(f"{year} is not a year a plan can run in")
@@ -47,6 +50,13 @@ def create_plan(
     )
     session.add(plan)
     session.flush()
+    by.record(
+        session,
+        AuditAction.CREATE_PLAN,
+        target=plan.title,
+        plan_id=plan.id,
+        collaborative_id=collaborative.id,
+    )
     return plan
 
 

@@ -44,7 +44,15 @@ from commontable.plans.progress import goal_progress, plan_progress
 from commontable.plans.schemas import CommitmentOut, GoalProgressOut, PlanDetailOut, PlanOut
 from commontable.plans.tracking import TrackStatus
 from commontable.publishing import published_measures, reader_of
-from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
+from commontable.routing import (
+    Context,
+    RouteContext,
+    bearer,
+    one_of,
+    optional_date,
+    optional_id,
+    optional_one_of,
+)
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["plans"], dependencies=[Security(bearer)])
@@ -84,7 +92,7 @@ def _person(context: RouteContext) -> Person | None:
 
 @pages.get("/plans", name="plans.list")
 def plans_page(context: Context, collaborative: str = "", notice: str = "") -> HTMLResponse:
-    chosen_id = forms.optional_id(collaborative, "collaborative")
+    chosen_id = optional_id(collaborative, "collaborative")
     chosen = get_collaborative(context.session, chosen_id) if chosen_id is not None else None
     every = context.session.scalars(select(Collaborative).order_by(Collaborative.name)).all()
     return context.page(
@@ -114,12 +122,7 @@ def create_plan(
         start_year=start_year,
         end_year=end_year,
         description=description,
-    )
-    context.audit(
-        AuditAction.CREATE_PLAN,
-        target=plan.title,
-        plan_id=plan.id,
-        collaborative_id=collaborative.id,
+        by=context.actor,
     )
     return _to(f"/plans/{plan.id}", "plan-created")
 
@@ -207,35 +210,26 @@ def add_goal(
     if measure == "custom":
         direction = forms.higher_is_better(custom_direction)
         custom = goals.CustomMeasure(custom_title, custom_unit, direction)
-    _, unit, _ = goals.measure_facts(session, None if custom else measure, custom)
     entity_type, entity_id = goals.split_choice(entity, "scope")
     stratum_type, stratum_key = goals.split_choice(stratum, "stratum")
     kind = optional_one_of(AdoptedBy, adopted_by_kind, "kind of adoption")
-    spec = goals.GoalSpec(
-        title=title,
-        baseline_period=baseline_period,
-        target_value=parse_value(target_value, unit, "target"),
-        target_date=target_date,
-        measure_id=None if custom else measure,
+    spec = goals.goal_spec(
+        session,
+        title,
+        baseline_period,
+        target_value,
+        target_date,
+        measure,
         custom=custom,
+        baseline=baseline_value,
         entity_type=entity_type,
         entity_id=entity_id,
         stratum_type=stratum_type,
         stratum=stratum_key,
-        baseline_value=parse_value(baseline_value, unit, "baseline") if baseline_value else None,
-        area=planning.area_of(session, plan, forms.optional_id(area, "action area")),
+        area=planning.area_of(session, plan, optional_id(area, "action area")),
         adopted_by=(kind, adopted_by_ref) if kind else None,
     )
-    goal = goals.add_goal(session, plan, spec)
-    context.audit(
-        AuditAction.ADD_GOAL,
-        target=goal.title,
-        plan_id=plan.id,
-        goal_id=goal.id,
-        measure_id=goal.measure_id,
-        target_value=goal.target_value,
-        target_date=goal.target_date.isoformat(),
-    )
+    goal = goals.add_goal(session, plan, spec, by=context.actor)
     return _to(f"/plans/{plan.id}", "goal-added", f"goal-{goal.id}")
 
 
@@ -298,8 +292,8 @@ def add_initiative(
         title,
         get_organization(session, owner),
         description=description,
-        area=planning.area_of(session, plan, forms.optional_id(area, "action area")),
-        goal=planning.goal_of(session, plan, forms.optional_id(goal, "goal")),
+        area=planning.area_of(session, plan, optional_id(area, "action area")),
+        goal=planning.goal_of(session, plan, optional_id(goal, "goal")),
     )
     context.audit(
         AuditAction.ADD_INITIATIVE,
@@ -371,7 +365,7 @@ def update_cycle(
         findings=findings,
         learnings=learnings,
         decision=optional_one_of(CycleDecision, decision, "decision"),
-        end_date=forms.optional_date(end_date, "end date"),
+        end_date=optional_date(end_date, "end date"),
     )
     cycles.update_cycle(context.session, cycle, update)
     context.audit(
@@ -400,7 +394,7 @@ def add_commitment(
 ) -> RedirectResponse:
     session = context.session
     plan = planning.get_plan(session, plan_id)
-    initiative_id = forms.optional_id(initiative, "initiative")
+    initiative_id = optional_id(initiative, "initiative")
     work = planning.get_initiative(session, initiative_id) if initiative_id is not None else None
     if work is not None and work.plan_id != plan.id:
         raise NotFound(f"'{plan.title}' has no initiative {initiative_id}")
@@ -410,7 +404,7 @@ def add_commitment(
         get_organization(session, organization),
         description,
         due_date=due_date,
-        goal=planning.goal_of(session, plan, forms.optional_id(goal, "goal")),
+        goal=planning.goal_of(session, plan, optional_id(goal, "goal")),
         initiative=work,
     )
     context.audit(

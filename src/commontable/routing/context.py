@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPBearer
 from sqlalchemy.orm import Session
 
-from commontable.audit import AuditAction, record
+from commontable.audit import Actor, AuditAction
 from commontable.config import Settings
 from commontable.errors import Forbidden, NotAuthenticated
 from commontable.members import SIGN_IN_AGAIN, unread_count
@@ -72,6 +72,15 @@ class RouteContext:
             )
         return self.render(self.request, template, values, status_code)
 
+    @property
+    def actor(self) -> Actor:
+        """The caller, as the audit log names them."""
+        principal = self.principal
+        if principal is None:
+            return Actor()
+        how = {} if principal.token_id is None else {"api_token_id": principal.token_id}
+        return Actor(principal.person_id, principal.organization_id, how)
+
     def audit(
         self,
         action: AuditAction,
@@ -81,18 +90,8 @@ class RouteContext:
         **detail: Any,
     ) -> None:
         """Record what the caller did, in this request's transaction."""
-        principal = self.principal
-        if principal is not None and principal.token_id is not None:
-            detail["api_token_id"] = principal.token_id
-        record(
-            self.session,
-            action,
-            actor_person_id=principal.person_id if principal else None,
-            organization_id=organization_id
-            if organization_id is not None
-            else (principal.organization_id if principal else None),
-            target=target,
-            detail=detail,
+        self.actor.record(
+            self.session, action, target=target, organization_id=organization_id, **detail
         )
 
 

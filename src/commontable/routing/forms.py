@@ -3,7 +3,7 @@ ids (a rating per item, a rank per option), and times typed into a form."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
@@ -41,6 +41,26 @@ def utc_time(value: str, what: str) -> datetime:
     except ValueError:
         raise UserError(f"{what} '{value}' is not a date and time like 2025-03-10T17:00") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def optional_id(value: str, what: str) -> int | None:
+    """A select's id, or None for its empty "none" option."""
+    value = value.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+        raise UserError(f"'{value}' is not a {what}")
+    return int(value)
+
+
+def optional_date(value: str, what: str) -> date | None:
+    """A date field left empty, or filled as 2027-12-31."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"{what} '{value}' is not a date like 2027-12-31") from None
 
 
 Choice = TypeVar("Choice", bound=StrEnum)

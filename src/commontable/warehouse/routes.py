@@ -7,7 +7,6 @@ is audited. Who may see which submission is decided by `commontable.privacy.acce
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Security
@@ -174,21 +173,6 @@ def quarantine_download(context: Context, submission_id: int) -> Response:
 # --- JSON API -------------------------------------------------------------------------------
 
 
-class SubmissionOut(BaseModel):
-    """A submission as its log records it."""
-
-    submission_id: int
-    data_source: str
-    status: str
-    files: list[str]
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
-    started_at: datetime
-    seconds: float
-    message: str
-
-
 class QuarantinedValue(BaseModel):
     file_name: str
     table_name: str | None
@@ -206,23 +190,19 @@ class QuarantinePage(BaseModel):
     rows: list[QuarantinedValue]
 
 
-def _out(submission: Submission) -> SubmissionOut:
-    return SubmissionOut.model_validate(submission, from_attributes=True)
-
-
 @api.get("/submissions", name="api.submissions")
 def api_submissions(
     context: Context, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[SubmissionOut]:
+) -> list[Submission]:
     """Submissions the caller may see, newest first: a member's own, or all for staff."""
     rows = submission_log(warehouse(context), _visible_sources(context), limit=limit)
-    return [_out(row) for row in rows]
+    return rows
 
 
 @api.get("/submissions/{submission_id}", name="api.submission")
-def api_submission(context: Context, submission_id: int) -> SubmissionOut:
+def api_submission(context: Context, submission_id: int) -> Submission:
     """One submission's log entry."""
-    return _out(_submission_or_404(context, submission_id))
+    return _submission_or_404(context, submission_id)
 
 
 @api.get("/submissions/{submission_id}/quarantine", name="api.quarantine")
