@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 from commontable.faces import offer
 
 if TYPE_CHECKING:
-    from commontable.display.charts import Point, interval_chart, trend_chart
+    from commontable.display.charts import (
+        BLUE,
+        GREY,
+        VERMILLION,
+        Point,
+        interval_chart,
+        svg,
+        trend_chart,
+    )
     from commontable.display.formatting import (
         count_text,
         interval_text,
@@ -24,6 +32,9 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "BLUE",
+    "GREY",
+    "VERMILLION",
     "Point",
     "count_text",
     "interval_chart",
@@ -35,6 +46,7 @@ __all__ = [
     "per",
     "rate_text",
     "reliability_text",
+    "svg",
     "trend_chart",
     "unit",
 ]

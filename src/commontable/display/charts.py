@@ -15,11 +15,12 @@ import vl_convert
 
 # Marks need 3:1 contrast on white (WCAG 2.2, 1.4.11): Okabe-Ito blue rather than sky blue, a
 # darker grey than #999999.
+GREEN, BLUE, VERMILLION, GREY = "#009E73", "#0072B2", "#D55E00", "#767676"
 COMPARISON_COLOURS = {
-    "better": "#009E73",  # bluish green, 3.4:1
-    "average": "#0072B2",  # blue, 5.2:1
-    "worse": "#D55E00",  # vermillion, 3.9:1
-    "not compared": "#767676",  # grey: too few, unreliable or no comparison, 4.5:1
+    "better": GREEN,  # bluish green, 3.4:1
+    "average": BLUE,  # 5.2:1
+    "worse": VERMILLION,  # 3.9:1
+    "not compared": GREY,  # too few, unreliable or no comparison, 4.5:1
 }
 
 
@@ -93,16 +94,11 @@ def interval_chart(
             .mark_rule(strokeDash=[4, 3], color="#000000")
             .encode(x="reference:Q", tooltip=[alt.Tooltip("what:N", title="line")])
         )
-    chart = (
-        alt.layer(*layers)
-        .properties(title=title, width=520, height=max(60, 22 * len(points)))
-        .configure(font=FONT)
-    )
-    svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
-    return svg
+    chart = alt.layer(*layers).properties(title=title, width=520, height=max(60, 22 * len(points)))
+    return svg(chart)
 
 
-TREND_COLOUR = "#0072B2"  # Okabe-Ito blue
+TREND_COLOUR = BLUE
 
 
 def trend_chart(points: Sequence[Point], *, title: str, axis_title: str, percent: bool) -> str:
@@ -120,14 +116,15 @@ def trend_chart(points: Sequence[Point], *, title: str, axis_title: str, percent
     x = alt.X("period:O", title="Period", sort=list(data["period"]), axis=alt.Axis(labelAngle=0))
     y = alt.Y("rate:Q", title=axis_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=number))
     base = alt.Chart(data)
-    chart = (
-        alt.layer(
-            base.mark_rule(strokeWidth=2, color=TREND_COLOUR).encode(x=x, y="low:Q", y2="high:Q"),
-            base.mark_line(color=TREND_COLOUR).encode(x=x, y=y),
-            base.mark_point(filled=True, size=70, color=TREND_COLOUR).encode(x=x, y=y),
-        )
-        .properties(title=title, width=max(160, 90 * len(points)), height=200)
-        .configure(font=FONT)
-    )
-    svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
-    return svg
+    chart = alt.layer(
+        base.mark_rule(strokeWidth=2, color=TREND_COLOUR).encode(x=x, y="low:Q", y2="high:Q"),
+        base.mark_line(color=TREND_COLOUR).encode(x=x, y=y),
+        base.mark_point(filled=True, size=70, color=TREND_COLOUR).encode(x=x, y=y),
+    ).properties(title=title, width=max(160, 90 * len(points)), height=200)
+    return svg(chart)
+
+
+def svg(chart: alt.TopLevelMixin) -> str:
+    """A chart as an SVG document, its text in the font it was measured in."""
+    drawn: str = vl_convert.vegalite_to_svg(chart.configure(font=FONT).to_dict())
+    return drawn

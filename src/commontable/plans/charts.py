@@ -1,6 +1,6 @@
 """A goal's trend against its target as SVG, drawn in-process (Altair + vl-convert): the
 published values with their 95% intervals, the straight line from baseline to target, and
-the target. Okabe-Ito colours, as the results explorer's charts."""
+the target. Okabe-Ito colours and the font of every chart (display.charts)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+from commontable.display import BLUE, GREY, VERMILLION, svg
 from commontable.plans.figures import PROPORTION
 from commontable.plans.progress import GoalProgress
 
-VALUES = "#0072B2"  # blue
-TRAJECTORY = "#999999"  # grey
-TARGET = "#D55E00"  # vermillion
+VALUES, TRAJECTORY, TARGET = BLUE, GREY, VERMILLION
 
 
 def year_of(day: date) -> float:
@@ -65,6 +63,4 @@ def trend_chart(progress: GoalProgress, *, width: int = 360, height: int = 150) 
         .mark_point(shape="diamond", filled=True, size=90, color=TARGET)
         .encode(x=x, y=y, tooltip=[alt.Tooltip("y:Q", title="target", format=number)])
     )
-    chart = alt.layer(*layers).properties(width=width, height=height)
-    svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
-    return svg
+    return svg(alt.layer(*layers).properties(width=width, height=height))

@@ -15,8 +15,6 @@ from commontable.errors import Conflict, NotFound, UserError
 from commontable.members import Person
 from commontable.plans.figures import PROPORTION, parse_value
 from commontable.plans.models import (
-    COLLABORATIVE,
-    EVERYONE,
     ActionArea,
     AdoptedBy,
     Goal,
@@ -25,7 +23,14 @@ from commontable.plans.models import (
 )
 from commontable.plans.planning import FIRST_YEAR, LAST_YEAR, words
 from commontable.plans.tracking import end_of
-from commontable.publishing import ENTITY_LABELS, STRATUM_LABELS, PublishedMeasure, PublishedResult
+from commontable.publishing import (
+    ALL,
+    COLLABORATIVE,
+    ENTITY_LABELS,
+    STRATUM_LABELS,
+    PublishedMeasure,
+    PublishedResult,
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,8 @@ class GoalSpec:
     custom: CustomMeasure | None = None
     entity_type: str = COLLABORATIVE
     entity_id: str = COLLABORATIVE
-    stratum_type: str = EVERYONE
-    stratum: str = EVERYONE
+    stratum_type: str = ALL
+    stratum: str = ALL
     baseline_value: float | None = None  # only used while nothing is published for the period
     area: ActionArea | None = None
     adopted_by: tuple[AdoptedBy, str] | None = None  # (kind, id) of what adopted the measure
@@ -78,7 +83,7 @@ def add_goal(session: Session, plan: Plan, spec: GoalSpec, *, by: Actor) -> Goal
         entity_type=spec.entity_type,
         entity_id=COLLABORATIVE if spec.entity_type == COLLABORATIVE else spec.entity_id.strip(),
         stratum_type=spec.stratum_type,
-        stratum=EVERYONE if spec.stratum_type == EVERYONE else spec.stratum.strip(),
+        stratum=ALL if spec.stratum_type == ALL else spec.stratum.strip(),
         baseline_period=spec.baseline_period,
         baseline_value=spec.baseline_value,
         target_value=spec.target_value,
@@ -159,7 +164,7 @@ def _check_scope(spec: GoalSpec) -> None:
         )
     if spec.entity_type != COLLABORATIVE and not spec.entity_id.strip():
         raise UserError(f"say which {spec.entity_type.replace('_', ' ')} the goal is about")
-    if spec.stratum_type != EVERYONE and not spec.stratum.strip():
+    if spec.stratum_type != ALL and not spec.stratum.strip():
         raise UserError(f"say which {spec.stratum_type.replace('_', ' ')} the goal is about")
 
 
@@ -225,7 +230,7 @@ def published_entities(session: Session) -> list[ScopeChoice]:
     """The entities published results name (for a goal's scope), the collaborative first."""
     query = (
         select(PublishedResult.entity_type, PublishedResult.entity_id, PublishedResult.entity_name)
-        .where(PublishedResult.stratum_type == EVERYONE)
+        .where(PublishedResult.stratum_type == ALL)
         .distinct()
     )
     found = {ScopeChoice(*row) for row in session.execute(query)}
@@ -238,8 +243,8 @@ def published_strata(session: Session) -> list[ScopeChoice]:
     """The strata published results name (for a goal's scope), everyone first."""
     query = select(PublishedResult.stratum_type, PublishedResult.stratum).distinct()
     found = {ScopeChoice(kind, key, key) for kind, key in session.execute(query)}
-    everyone = ScopeChoice(EVERYONE, EVERYONE, "Everyone")
-    others = sorted((c for c in found if c.kind != EVERYONE), key=lambda c: (c.kind, c.key))
+    everyone = ScopeChoice(ALL, ALL, "Everyone")
+    others = sorted((c for c in found if c.kind != ALL), key=lambda c: (c.kind, c.key))
     return [everyone, *others]
 
 

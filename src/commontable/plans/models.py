@@ -12,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
 from commontable.members import Collaborative, Organization
 
-COLLABORATIVE = "collaborative"  # the entity type (and id) of the whole collaborative's results
-EVERYONE = "all"  # the stratum type (and stratum) of everyone
-
 
 class PlanStatus(StrEnum):
     """Where a plan stands: drafted by staff, adopted and running, or finished."""

@@ -13,10 +13,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from commontable.plans.models import COLLABORATIVE, EVERYONE, Goal, Plan, PlanStatus
+from commontable.plans.models import Goal, Plan, PlanStatus
 from commontable.plans.series import Observation, Series, series_of
 from commontable.plans.tracking import Assessment, Target, TrackStatus, assess
-from commontable.publishing import STRATUM_LABELS, Reader
+from commontable.publishing import ALL, COLLABORATIVE, STRATUM_LABELS, Reader
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Scope:
     def label(self) -> str:
         """The scope as people say it: "Riverside Clinic, age band 18-44"."""
         who = "Whole collaborative" if self.entity_type == COLLABORATIVE else self.entity_name
-        if self.stratum_type == EVERYONE:
+        if self.stratum_type == ALL:
             return who
         kind = STRATUM_LABELS.get(self.stratum_type, self.stratum_type).lower()
         return f"{who}, {kind} {self.stratum}"

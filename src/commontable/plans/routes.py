@@ -32,8 +32,6 @@ from commontable.plans import cycles, forms, goals, planning
 from commontable.plans.charts import trend_chart
 from commontable.plans.figures import parse_value, share_text, value_text
 from commontable.plans.models import (
-    COLLABORATIVE,
-    EVERYONE,
     AdoptedBy,
     CommitmentStatus,
     CycleDecision,
@@ -43,7 +41,7 @@ from commontable.plans.models import (
 from commontable.plans.progress import goal_progress, plan_progress
 from commontable.plans.schemas import CommitmentOut, GoalProgressOut, PlanDetailOut, PlanOut
 from commontable.plans.tracking import TrackStatus
-from commontable.publishing import published_measures, reader_of
+from commontable.publishing import ALL, COLLABORATIVE, published_measures, reader_of
 from commontable.routing import (
     Context,
     RouteContext,
@@ -195,7 +193,7 @@ def add_goal(
     target_value: Annotated[str, Form(max_length=40)],
     target_date: Annotated[date, Form()],
     entity: Choice = f"{COLLABORATIVE}|{COLLABORATIVE}",
-    stratum: Choice = f"{EVERYONE}|{EVERYONE}",
+    stratum: Choice = f"{ALL}|{ALL}",
     baseline_value: Annotated[str, Form(max_length=40)] = "",
     area: Choice = "",
     custom_title: Annotated[str, Form(max_length=300)] = "",
