@@ -17,6 +17,7 @@ from commontable.cli.shared import (
     open_reading,
     open_warehouse,
     progress_bar,
+    say_none_yet,
     settings_of,
 )
 from commontable.errors import UserError
@@ -134,6 +135,9 @@ def review_list(
         pairs = review_pairs(store, limit=limit)
     with open_app_db(settings.workspace) as session:
         audit_cli(session, AuditAction.VIEW_MATCH_REVIEW, "match review", pairs_shown=len(pairs))
+    if not waiting:
+        say_none_yet("pairs waiting for review", "`commontable match` puts uncertain pairs here")
+        return
     table = Table(title=f"Match review: {waiting:,} pairs")
     for column in ("record", "person", "record", "person", "probability", "reason"):
         table.add_column(column)

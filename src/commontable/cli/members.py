@@ -17,6 +17,7 @@ from commontable.cli.shared import (
     one_of,
     open_app_db,
     open_warehouse,
+    say_none_yet,
     settings_of,
 )
 from commontable.errors import UserError
@@ -118,9 +119,13 @@ def org_list(workspace: Workspace = Path(".")) -> None:
     for column in ("id", "name", "type", "NPI", "TIN", "parent"):
         table.add_column(column, justify="right" if column == "id" else "left")
     with open_app_db(workspace) as session:
-        for org in list_organizations(session):
+        found = list_organizations(session)
+        for org in found:
             parent = org.parent.name if org.parent else ""
             table.add_row(str(org.id), org.name, org.type.label, org.npi, org.tin, parent)
+    if not found:
+        say_none_yet("organizations", "`commontable org add` or `org import-roster` adds them")
+        return
     console.print(table)
 
 

@@ -70,6 +70,11 @@ def open_reading(settings: Settings) -> Iterator[Tables]:
         yield copy
 
 
+def say_none_yet(what: str, how: str) -> None:
+    """What a list command says when there is nothing to list yet, and how to add some."""
+    console.print(f"no {what} yet: {how}", markup=False, highlight=False)
+
+
 @contextmanager
 def progress_bar() -> Iterator[Progress]:
     with Progress(

@@ -20,6 +20,7 @@ from commontable.cli.shared import (
     open_reading,
     open_warehouse,
     progress_bar,
+    say_none_yet,
     settings_of,
 )
 from commontable.config import Settings
@@ -125,6 +126,9 @@ def submissions(workspace: Workspace = Path("."), warehouse: WarehouseUrl = None
 
     with open_reading(settings_of(workspace, warehouse)) as store:
         log = submission_log(store)
+    if not log:
+        say_none_yet("submissions", "`commontable load PATH --source NAME` loads one")
+        return
     table = Table(title="Submissions")
     numeric = {"id", "files", "read", "loaded", "quarantined", "s"}
     for column in ("id", "source", "status", "files", "read", "loaded", "quarantined", "s", "when"):

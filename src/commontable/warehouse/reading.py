@@ -20,9 +20,10 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 
-from commontable.config import Settings
+from commontable.config import CONFIG_FILE, Settings
 from commontable.errors import ConfigError, NotFound, UserError
 from commontable.warehouse import encryption
+from commontable.warehouse.schema import storage_schemas
 from commontable.warehouse.store import duckdb_file
 
 SUFFIX = ".reading.duckdb"
@@ -69,11 +70,17 @@ def write_reading(store: Tables, path: Path, key: str | None = None) -> None:
 
 
 class Reading:
-    """The reading copy, open read-only for one request or command."""
+    """The reading copy, open read-only for one request or command (None: a workspace with
+    nothing loaded yet, whose tables are empty)."""
 
-    def __init__(self, path: Path, key: str | None = None) -> None:
+    def __init__(self, path: Path | None, key: str | None = None) -> None:
         self.con = ibis.duckdb.connect()
-        encryption.attach(self.con.con, str(path), "reading", key, read_only=True)
+        if path is None:
+            schemas = storage_schemas()
+            for name in READ_TABLES:
+                self.con.create_table(name, schema=schemas[name])
+        else:
+            encryption.attach(self.con.con, str(path), "reading", key, read_only=True)
         self._tables = set(self.con.list_tables())
 
     def table(self, name: str) -> ir.Table:
@@ -87,24 +94,25 @@ class Reading:
 
 @contextmanager
 def reading_copy(settings: Settings) -> Iterator[Reading]:
-    """The workspace's reading copy, open for the block; made first if there is none yet (a
-    workspace from before it existed), waiting a few seconds for the writer's turn."""
+    """The workspace's reading copy, open for the block: empty while nothing is loaded yet (the
+    first load makes the warehouse), made first if there is none (a workspace from before it
+    existed), waiting a few seconds for the writer's turn."""
     path = reading_path(settings)
     if path is None:
         raise ConfigError("pages need a warehouse file (or Spark); a warehouse in memory has none")
     if not path.exists():
         from commontable.warehouse.turns import writing
 
-        stored = settings.warehouse_url.removeprefix("duckdb://")
-        if "://" not in stored and not Path(stored).exists():
+        spark = settings.warehouse_url.startswith("spark://")
+        if spark or Path(duckdb_file(settings.warehouse_url)).exists():
+            with writing(settings, wait=10.0):
+                pass
+        elif not (settings.workspace / CONFIG_FILE).exists():
             raise UserError(
-                f"no warehouse at {stored}: is the workspace right (--workspace)? "
-                "`commontable init` makes one, `commontable load` fills it"
+                f"no workspace at {settings.workspace} (no {CONFIG_FILE}): is --workspace "
+                "right? `commontable init` makes one"
             )
-
-        with writing(settings, wait=10.0):
-            pass
-    copy = Reading(path, encryption.warehouse_key(settings))
+    copy = Reading(path if path.exists() else None, encryption.warehouse_key(settings))
     try:
         yield copy
     finally:
