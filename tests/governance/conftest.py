@@ -24,8 +24,25 @@ from commontable.members import (
     add_person,
 )
 from tests.app_fixtures import app_db, db
+from tests.web.conftest import (  # the page tests' app, client and personas
+    app,
+    client,
+    empty_warehouse,
+    quick_password_hashes,
+    region,
+    settings,
+)
 
-__all__ = ["app_db", "db"]
+__all__ = [
+    "app",
+    "app_db",
+    "client",
+    "db",
+    "empty_warehouse",
+    "quick_password_hashes",
+    "region",
+    "settings",
+]
 
 NOW = datetime(2025, 3, 3, 15, 0, tzinfo=UTC)
 LATER = datetime(2025, 3, 10, 17, 0, tzinfo=UTC)

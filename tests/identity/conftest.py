@@ -10,6 +10,26 @@ import pyarrow.csv as pacsv
 import pytest
 
 from commontable.synth import geography
+from tests.app_fixtures import app_db, db
+from tests.web.conftest import (  # the page tests' app, client and personas
+    app,
+    client,
+    empty_warehouse,
+    quick_password_hashes,
+    region,
+    settings,
+)
+
+__all__ = [
+    "app",
+    "app_db",
+    "client",
+    "db",
+    "empty_warehouse",
+    "quick_password_hashes",
+    "region",
+    "settings",
+]
 
 FEBRL = Path(__file__).resolve().parents[3] / "shared" / "data" / "febrl"
 FEBRL_MAP = {

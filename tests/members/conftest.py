@@ -5,8 +5,25 @@ from sqlalchemy.orm import Session
 
 from commontable.members import Organization, OrganizationType, add_organization
 from tests.app_fixtures import app_db, db
+from tests.web.conftest import (  # the page tests' app, client and personas
+    app,
+    client,
+    empty_warehouse,
+    region,
+    settings,
+)
 
-__all__ = ["app_db", "clinic", "db", "plan"]
+__all__ = [
+    "app",
+    "app_db",
+    "client",
+    "clinic",
+    "db",
+    "empty_warehouse",
+    "plan",
+    "region",
+    "settings",
+]
 
 # CMS's own example of a valid NPI, and more with check digits from the CMS Luhn rule.
 NPI = "1234567893"

@@ -11,8 +11,25 @@ import pytest
 from commontable.warehouse import Warehouse, connect, load_submission
 from commontable.warehouse.schema import MEASURE_RESULT
 from tests.app_fixtures import app_db, db
+from tests.web.conftest import (  # the page tests' app, client and personas
+    app,
+    client,
+    empty_warehouse,
+    quick_password_hashes,
+    region,
+    settings,
+)
 
-__all__ = ["app_db", "db"]
+__all__ = [
+    "app",
+    "app_db",
+    "client",
+    "db",
+    "empty_warehouse",
+    "quick_password_hashes",
+    "region",
+    "settings",
+]
 
 ROSTER = """organization_id,name,organization_type,parent_organization_id,npi,tin
 ORG-GRP-1,Flower City Medical Group,medical group,,,123456789

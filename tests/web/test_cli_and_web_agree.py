@@ -16,9 +16,9 @@ from commontable.cli import app
 from commontable.config import Settings
 from commontable.members import Role
 from tests.app_fixtures import AppDatabase
+from tests.identity.test_match_review_pages import queue  # noqa: F401  (the review queue fixture)
+from tests.warehouse.test_submission_pages import CLAIMS, PATIENTS, upload
 from tests.web.conftest import Region, signed_in
-from tests.web.test_match_review import queue  # noqa: F401  (the review queue fixture)
-from tests.web.test_submissions import CLAIMS, PATIENTS, upload
 
 runner = CliRunner()
 CLINIC = "riverside-community-clinic"

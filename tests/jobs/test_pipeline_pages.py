@@ -19,8 +19,8 @@ from commontable.members import Role
 from commontable.publishing.models import PublishedResult
 from commontable.warehouse.turns import writing
 from tests.app_fixtures import AppDatabase
+from tests.warehouse.test_submission_pages import CLAIMS, upload
 from tests.web.conftest import Region, signed_in
-from tests.web.test_submissions import CLAIMS, upload
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from commontable.jobs import Job, JobKind, JobStatus, work
 from commontable.jobs.worker import INTERRUPTED, fail_interrupted
 from commontable.members import Role
 from tests.app_fixtures import AppDatabase
+from tests.warehouse.test_submission_pages import CLAIMS, upload
 from tests.web.conftest import Region, bearer, signed_in
-from tests.web.test_submissions import CLAIMS, upload
 
 
 @pytest.fixture
