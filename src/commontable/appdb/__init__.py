@@ -1,7 +1,9 @@
 """The app DB: the collaborative's operational records, on SQLite by default or PostgreSQL.
 
-Every part declares its tables on `Base`; the schema is changed only by the Alembic migrations
-shipped in `migrations/versions/` and applied by `upgrade` (`commontable db upgrade`).
+Every part declares its tables on `Base` in its `models` module, and `commontable.app_tables`
+lists those modules: the one place the whole schema is assembled (the migrations' check
+compares it with the database). The schema is changed only by the Alembic migrations shipped in
+`migrations/versions/` and applied by `upgrade` (`commontable db upgrade`).
 """
 
 from commontable.appdb.base import MAX_ID, Base, UTCDateTime, choice, utcnow

@@ -20,6 +20,7 @@ from commontable.publishing.cells import (
     ALL,
     COLLABORATIVE,
     ENTITY_LABELS,
+    REPORTED,
     STRATUM_LABELS,
     ResultCell,
 )
@@ -204,7 +205,7 @@ def rank_among(
     ranked = [
         p
         for p in peers
-        if p.shown and not p.own_detail and p.status == "reported" and p.rate is not None
+        if p.shown and not p.own_detail and p.status == REPORTED and p.rate is not None
     ]
     if cell not in ranked or cell.rate is None:
         return None, len(ranked)
