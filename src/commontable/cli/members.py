@@ -155,12 +155,12 @@ def user_add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Add a person who can sign in (bootstrap the first admin); asks for the password twice."""
-    from commontable.audit import AuditAction
+    from commontable.audit import command_line_actor
     from commontable.members import (
         Role,
-        add_person,
         available_email,
         check_password_rules,
+        enrol_person,
         find_organization,
     )
 
@@ -175,14 +175,8 @@ def user_add(
     check_password_rules(password, email)
     with open_app_db(workspace) as session:
         member_of = find_organization(session, organization)
-        person = add_person(session, email, name, member_of, roles=roles, password=password)
-        audit_cli(
-            session,
-            AuditAction.ADD_PERSON,
-            person.email,
-            organization_id=member_of.id,
-            person_id=person.id,
-            roles=sorted(person.roles),
+        person = enrol_person(
+            session, email, name, member_of, roles=roles, password=password, by=command_line_actor()
         )
         said = (
             f"user {person.id}: {person.email} ({person.name}) at {member_of.name}, "
@@ -197,22 +191,14 @@ def user_unlock(
     workspace: Workspace = Path("."),
 ) -> None:
     """Lift the lock that failed sign-ins put on an account; audited."""
-    from commontable.audit import AuditAction
-    from commontable.members import clear_account, find_person
+    from commontable.audit import command_line_actor
+    from commontable.members import find_person, unlock_account
 
     with open_app_db(workspace) as session:
         person = find_person(session, email)
         if person is None:
             raise UserError(f"no one signs in as {email}")
-        was_locked = clear_account(session, person.email)
-        audit_cli(
-            session,
-            AuditAction.UNLOCK_ACCOUNT,
-            person.email,
-            organization_id=person.organization_id,
-            person_id=person.id,
-            was_locked=was_locked,
-        )
+        was_locked = unlock_account(session, person, by=command_line_actor())
     console.print(f"{person.email}: {'unlocked' if was_locked else 'was not locked'}")
 
 
@@ -223,20 +209,12 @@ def user_reset_second_factor(
 ) -> None:
     """Forget a person's second factor (a lost phone): they set up a new one at their next
     sign-in; audited."""
-    from commontable.audit import AuditAction
-    from commontable.members import find_person, reset
+    from commontable.audit import command_line_actor
+    from commontable.members import find_person, reset_second_factor
 
     with open_app_db(workspace) as session:
         person = find_person(session, email)
         if person is None:
             raise UserError(f"no one signs in as {email}")
-        had = reset(person)
-        audit_cli(
-            session,
-            AuditAction.RESET_SECOND_FACTOR,
-            person.email,
-            organization_id=person.organization_id,
-            person_id=person.id,
-            had_one=had,
-        )
+        had = reset_second_factor(session, person, by=command_line_actor())
     console.print(f"{person.email}: {'second factor reset' if had else 'had no second factor'}")

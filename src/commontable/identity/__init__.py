@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from commontable.identity.review_queue import pair_count, review_pairs
 
 __all__ = [
-    "MatchResult",
     "PERSON_FIELDS",
+    "MatchResult",
     "Scores",
     "decide",
     "link_files",

@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING
 from commontable.faces import offer
 
 if TYPE_CHECKING:
+    from commontable.members.administration import (
+        enrol_person,
+        reset_second_factor,
+        unlock_account,
+    )
     from commontable.members.authentication import authenticate
     from commontable.members.authority import own_payers, refused_tables
     from commontable.members.collaboratives import (
@@ -116,13 +121,14 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "MAX_CODE_FAILURES",
+    "SIGN_IN_AGAIN",
     "AddressLimit",
     "ApiToken",
     "Collaborative",
     "CollaborativeType",
     "IssuedToken",
     "LoginSession",
-    "MAX_CODE_FAILURES",
     "Membership",
     "MembershipRole",
     "Notice",
@@ -131,7 +137,6 @@ __all__ = [
     "Person",
     "Role",
     "RoleGrant",
-    "SIGN_IN_AGAIN",
     "SecretBox",
     "Site",
     "SiteType",
@@ -159,6 +164,7 @@ __all__ = [
     "end_login_session",
     "end_membership",
     "enrol",
+    "enrol_person",
     "enrolment_uri",
     "find_organization",
     "find_person",
@@ -193,6 +199,7 @@ __all__ = [
     "refused_tables",
     "require_role",
     "reset",
+    "reset_second_factor",
     "revoke_role",
     "revoke_token",
     "set_data_source",
@@ -201,6 +208,7 @@ __all__ = [
     "start_login_session",
     "tokens_of",
     "top_level_collaboratives",
+    "unlock_account",
     "unread_count",
     "verify_password",
     "verify_token",

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from commontable.appdb import MAX_ID
 from commontable.audit import AuditAction
 from commontable.errors import Forbidden, NotFound, UserError
-from commontable.members import second_factor
+from commontable.members.administration import enrol_person, unlock_account
+from commontable.members.administration import reset_second_factor as second_factor_reset
 from commontable.members.collaboratives import ancestors, get_collaborative
 from commontable.members.memberships import covering, current_members, current_memberships_of
 from commontable.members.models import (
@@ -32,10 +33,10 @@ from commontable.members.models import (
 )
 from commontable.members.notices import mark_read, notices_for
 from commontable.members.organizations import get_organization, list_organizations
-from commontable.members.people import add_person, get_person, people_of
+from commontable.members.people import get_person, people_of
 from commontable.members.roles import grant_role, revoke_role
 from commontable.members.schemas import NoticeOut, OrganizationOut
-from commontable.members.sign_in_guard import clear_account, locked_until
+from commontable.members.sign_in_guard import locked_until
 from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
 from commontable.privacy import api_tokens, may_grant, may_see_people_of, people_access
 from commontable.routing import Context, RouteContext, bearer, one_of
@@ -202,13 +203,14 @@ def add_person_to(
     for role in chosen:
         if not may_grant(context.principal, role):
             raise Forbidden(f"only an admin may give the {role.value} role")
-    person = add_person(context.session, email, name, organization, roles=chosen, password=password)
-    context.audit(
-        AuditAction.ADD_PERSON,
-        target=person.email,
-        organization_id=organization.id,
-        person_id=person.id,
-        roles=sorted(chosen),
+    enrol_person(
+        context.session,
+        email,
+        name,
+        organization,
+        roles=chosen,
+        password=password,
+        by=context.actor,
     )
     return _back_to(organization.id, "person-added", "people")
 
@@ -261,14 +263,7 @@ def access_review(context: Context) -> HTMLResponse:
 def unlock_person(context: Context, person_id: int) -> RedirectResponse:
     """Lift a lock that failed sign-ins put on a person's account (admins; audited)."""
     person = get_person(context.session, person_id)
-    was_locked = clear_account(context.session, person.email)
-    context.audit(
-        AuditAction.UNLOCK_ACCOUNT,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        was_locked=was_locked,
-    )
+    unlock_account(context.session, person, by=context.actor)
     return _back_to(person.organization_id, "unlocked", "people")
 
 
@@ -276,14 +271,7 @@ def unlock_person(context: Context, person_id: int) -> RedirectResponse:
 def reset_second_factor(context: Context, person_id: int) -> RedirectResponse:
     """Forget a person's second factor (a lost phone); they set up a new one (admins; audited)."""
     person = get_person(context.session, person_id)
-    had = second_factor.reset(person)
-    context.audit(
-        AuditAction.RESET_SECOND_FACTOR,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        had_one=had,
-    )
+    second_factor_reset(context.session, person, by=context.actor)
     return _back_to(person.organization_id, "second-factor-reset", "people")
 
 

@@ -22,9 +22,9 @@ __all__ = [
     "Commitment",
     "ReportOptions",
     "build_report",
+    "latest_site",
     "public_commitments",
     "public_goals",
-    "latest_site",
     "record_latest",
 ]
 __getattr__, __dir__ = offer(__name__, __all__)

@@ -34,13 +34,13 @@ if TYPE_CHECKING:
     from commontable.warehouse.turns import writing
 
 __all__ = [
-    "Admission",
     "CONTRACTS",
-    "Column",
-    "Contract",
     "MAPPERS",
     "MEASURE_RESULT",
     "REVIEW_DEMOGRAPHICS",
+    "Admission",
+    "Column",
+    "Contract",
     "SubmissionResult",
     "Tables",
     "Warehouse",

@@ -1,0 +1,65 @@
+"""An admin's work on people's accounts, audited the same way whoever does it (a page, the API
+or the command line): adding a person who signs in, lifting a lock, resetting a second factor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from commontable.audit import Actor, AuditAction
+from commontable.members.models import Organization, Person, Role
+from commontable.members.people import add_person
+from commontable.members.second_factor import reset
+from commontable.members.sign_in_guard import clear_account
+
+
+def enrol_person(
+    session: Session,
+    email: str,
+    name: str,
+    organization: Organization,
+    *,
+    roles: Sequence[Role],
+    password: str,
+    by: Actor,
+) -> Person:
+    """Add a person who signs in with `password`, with `roles`."""
+    person = add_person(session, email, name, organization, roles=roles, password=password)
+    by.record(
+        session,
+        AuditAction.ADD_PERSON,
+        target=person.email,
+        organization_id=organization.id,
+        person_id=person.id,
+        roles=sorted(person.roles),
+    )
+    return person
+
+
+def unlock_account(session: Session, person: Person, *, by: Actor) -> bool:
+    """Lift the lock failed sign-ins put on the person's account; whether there was one."""
+    was_locked = clear_account(session, person.email)
+    by.record(
+        session,
+        AuditAction.UNLOCK_ACCOUNT,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        was_locked=was_locked,
+    )
+    return was_locked
+
+
+def reset_second_factor(session: Session, person: Person, *, by: Actor) -> bool:
+    """Forget the person's second factor (a lost phone); whether they had one."""
+    had = reset(person)
+    by.record(
+        session,
+        AuditAction.RESET_SECOND_FACTOR,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        had_one=had,
+    )
+    return had
