@@ -9,6 +9,7 @@ import typer
 
 from commontable.cli import (
     audit,
+    care,
     demo,
     governance,
     identity,
@@ -47,6 +48,7 @@ for part in (
     reports,
     governance,
     plans,
+    care,
     web,
     audit,
 ):

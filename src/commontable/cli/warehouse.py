@@ -49,7 +49,7 @@ def load(
     settings = settings_of(workspace, warehouse)
     with open_app_db(settings.workspace):
         pass  # its audit log records the loads: refuse before loading, not after
-    admissions = _admissions(settings, [name for name, _ in jobs])
+    admissions = admissions_of(settings, [name for name, _ in jobs])
     rejected = 0
     results: list[SubmissionResult] = []
     with open_warehouse(settings, changes_reading=True) as store, progress_bar() as bar:
@@ -72,12 +72,12 @@ def load(
             results.append(result)
             bar.remove_task(step)
             bar.advance(overall)
-    _audit_loads(settings, results)
+    audit_loads(settings, results)
     if rejected:
         raise typer.Exit(code=1)
 
 
-def _audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
+def audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
     """One audit entry per submission loaded from the command line, as the web's uploads."""
     from commontable.audit import AuditAction
     from commontable.warehouse import upload_outcome, upload_target
@@ -90,7 +90,7 @@ def _audit_loads(settings: Settings, results: list[SubmissionResult]) -> None:
             audit_cli(session, AuditAction.UPLOAD_SUBMISSION, upload_target(result), **detail)
 
 
-def _admissions(settings: Settings, sources: list[str]) -> dict[str, Admission]:
+def admissions_of(settings: Settings, sources: list[str]) -> dict[str, Admission]:
     """What each member known to the app DB may send (members.authority), within the
     workspace's limits. Before the app DB holds the roster (a new workspace's first load), no
     source is known and only the limits apply."""

@@ -1,0 +1,107 @@
+"""The live ADT feed: an MLLP listener (HL7 v2 over TCP, python-hl7's asyncio streams) that
+acknowledges each message once it is safe on disk (AA) or kept with its reason (AE, AR), and
+hands the accepted ones on in batches to be loaded like any submission."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import hl7.mllp
+
+from commontable.care.adt_messages import ACCEPT, acknowledgement, examine
+from commontable.care.spool import Spool
+
+log = logging.getLogger(__name__)
+LoadBatch = Callable[[Path], None]  # loads a batch file; the file is removed when it returns
+
+
+@dataclass
+class FeedCounts:
+    """What the listener has received since it started."""
+
+    accepted: int = 0
+    refused: int = 0
+    batches: int = 0
+    failed_batches: list[str] = field(default_factory=list)
+
+
+class AdtFeed:
+    """One listener: its spool, its batch loader, and what it has counted."""
+
+    def __init__(self, spool: Spool, load_batch: LoadBatch, batch_seconds: float = 1.0) -> None:
+        self.spool = spool
+        self.load_batch = load_batch
+        self.batch_seconds = batch_seconds
+        self.counts = FeedCounts()
+        self._lock = asyncio.Lock()  # one batch load at a time
+
+    async def conversation(
+        self, reader: hl7.mllp.HL7StreamReader, writer: hl7.mllp.HL7StreamWriter
+    ) -> None:
+        """Answer one sender's messages, one acknowledgement each, until it hangs up."""
+        try:
+            while True:
+                try:
+                    block = await reader.readblock()
+                except asyncio.IncompleteReadError:
+                    return  # the sender closed the connection
+                except (ValueError, hl7.mllp.InvalidBlockError) as error:
+                    log.warning("MLLP framing error from a sender: %s", error)
+                    return
+                writer.writeblock(self.receive(block))
+                await writer.drain()
+        finally:
+            writer.close()
+
+    def receive(self, block: bytes) -> bytes:
+        """Keep one message (accepted in the spool, refused with its reason) and answer it."""
+        examined = examine(block)
+        if examined.code == ACCEPT:
+            self.spool.keep(examined.text)
+            self.counts.accepted += 1
+        else:
+            self.spool.refuse(examined.text, examined.code, examined.reason or "")
+            self.counts.refused += 1
+        return acknowledgement(examined)
+
+    async def load_waiting(self) -> None:
+        """Load every batch waiting, the spool's new messages last."""
+        async with self._lock:
+            self.spool.take()
+            for batch in self.spool.waiting_batches():
+                try:
+                    await asyncio.to_thread(self.load_batch, batch)
+                except Exception as error:  # kept for the next try; the feed goes on
+                    log.exception("loading %s failed", batch)
+                    self.counts.failed_batches.append(f"{batch.parent.name}: {error}")
+                    return
+                self.counts.batches += 1
+
+    async def keep_loading(self) -> None:
+        """Load what has arrived every `batch_seconds`, until cancelled."""
+        while True:
+            await asyncio.sleep(self.batch_seconds)
+            await self.load_waiting()
+
+
+async def serve_feed(
+    feed: AdtFeed, host: str, port: int, started: asyncio.Event | None = None
+) -> None:
+    """Listen on host:port until cancelled; what is accepted is loaded before it returns."""
+    server = await hl7.mllp.start_hl7_server(feed.conversation, host, port)
+    loading = asyncio.create_task(feed.keep_loading())
+    if started is not None:
+        started.set()
+    try:
+        async with server:
+            await server.serve_forever()
+    finally:
+        loading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loading
+        await feed.load_waiting()

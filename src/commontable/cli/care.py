@@ -1,0 +1,68 @@
+"""Care coordination from the command line: `commontable care listen` (the live ADT feed)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from commontable.cli.shared import WarehouseUrl, Workspace, console, open_warehouse, settings_of
+from commontable.cli.warehouse import admissions_of, audit_loads
+
+commands = typer.Typer()
+care_app = typer.Typer(help="Care coordination: the live ADT feed.", no_args_is_help=True)
+commands.add_typer(care_app, name="care")
+FEEDS = "care/feeds"  # in the workspace: one spool folder per sending member
+
+
+@care_app.command("listen")
+def care_listen(
+    mllp_port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port for MLLP")],
+    source: Annotated[str, typer.Option(help="the member sending this feed (its data source)")],
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    batch_seconds: Annotated[
+        float, typer.Option(min=0.1, help="load what has arrived this often")
+    ] = 1.0,
+    workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
+) -> None:
+    """Receive a hospital's ADT messages (A01, A02, A03, A04, A08, A11, A13) over MLLP: each is
+    acknowledged AA once safe on disk, or AE/AR with the reason (and kept with it); what is
+    accepted is loaded like any submission, every `--batch-seconds`. Ctrl+C stops it after
+    loading what has arrived."""
+    import asyncio
+
+    from commontable.care import AdtFeed, Spool, serve_feed
+    from commontable.errors import InvalidSubmission
+    from commontable.warehouse import SubmissionResult, load_submission
+
+    settings = settings_of(workspace, warehouse)
+    admission = admissions_of(settings, [source])[source]
+    spool = Spool(Path(settings.resolve(FEEDS)) / source)
+
+    def load_batch(batch: Path) -> None:
+        try:
+            with open_warehouse(settings, changes_reading=True) as store:
+                result = load_submission(store, batch.parent, source, None, admission)
+        except InvalidSubmission as error:  # logged as rejected; the batch is kept aside
+            result = SubmissionResult(None, source, "rejected", message=str(error))
+            kept = spool.folder / "rejected-batches" / batch.parent.name
+            kept.parent.mkdir(exist_ok=True, mode=0o700)
+            shutil.move(batch.parent, kept)
+        else:
+            shutil.rmtree(batch.parent)
+        audit_loads(settings, [result])
+        console.print(result.summary(), markup=False, highlight=False)
+
+    feed = AdtFeed(spool, load_batch, batch_seconds)
+    console.print(f"listening for {source}'s ADT feed on {host}:{mllp_port} (MLLP); Ctrl+C stops")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: what has arrived is loaded first
+        asyncio.run(serve_feed(feed, host, mllp_port))
+    counts = feed.counts
+    console.print(
+        f"feed stopped: {counts.accepted} accepted, {counts.refused} refused (kept in "
+        f"{spool.folder}), {counts.batches} batches loaded"
+    )
