@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
+from commontable.care import ACCEPTED_EVENTS
 from commontable.cli import app
 from commontable.config import load_settings
 from commontable.warehouse import connect, reading_copy
@@ -140,6 +141,14 @@ def test_stopping_loads_what_has_arrived_first(listener: Listener) -> None:
     send(listener.port, *(adt("A01", f"LGH{n}", f"H{n}") for n in range(10)))
     listener.stop()
     assert _adt_events(listener.workspace) == 10
+
+
+def test_every_event_acknowledged_aa_is_loaded(listener: Listener) -> None:
+    events = [adt(event, f"LGH{event}", "H7") for event in ACCEPTED_EVENTS]
+    acks = send(listener.port, *events)
+    assert {str(a.segment("MSA")(1)) for a in acks} == {"AA"}
+    listener.stop()
+    assert _adt_events(listener.workspace) == len(ACCEPTED_EVENTS)
 
 
 def test_each_load_from_the_feed_is_audited(listener: Listener) -> None:

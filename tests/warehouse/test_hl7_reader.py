@@ -163,9 +163,9 @@ def test_broken_segment_quarantines_only_its_message(tmp_path: Path) -> None:
 
 
 def test_unsupported_trigger_event_is_reported(tmp_path: Path) -> None:
-    reading = read_hl7([write(tmp_path, message("A11", "C7") + message("A01", "C8"))])
+    reading = read_hl7([write(tmp_path, message("A31", "C7") + message("A01", "C8"))])
     assert [(p.row_ref, p.reason) for p in reading.problems] == [
-        ("C7", "trigger event A11 is not read")
+        ("C7", "trigger event A31 is not read")
     ]
     assert list(events(reading)) == ["C8"]
 
@@ -185,7 +185,7 @@ def test_message_without_pid_is_reported(tmp_path: Path) -> None:
 
 
 def test_message_without_control_id_is_referred_to_by_its_number(tmp_path: Path) -> None:
-    text = message("A01", "C1") + message("A11", "")
+    text = message("A01", "C1") + message("A31", "")
     (problem,) = read_hl7([write(tmp_path, text)]).problems
     assert problem.row_ref == "message 2"
 
@@ -252,7 +252,7 @@ def generated_feed(seed: int, count: int) -> str:
     out = []
     for n in range(count):
         event = rng.choices(
-            ["A01", "A03", "A04", "A08", "A02", "A11", "", "a01"], [4] * 5 + [1] * 3
+            ["A01", "A03", "A04", "A08", "A02", "A11", "A31", "", "a01"], [4] * 6 + [1] * 3
         )[0]
         kind = rng.choices(["ADT", "ORU", "", " ADT"], [12, 1, 1, 1])[0]
         msh = {3: _odd(rng), 4: rng.choice(["SGH^1245319599^NPI", "SGH", _odd(rng)]),

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 
 import hl7
 
-ACCEPTED_EVENTS = ("A01", "A02", "A03", "A04", "A08", "A11", "A13")
+from commontable.warehouse import ADT_EVENTS
+
+ACCEPTED_EVENTS = ADT_EVENTS  # what the warehouse's adt_event takes, so AA means it loads
 ACCEPT, ERROR, REJECT = "AA", "AE", "AR"  # HL7 Table 0008
 # Why, in HL7 Table 0357 (message error condition codes), for ERR-3.
 REQUIRED_FIELD_MISSING = "101^Required field missing^HL70357"

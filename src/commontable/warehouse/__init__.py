@@ -8,6 +8,7 @@ from commontable.faces import offer
 
 if TYPE_CHECKING:
     from commontable.warehouse.contracts import CONTRACTS, Column, Contract
+    from commontable.warehouse.contracts.vocab import ADT_EVENTS
     from commontable.warehouse.dictionary import data_dictionary, write_templates
     from commontable.warehouse.encryption import load_crypto
     from commontable.warehouse.intake import (
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from commontable.warehouse.turns import writing
 
 __all__ = [
+    "ADT_EVENTS",
     "CONTRACTS",
     "MAPPERS",
     "MEASURE_RESULT",

@@ -34,8 +34,10 @@ CONDITION_STATUS = ("active", "recurrence", "relapse", "inactive", "remission", 
 CONDITION_TYPE = ("problem", "encounter diagnosis", "admitting diagnosis", "billing")
 # HL7 table 0004 patient class
 PATIENT_CLASS = ("E", "I", "O", "P", "R", "B", "C", "N", "U")
-# ADT trigger events CommonTable reads (HL7 v2.5.1 chapter 3)
-ADT_EVENTS = ("A01", "A02", "A03", "A04", "A08")
+# ADT trigger events CommonTable reads (HL7 v2.5.1 chapter 3, Table 0003): A01 admit, A02
+# transfer, A03 discharge, A04 register (ED, outpatient), A08 update, A11 cancel admit / visit
+# notification, A13 cancel discharge. A reader of adt_event honours the cancellations.
+ADT_EVENTS = ("A01", "A02", "A03", "A04", "A08", "A11", "A13")
 IMMUNIZATION_STATUS = ("completed", "entered-in-error", "not-done")
 SDOH_DOMAINS = (
     "food insecurity",

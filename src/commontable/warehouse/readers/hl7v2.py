@@ -1,8 +1,9 @@
 """HL7 v2.x ADT intake: files of many messages (optionally MLLP-framed) into `adt_event`, as text.
 
 A file with no MSH at all (or empty) is refused whole (InvalidSubmission). A message that cannot
-be parsed, has a broken segment, lacks PID, is not ADT or has a trigger event other than
-A01/A02/A03/A04/A08 becomes a RowProblem (ref: MSH-10, else `message N`); the others still load.
+be parsed, has a broken segment, lacks PID, is not ADT or has a trigger event other than those
+of contracts.vocab.ADT_EVENTS becomes a RowProblem (ref: MSH-10, else `message N`); the others
+still load.
 
 Speed: `hl7_fast` reads the regular messages column-wise; python-hl7 (`adt_row`) stays the
 reference, and reads every message the fast path is not certain of, with the same result. A
