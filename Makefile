@@ -54,6 +54,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/measures.py
 	$(BIN)/python benchmarks/publish.py
 	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/care_feed.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks

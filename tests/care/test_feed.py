@@ -165,3 +165,34 @@ def test_each_load_from_the_feed_is_audited(listener: Listener) -> None:
     ]
     assert [target for target, _ in uploads] == [f"submission {submission_id}"]
     assert uploads[0][1]["via"] == "command line"
+
+
+def test_a_file_of_messages_is_replayed_to_the_listener(listener: Listener, tmp_path: Path) -> None:
+    feed = tmp_path / "adt.hl7"
+    feed.write_bytes(b"\n".join(adt("A04", f"R{n}", f"H{n}") for n in range(5)))
+    done = runner.invoke(
+        app, ["care", "replay", str(feed), "--mllp-port", str(listener.port), "--rate", "100"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "replayed 5 messages" in done.output
+    assert "5 AA" in done.output
+    assert "p99" in done.output
+    listener.stop()
+    assert _adt_events(listener.workspace) == 5
+
+
+def test_replaying_a_file_without_messages_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.hl7"
+    empty.write_text("nothing here\n")
+    done = runner.invoke(app, ["care", "replay", str(empty), "--mllp-port", "2575"])
+    assert done.exit_code != 0
+    assert "no HL7 v2 message" in str(done.exception)
+
+
+def test_replaying_to_a_port_nobody_listens_on_says_so(tmp_path: Path) -> None:
+    feed = tmp_path / "adt.hl7"
+    feed.write_bytes(adt("A04", "R1"))
+    port = _free_port()
+    done = runner.invoke(app, ["care", "replay", str(feed), "--mllp-port", str(port)])
+    assert done.exit_code != 0
+    assert f"no listener at 127.0.0.1:{port}" in str(done.exception)

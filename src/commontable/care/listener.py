@@ -38,7 +38,7 @@ class AdtFeed:
         self.load_batch = load_batch
         self.batch_seconds = batch_seconds
         self.counts = FeedCounts()
-        self._lock = asyncio.Lock()  # one batch load at a time
+        self.stopping = asyncio.Event()
 
     async def conversation(
         self, reader: hl7.mllp.HL7StreamReader, writer: hl7.mllp.HL7StreamWriter
@@ -70,23 +70,27 @@ class AdtFeed:
         return acknowledgement(examined)
 
     async def load_waiting(self) -> None:
-        """Load every batch waiting, the spool's new messages last."""
-        async with self._lock:
-            self.spool.take()
-            for batch in self.spool.waiting_batches():
-                try:
-                    await asyncio.to_thread(self.load_batch, batch)
-                except Exception as error:  # kept for the next try; the feed goes on
-                    log.exception("loading %s failed", batch)
-                    self.counts.failed_batches.append(f"{batch.parent.name}: {error}")
-                    return
-                self.counts.batches += 1
+        """Load every batch waiting, the spool's new messages last; a batch that fails stays
+        for the next round (and the next start)."""
+        self.spool.take()
+        for batch in self.spool.waiting_batches():
+            try:
+                await asyncio.to_thread(self.load_batch, batch)
+            except Exception as error:  # the feed goes on; the batch waits on disk
+                log.exception("loading %s failed", batch)
+                self.counts.failed_batches.append(f"{batch.parent.name}: {error}")
+                return
+            self.counts.batches += 1
 
     async def keep_loading(self) -> None:
-        """Load what has arrived every `batch_seconds`, until cancelled."""
-        while True:
-            await asyncio.sleep(self.batch_seconds)
+        """Load what has arrived every `batch_seconds` until `stopping` is set, then once more.
+        It is never cancelled in the middle of a load: a load runs in a thread, which
+        cancelling would leave running beside the next."""
+        while not self.stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.batch_seconds)
             await self.load_waiting()
+        await self.load_waiting()  # what arrived while the last load ran
 
 
 async def serve_feed(
@@ -101,7 +105,5 @@ async def serve_feed(
         async with server:
             await server.serve_forever()
     finally:
-        loading.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await loading
-        await feed.load_waiting()
+        feed.stopping.set()
+        await loading  # the load under way ends, then what has arrived is loaded
