@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
 
 def adt(event: str, control_id: str, patient_id: str = "H1001", kind: str = "ADT") -> bytes:
     """One message: an ED registration (A04), an admission (A01), a discharge (A03), ..."""
@@ -17,3 +23,10 @@ def adt(event: str, control_id: str, patient_id: str = "H1001", kind: str = "ADT
         "DG1|1||R10.9^^I10|||A",
     ]
     return "\r".join(segments).encode() + b"\r"
+
+
+def run_apart(work: Callable[..., T], *args: Any) -> T:
+    """Run `work` in a thread of its own: asyncio.run needs a thread without a running event
+    loop, and the browser tests' Playwright leaves one in the main thread of their worker."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(work, *args).result()

@@ -25,7 +25,7 @@ from commontable.care import ACCEPTED_EVENTS
 from commontable.cli import app
 from commontable.config import load_settings
 from commontable.warehouse import connect, reading_copy
-from tests.care.messages import adt
+from tests.care.messages import adt, run_apart
 
 SOURCE = "lakeside-general-hospital"
 UPLOAD = "upload-submission"
@@ -87,7 +87,7 @@ def send(port: int, *messages: bytes) -> list[hl7.Message]:
         await writer.wait_closed()
         return acks
 
-    return asyncio.run(conversation())
+    return run_apart(asyncio.run, conversation())
 
 
 def _loaded_submissions(workspace: Path) -> list[dict[str, object]]:
@@ -170,9 +170,8 @@ def test_each_load_from_the_feed_is_audited(listener: Listener) -> None:
 def test_a_file_of_messages_is_replayed_to_the_listener(listener: Listener, tmp_path: Path) -> None:
     feed = tmp_path / "adt.hl7"
     feed.write_bytes(b"\n".join(adt("A04", f"R{n}", f"H{n}") for n in range(5)))
-    done = runner.invoke(
-        app, ["care", "replay", str(feed), "--mllp-port", str(listener.port), "--rate", "100"]
-    )
+    command = ["care", "replay", str(feed), "--mllp-port", str(listener.port), "--rate", "100"]
+    done = run_apart(runner.invoke, app, command)
     assert done.exit_code == 0, done.output
     assert "replayed 5 messages" in done.output
     assert "5 AA" in done.output
@@ -193,6 +192,6 @@ def test_replaying_to_a_port_nobody_listens_on_says_so(tmp_path: Path) -> None:
     feed = tmp_path / "adt.hl7"
     feed.write_bytes(adt("A04", "R1"))
     port = _free_port()
-    done = runner.invoke(app, ["care", "replay", str(feed), "--mllp-port", str(port)])
+    done = run_apart(runner.invoke, app, ["care", "replay", str(feed), "--mllp-port", str(port)])
     assert done.exit_code != 0
     assert f"no listener at 127.0.0.1:{port}" in str(done.exception)

@@ -12,7 +12,7 @@ from pathlib import Path
 import hl7.mllp
 
 from commontable.care import AdtFeed, Spool, serve_feed
-from tests.care.messages import adt
+from tests.care.messages import adt, run_apart
 from tests.care.test_feed import _free_port
 
 
@@ -47,7 +47,7 @@ def test_stopping_during_a_load_still_loads_what_arrived_meanwhile(tmp_path: Pat
         with contextlib.suppress(asyncio.CancelledError):
             await serving
 
-    asyncio.run(scenario())
+    run_apart(asyncio.run, scenario())
     messages = _loaded_messages(loaded)
     assert ["FIRST" in m for m in messages].count(True) == 1
     assert ["SECOND" in m for m in messages].count(True) == 1
@@ -61,7 +61,7 @@ def test_a_batch_that_fails_to_load_stays_on_disk_for_the_next_try(tmp_path: Pat
     spool = Spool(tmp_path / "spool")
     feed = AdtFeed(spool, failing_load)
     feed.receive(adt("A01", "KEPT"))
-    asyncio.run(feed.load_waiting())
+    run_apart(asyncio.run, feed.load_waiting())
     (waiting,) = spool.waiting_batches()
     assert "KEPT" in waiting.read_text()
     assert feed.counts.failed_batches
