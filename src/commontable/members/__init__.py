@@ -13,7 +13,9 @@ from commontable.faces import offer
 if TYPE_CHECKING:
     from commontable.members.administration import (
         enrol_person,
+        give_role,
         reset_second_factor,
+        take_role,
         unlock_account,
     )
     from commontable.members.authentication import authenticate
@@ -172,6 +174,7 @@ __all__ = [
     "get_collaborative",
     "get_organization",
     "get_person",
+    "give_role",
     "grant_role",
     "has_role",
     "hash_password",
@@ -206,6 +209,7 @@ __all__ = [
     "set_parent_organization",
     "set_password",
     "start_login_session",
+    "take_role",
     "tokens_of",
     "top_level_collaboratives",
     "unlock_account",

@@ -1,5 +1,6 @@
 """An admin's work on people's accounts, audited the same way whoever does it (a page, the API
-or the command line): adding a person who signs in, lifting a lock, resetting a second factor."""
+or the command line): adding a person who signs in, giving and taking roles, lifting a lock,
+resetting a second factor."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from commontable.audit import Actor, AuditAction
 from commontable.members.models import Organization, Person, Role
 from commontable.members.people import add_person
+from commontable.members.roles import grant_role, revoke_role
 from commontable.members.second_factor import reset
 from commontable.members.sign_in_guard import clear_account
 
@@ -35,6 +37,32 @@ def enrol_person(
         roles=sorted(person.roles),
     )
     return person
+
+
+def give_role(session: Session, person: Person, role: Role, *, by: Actor) -> None:
+    """Grant `role` to the person."""
+    grant_role(session, person, role)
+    by.record(
+        session,
+        AuditAction.GRANT_ROLE,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        role=role.value,
+    )
+
+
+def take_role(session: Session, person: Person, role: Role, *, by: Actor) -> None:
+    """Revoke `role` from the person."""
+    revoke_role(session, person, role)
+    by.record(
+        session,
+        AuditAction.REVOKE_ROLE,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        role=role.value,
+    )
 
 
 def unlock_account(session: Session, person: Person, *, by: Actor) -> bool:

@@ -19,7 +19,12 @@ from sqlalchemy import func, select
 from commontable.appdb import MAX_ID
 from commontable.audit import AuditAction
 from commontable.errors import Forbidden, NotFound, UserError
-from commontable.members.administration import enrol_person, unlock_account
+from commontable.members.administration import (
+    enrol_person,
+    give_role,
+    take_role,
+    unlock_account,
+)
 from commontable.members.administration import reset_second_factor as second_factor_reset
 from commontable.members.collaboratives import ancestors, get_collaborative
 from commontable.members.memberships import covering, current_members, current_memberships_of
@@ -34,7 +39,6 @@ from commontable.members.models import (
 from commontable.members.notices import mark_read, notices_for
 from commontable.members.organizations import get_organization, list_organizations
 from commontable.members.people import get_person, people_of
-from commontable.members.roles import grant_role, revoke_role
 from commontable.members.schemas import NoticeOut, OrganizationOut
 from commontable.members.sign_in_guard import locked_until
 from commontable.members.tokens import LIFETIMES, SCOPES, issue_token, revoke_token, tokens_of
@@ -221,14 +225,7 @@ def grant_role_to(
 ) -> RedirectResponse:
     person = get_person(context.session, person_id)
     chosen = one_of(Role, role, "role")
-    grant_role(context.session, person, chosen)
-    context.audit(
-        AuditAction.GRANT_ROLE,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        role=chosen.value,
-    )
+    give_role(context.session, person, chosen, by=context.actor)
     return _back_to(person.organization_id, "role-granted", "people")
 
 
@@ -238,14 +235,7 @@ def revoke_role_of(context: Context, person_id: int, role: str) -> RedirectRespo
     chosen = one_of(Role, role, "role")
     if chosen is Role.ADMIN and person.id == context.signed_in.person_id:
         raise UserError("you cannot take your own admin role away; ask another admin")
-    revoke_role(context.session, person, chosen)
-    context.audit(
-        AuditAction.REVOKE_ROLE,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        role=chosen.value,
-    )
+    take_role(context.session, person, chosen, by=context.actor)
     return _back_to(person.organization_id, "role-revoked", "people")
 
 
