@@ -16,6 +16,20 @@ from commontable.members.second_factor import reset
 from commontable.members.sign_in_guard import clear_account
 
 
+def _record(
+    session: Session, by: Actor, action: AuditAction, person: Person, **detail: object
+) -> None:
+    """The audit entry of an admin's work on a person's account."""
+    by.record(
+        session,
+        action,
+        target=person.email,
+        organization_id=person.organization_id,
+        person_id=person.id,
+        **detail,
+    )
+
+
 def enrol_person(
     session: Session,
     email: str,
@@ -28,66 +42,31 @@ def enrol_person(
 ) -> Person:
     """Add a person who signs in with `password`, with `roles`."""
     person = add_person(session, email, name, organization, roles=roles, password=password)
-    by.record(
-        session,
-        AuditAction.ADD_PERSON,
-        target=person.email,
-        organization_id=organization.id,
-        person_id=person.id,
-        roles=sorted(person.roles),
-    )
+    _record(session, by, AuditAction.ADD_PERSON, person, roles=sorted(person.roles))
     return person
 
 
 def give_role(session: Session, person: Person, role: Role, *, by: Actor) -> None:
     """Grant `role` to the person."""
     grant_role(session, person, role)
-    by.record(
-        session,
-        AuditAction.GRANT_ROLE,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        role=role.value,
-    )
+    _record(session, by, AuditAction.GRANT_ROLE, person, role=role.value)
 
 
 def take_role(session: Session, person: Person, role: Role, *, by: Actor) -> None:
     """Revoke `role` from the person."""
     revoke_role(session, person, role)
-    by.record(
-        session,
-        AuditAction.REVOKE_ROLE,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        role=role.value,
-    )
+    _record(session, by, AuditAction.REVOKE_ROLE, person, role=role.value)
 
 
 def unlock_account(session: Session, person: Person, *, by: Actor) -> bool:
     """Lift the lock failed sign-ins put on the person's account; whether there was one."""
     was_locked = clear_account(session, person.email)
-    by.record(
-        session,
-        AuditAction.UNLOCK_ACCOUNT,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        was_locked=was_locked,
-    )
+    _record(session, by, AuditAction.UNLOCK_ACCOUNT, person, was_locked=was_locked)
     return was_locked
 
 
 def reset_second_factor(session: Session, person: Person, *, by: Actor) -> bool:
     """Forget the person's second factor (a lost phone); whether they had one."""
     had = reset(person)
-    by.record(
-        session,
-        AuditAction.RESET_SECOND_FACTOR,
-        target=person.email,
-        organization_id=person.organization_id,
-        person_id=person.id,
-        had_one=had,
-    )
+    _record(session, by, AuditAction.RESET_SECOND_FACTOR, person, had_one=had)
     return had
