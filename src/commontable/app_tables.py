@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 from commontable import audit  # noqa: F401
 from commontable.appdb import Base
+from commontable.care import models as care  # noqa: F401
 from commontable.governance.decisions import models as decisions  # noqa: F401
 from commontable.governance.delphi import models as delphi  # noqa: F401
 from commontable.jobs import models as jobs  # noqa: F401

@@ -92,6 +92,17 @@ class AuditAction(StrEnum):
     UPDATE_COMMITMENT = "update-plan-commitment"
     ADD_CYCLE = "add-improvement-cycle"
     UPDATE_CYCLE = "update-improvement-cycle"
+    # care coordination: teams and whom they follow (staff, the team), consent, the work list
+    CREATE_CARE_TEAM = "create-care-team"
+    CHANGE_CARE_TEAM = "change-care-team"
+    FOLLOW_PEOPLE = "follow-people"
+    UNFOLLOW_PEOPLE = "unfollow-people"
+    RECORD_CONSENT = "record-consent"
+    ADD_PART2_PROGRAM = "add-part2-program"
+    VIEW_CARE_WORK_LIST = "view-care-work-list"
+    VIEW_CARE_NOTIFICATION = "view-care-notification"
+    ASSIGN_CARE_NOTIFICATION = "assign-care-notification"
+    COMPLETE_CARE_NOTIFICATION = "complete-care-notification"
 
 
 class AuditEvent(Base):

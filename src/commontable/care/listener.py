@@ -18,6 +18,7 @@ from commontable.care.spool import Spool
 
 log = logging.getLogger(__name__)
 LoadBatch = Callable[[Path], None]  # loads a batch file; the file is removed when it returns
+NotifyRound = Callable[[list[str]], object]  # makes accepted messages into notifications
 
 
 @dataclass
@@ -33,12 +34,23 @@ class FeedCounts:
 class AdtFeed:
     """One listener: its spool, its batch loader, and what it has counted."""
 
-    def __init__(self, spool: Spool, load_batch: LoadBatch, batch_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        spool: Spool,
+        load_batch: LoadBatch,
+        batch_seconds: float = 1.0,
+        notify_round: NotifyRound | None = None,
+        notify_seconds: float = 0.2,
+    ) -> None:
         self.spool = spool
         self.load_batch = load_batch
         self.batch_seconds = batch_seconds
+        self.notify_round = notify_round
+        self.notify_seconds = notify_seconds
         self.counts = FeedCounts()
         self.stopping = asyncio.Event()
+        # Accepted messages not notified yet: at start, those a stop or crash left unloaded.
+        self.arrived: list[str] = spool.unloaded() if notify_round else []
 
     async def conversation(
         self, reader: hl7.mllp.HL7StreamReader, writer: hl7.mllp.HL7StreamWriter
@@ -64,6 +76,8 @@ class AdtFeed:
         if examined.code == ACCEPT:
             self.spool.keep(examined.text)
             self.counts.accepted += 1
+            if self.notify_round is not None:
+                self.arrived.append(examined.text)
         else:
             self.spool.refuse(examined.text, examined.code, examined.reason or "")
             self.counts.refused += 1
@@ -92,6 +106,25 @@ class AdtFeed:
             await self.load_waiting()
         await self.load_waiting()  # what arrived while the last load ran
 
+    async def notify_arrived(self) -> None:
+        """Notify what has arrived since the last round; a round that fails is tried again."""
+        if self.notify_round is None or not self.arrived:
+            return
+        taken, self.arrived = self.arrived, []
+        try:
+            await asyncio.to_thread(self.notify_round, taken)
+        except Exception:  # the feed goes on; the messages wait for the next round
+            log.exception("notifying %d messages failed", len(taken))
+            self.arrived[:0] = taken
+
+    async def keep_notifying(self) -> None:
+        """Notify every `notify_seconds` until `stopping` is set, then once more."""
+        while not self.stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.notify_seconds)
+            await self.notify_arrived()
+        await self.notify_arrived()
+
 
 async def serve_feed(
     feed: AdtFeed, host: str, port: int, started: asyncio.Event | None = None
@@ -99,6 +132,7 @@ async def serve_feed(
     """Listen on host:port until cancelled; what is accepted is loaded before it returns."""
     server = await hl7.mllp.start_hl7_server(feed.conversation, host, port)
     loading = asyncio.create_task(feed.keep_loading())
+    notifying = asyncio.create_task(feed.keep_notifying())
     if started is not None:
         started.set()
     try:
@@ -106,4 +140,5 @@ async def serve_feed(
             await server.serve_forever()
     finally:
         feed.stopping.set()
+        await notifying
         await loading  # the load under way ends, then what has arrived is loaded

@@ -56,6 +56,13 @@ class Spool:
         """Batches taken but not loaded yet (a crash between taking and loading), oldest first."""
         return sorted(self.batches.glob("*/adt.hl7"))
 
+    def unloaded(self) -> list[str]:
+        """Every accepted message not loaded yet (waiting batches, then the spool), in order:
+        what a restart notifies again (notifying is idempotent)."""
+        files = [*self.waiting_batches(), self.folder / ACCEPTED]
+        texts = [path.read_text() for path in files if path.exists()]
+        return [message for text in texts for message in text.split("\r\r") if message.strip()]
+
     def refused(self) -> list[dict[str, str]]:
         """The refused messages, oldest first."""
         path = self.folder / REFUSED

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from commontable.faces import offer
 
 if TYPE_CHECKING:
+    from commontable.identity.arrivals import provisional_id, source_people
     from commontable.identity.decisions import decide, parse_record
     from commontable.identity.evaluate import (
         Scores,
@@ -27,13 +28,14 @@ __all__ = [
     "decide",
     "link_files",
     "match_people",
-    "match_people",
     "pair_count",
+    "provisional_id",
     "parse_mapping",
     "parse_record",
     "person_table",
     "review_pairs",
     "score",
+    "source_people",
     "score_crosswalk",
     "truth_from_ids",
     "truth_of_region",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         submissions_in,
     )
     from commontable.warehouse.readers.fhir import MAPPERS
+    from commontable.warehouse.readers.hl7v2 import adt_message
     from commontable.warehouse.readers.limits import limits_of
     from commontable.warehouse.readers.workers import die_with
     from commontable.warehouse.reading import Tables, reading_copy
@@ -46,6 +47,7 @@ __all__ = [
     "SubmissionResult",
     "Tables",
     "Warehouse",
+    "adt_message",
     "connect",
     "data_dictionary",
     "die_with",

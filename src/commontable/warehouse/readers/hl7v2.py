@@ -253,6 +253,17 @@ def _phone(message: hl7.Message) -> str | None:
     return only or None
 
 
+def adt_message(text: str) -> dict[str, str | None] | None:
+    """One message's `adt_event` row, as a load reads it; None when a load would quarantine it."""
+    messages = split_messages(text)
+    if len(messages) != 1:
+        return None
+    try:
+        return adt_row(messages[0])
+    except MessageProblem:
+        return None
+
+
 def adt_row(segments: list[str]) -> dict[str, str | None]:
     """One `adt_event` row from one message's segments; MessageProblem says why not."""
     message = _parse(segments)
