@@ -31,7 +31,7 @@ class CareRegion:
 
 @pytest.fixture
 def care_region(db: Session) -> CareRegion:
-    """Sarah (P000000001) is followed by the clinic's and the plan's teams, not the other clinic's."""
+    """Sarah (P000000001) is followed by the clinic and the plan, not by the other clinic."""
     staff = Actor()
     made = [
         add_organization(db, name, kind)

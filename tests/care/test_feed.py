@@ -50,13 +50,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def listener(tmp_path: Path) -> Iterator[Listener]:
-    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+def start_listener(workspace: Path) -> Listener:
+    """`commontable care listen` for the hospital, in a process of its own, once it answers."""
     port = _free_port()
     command = [sys.executable, "-c", "from commontable.cli import main; main()", "care", "listen",
                "--mllp-port", str(port), "--source", SOURCE, "--batch-seconds", "0.2",
-               "-w", str(tmp_path)]  # fmt: skip
+               "-w", str(workspace)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while True:
@@ -67,9 +66,15 @@ def listener(tmp_path: Path) -> Iterator[Listener]:
             assert process.poll() is None, process.communicate()[0]
             assert time.monotonic() < deadline, "the listener did not start"
             time.sleep(0.1)
-    found = Listener(tmp_path, port, process)
+    return Listener(workspace, port, process)
+
+
+@pytest.fixture
+def listener(tmp_path: Path) -> Iterator[Listener]:
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    found = start_listener(tmp_path)
     yield found
-    if process.poll() is None:
+    if found.process.poll() is None:
         found.stop()
 
 

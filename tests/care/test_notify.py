@@ -144,7 +144,8 @@ def test_an_admission_within_30_days_of_a_discharge_is_flagged_a_readmission(
         visit_message("A01", "M2", patient_class="I", visit="V2", at="20250220080000"),
     )
     admission = db.scalars(select(CareEvent).where(CareEvent.message_control_id == "M2")).one()
-    assert admission.kind is EventKind.ADMISSION and admission.flags == [READMISSION]
+    assert admission.kind is EventKind.ADMISSION
+    assert admission.flags == [READMISSION]
 
 
 def test_a_discharge_with_an_expired_disposition_is_a_death(
@@ -158,7 +159,9 @@ def test_a_cancelled_admission_is_retracted(db: Session, care_region: CareRegion
     feed(db, care_region, visit_message("A01", "M1", patient_class="I", visit="V9"))
     done = feed(db, care_region, visit_message("A11", "M2", patient_class="I", visit="V9"))
     event = db.scalars(select(CareEvent)).one()
-    assert done.retracted == 1 and event.retracted_by == "M2" and event.retracted_at is not None
+    assert done.retracted == 1
+    assert event.retracted_by == "M2"
+    assert event.retracted_at is not None
 
 
 def test_an_update_and_an_outpatient_registration_notify_nobody(
@@ -188,4 +191,5 @@ def test_following_again_after_stopping_restores_the_subscription(
     unfollow(db, Actor(), care_region.plan_team, [SARAH])
     added = follow(db, Actor(), care_region.plan_team, [SARAH], SubscriptionSource.ROSTER)
     feed(db, care_region, visit_message("A04", "M1"))
-    assert added == 1 and len(teams_told(db)) == 2
+    assert added == 1
+    assert len(teams_told(db)) == 2

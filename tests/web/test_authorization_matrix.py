@@ -15,16 +15,23 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from commontable.appdb import transaction
+from commontable.appdb import transaction, utcnow
+from commontable.audit import Actor
+from commontable.care.events import meaning
+from commontable.care.models import Notification, SubscriptionSource, TeamKind
+from commontable.care.notify import PersonRef, notify
+from commontable.care.teams import create_team, follow
 from commontable.config import Settings, load_settings
 from commontable.jobs import Job, JobKind, JobStatus
 from commontable.members import Role
-from commontable.warehouse import connect, load_submission
+from commontable.warehouse import adt_message, connect, load_submission
 from commontable.web import create_app
 from commontable.web.app import routes_of
 from commontable.web.gate import csrf_token_for
 from tests.app_fixtures import AppDatabase
+from tests.care.messages import visit_message
 from tests.web.conftest import BAD_DATE_ROW, COOKIE, ELIGIBILITY, GOOD_ROW, Region, start_session
 
 ANONYMOUS, TOKEN = "anonymous", "api token"
@@ -54,6 +61,8 @@ def same(allowed: frozenset[str]) -> Expect:
 
 
 QUARANTINE = Expect(frozenset({STEWARD, "data_submitter"}), frozenset({STEWARD}))
+CARE_TEAM = frozenset({"care_team"})
+OWN_CARE_TEAM = Expect(CARE_TEAM, frozenset())
 
 
 MATRIX: dict[str, Expect] = {
@@ -163,6 +172,23 @@ MATRIX: dict[str, Expect] = {
     "plans.commitment_status": Expect(STAFF | {"member_representative"}, STAFF),
     "api.plans": same(PEOPLE | {TOKEN}),
     "api.plan": same(PEOPLE | {TOKEN}),
+    # care coordination: notifications name patients: only the care team members of the
+    # organization they were made for (not the data steward, not staff or admins as such)
+    "care.work_list": same(CARE_TEAM),
+    "care.notification": OWN_CARE_TEAM,
+    "care.claim": OWN_CARE_TEAM,
+    "care.assign": OWN_CARE_TEAM,
+    "care.complete": OWN_CARE_TEAM,
+    "api.care_notifications": same(CARE_TEAM),
+    "api.care_unread": same(CARE_TEAM),
+    "api.care_notification": OWN_CARE_TEAM,
+    "api.care_complete": OWN_CARE_TEAM,
+    # care teams: staff create them; a team's rules are its own organization's care team's and
+    # staff's; whom it follows, its care team's
+    "care.teams": same(STAFF | CARE_TEAM),
+    "care.create_team": same(STAFF),
+    "care.set_rules": Expect(STAFF | CARE_TEAM, STAFF),
+    "care.follow": OWN_CARE_TEAM,
 }
 
 
@@ -200,6 +226,33 @@ def jobs(app_db: AppDatabase, region: Region) -> tuple[int, int]:
 
 
 @pytest.fixture
+def care(app_db: AppDatabase, region: Region) -> dict[str, tuple[int, int]]:
+    """A care team of Cascade's and one of Riverside's, each with a notification: their ids."""
+    source = region.own.data_source
+    with transaction(app_db.engine) as session:
+        teams = [
+            create_team(session, Actor(), org, "Care team", TeamKind.CARE_MANAGEMENT)
+            for org in (region.own, region.other)
+        ]
+        for team in teams:
+            follow(session, Actor(), team, [f"P{team.id:09d}"], SubscriptionSource.ROSTER)
+        meanings = [
+            meaning(adt_message(visit_message("A04", f"M{team.id}")) or {}, source, utcnow())
+            for team in teams
+        ]
+        people = {
+            (source, "H1001"): PersonRef(f"P{teams[0].id:09d}"),
+        }
+        notify(session, meanings[:1], people)
+        notify(session, meanings[1:], {(source, "H1001"): PersonRef(f"P{teams[1].id:09d}")})
+        made = session.scalars(select(Notification).order_by(Notification.team_id)).all()
+        return {
+            "team_id": (teams[0].id, teams[1].id),
+            "notification_id": (made[0].id, made[1].id),
+        }
+
+
+@pytest.fixture
 def browser(matrix_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(matrix_app, follow_redirects=False) as client:
         yield client
@@ -221,10 +274,17 @@ def _request_of(app: FastAPI, name: str) -> tuple[str, str]:
     return method, str(route.path)
 
 
-def _path_for(template: str, region: Region, whose: str, jobs: tuple[int, int]) -> str:
+def _path_for(
+    template: str,
+    region: Region,
+    whose: str,
+    jobs: tuple[int, int],
+    care: dict[str, tuple[int, int]],
+) -> str:
     """Fill the path's parameters with the own or the other organization's things."""
     own = whose == "own"
     values = {
+        **{name: pair[0] if own else pair[1] for name, pair in care.items()},
         "job_id": jobs[0] if own else jobs[1],
         "organization_id": (region.own if own else region.other).id,
         "submission_id": 1 if own else 2,
@@ -285,6 +345,7 @@ def test_authorization_matrix(
     region: Region,
     app_db: AppDatabase,
     jobs: tuple[int, int],
+    care: dict[str, tuple[int, int]],
 ) -> None:
     method, template = _request_of(matrix_app, name)
     about_someone = "{" in template and template != "/collaboratives/{collaborative_id}"
@@ -294,7 +355,7 @@ def test_authorization_matrix(
         for whose in ("own", "other") if about_someone else ("own",):
             browser.cookies.clear()
             answer = browser.request(
-                method, _path_for(template, region, whose, jobs), headers=next(sent)
+                method, _path_for(template, region, whose, jobs, care), headers=next(sent)
             )
             allowed = _allowed(answer.status_code, answer.headers.get("location", ""))
             expected = getattr(MATRIX[name], whose)

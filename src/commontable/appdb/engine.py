@@ -90,4 +90,8 @@ def _make_sqlite_strict(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at once, waiting for it (busy_timeout). A transaction
+        # that read before another process committed may not write after it, and fails at once
+        # ("database is locked") however long the timeout: the web, the worker, the command
+        # line and the live feed all write the app DB (SQLite docs, "isolation", BUSY_SNAPSHOT).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

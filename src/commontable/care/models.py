@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
+
+if TYPE_CHECKING:
+    from commontable.members import Organization
 
 
 class TeamKind(StrEnum):
@@ -129,6 +132,8 @@ class CareTeam(Base):
     email: Mapped[str | None] = mapped_column(String(320))  # the team's inbox
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship("Organization")
 
     def __repr__(self) -> str:
         return f"<CareTeam {self.id} {self.name!r}>"

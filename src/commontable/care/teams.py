@@ -140,6 +140,12 @@ def get_team(session: Session, team_id: int) -> CareTeam:
     return team
 
 
+def all_teams(session: Session) -> list[CareTeam]:
+    """Every organization's care teams (for staff), by organization then name."""
+    query = select(CareTeam).join(Organization, CareTeam.organization_id == Organization.id)
+    return list(session.scalars(query.order_by(Organization.name, CareTeam.name)))
+
+
 def find_team(session: Session, organization: Organization, name: str) -> CareTeam:
     """An organization's team by name (the command line names teams this way)."""
     query = select(CareTeam).where(

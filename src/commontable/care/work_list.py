@@ -26,7 +26,7 @@ from commontable.care.models import (
     WorkStatus,
 )
 from commontable.errors import NotFound, UserError
-from commontable.members import Person, Role
+from commontable.members import Person, Role, SiteType, organization_for_data_source
 
 PAGE_SIZE = 50
 OPEN = "open"  # new or claimed, not retracted: the filter a team starts with
@@ -258,6 +258,22 @@ def care_team_people(session: Session, organization_id: int) -> list[Person]:
         .order_by(Person.name)
     )
     return [p for p in session.scalars(query) if Role.CARE_TEAM in p.roles]
+
+
+CARE_SITES = (SiteType.HOSPITAL, SiteType.EMERGENCY_DEPARTMENT, SiteType.BEHAVIORAL_HEALTH)
+
+
+def facility_contact(session: Session, event: CareEvent) -> str:
+    """Whom the care team calls about the event: the sending member and its hospital sites."""
+    organization = organization_for_data_source(session, event.data_source)
+    if organization is None:
+        return event.facility or event.data_source
+    sites = [
+        f"{site.name}, {site.address}, {site.city}, {site.state} {site.zip_code}"
+        for site in organization.sites
+        if site.type in CARE_SITES
+    ]
+    return "; ".join([organization.name, *sites])
 
 
 def claim(session: Session, by: Actor, teams: Sequence[CareTeam], notification_id: int) -> None:

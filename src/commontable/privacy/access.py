@@ -59,6 +59,8 @@ class About(StrEnum):
     ORGANIZATION = "organization_id"
     SUBMISSION = "submission_id"  # the organization that sent the submission
     JOB = "job_id"  # the organization the job was asked for
+    CARE_TEAM = "team_id"  # the organization whose care team it is
+    NOTIFICATION = "notification_id"  # the organization whose care team it was made for
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Rule:
     # records only (the route narrows the rows); an admin's pass does not reach it.
     patient_level: bool = False
     own_records: frozenset[Role] = frozenset()
+    stewards: bool = True  # False: not even the data steward (a care team's own work)
 
     def allows(self, principal: Principal | None, organization_id: int | None = None) -> bool:
         """Whether `principal` may use the route, for the organization it is about."""
@@ -104,7 +107,7 @@ class Rule:
                 self.about is not None
                 and principal is not None
                 and (self.systems or not principal.is_system)
-                and not is_data_steward(principal)
+                and not (self.stewards and is_data_steward(principal))
                 and bool(principal.roles & self.own_organization)
             )
         return (
@@ -123,7 +126,7 @@ class Rule:
 def _patient_level_allows(rule: Rule, principal: Principal, organization_id: int | None) -> bool:
     """Data stewards; `own_records` roles (rows narrowed by the route); `own_organization` roles
     when the route is about their organization."""
-    if is_data_steward(principal) or principal.roles & rule.own_records:
+    if (rule.stewards and is_data_steward(principal)) or principal.roles & rule.own_records:
         return True
     return (
         organization_id is not None
@@ -191,6 +194,38 @@ COMMITMENT_REPORTERS = Rule(
     anywhere=frozenset({Role.STAFF}),
     own_organization=frozenset({Role.MEMBER_REPRESENTATIVE}),
     about=About.ORGANIZATION,
+)
+
+# Care coordination. Notifications name patients: only the care teams of the organization they
+# were made for see them, and act on them (minimum necessary: not the data steward, not staff or
+# admins as such). A team's rules are the team's and staff's; whom it follows, the team's.
+CARE_TEAM_MEMBERS = Rule(
+    "a care team member (their own organization's teams)",
+    own_records=frozenset({Role.CARE_TEAM}),
+    patient_level=True,
+    stewards=False,
+)
+CARE_TEAM_OF_NOTIFICATION = Rule(
+    "the care team members of the organization it was made for",
+    own_organization=frozenset({Role.CARE_TEAM}),
+    about=About.NOTIFICATION,
+    patient_level=True,
+    stewards=False,
+)
+CARE_TEAM_FOLLOWERS = replace(
+    CARE_TEAM_OF_NOTIFICATION,
+    summary="the care team members of the team's organization",
+    about=About.CARE_TEAM,
+)
+CARE_TEAM_KEEPERS = Rule(
+    "the care team members of the team's organization, staff or admin",
+    anywhere=frozenset({Role.STAFF}),
+    own_organization=frozenset({Role.CARE_TEAM}),
+    about=About.CARE_TEAM,
+)
+CARE_TEAMS_PAGE = Rule(
+    "care team members (their organization's teams), staff or admin",
+    anywhere=frozenset({Role.STAFF, Role.CARE_TEAM}),
 )
 
 # Every route, by name. Quarantined rows are patient-level: only the submitting organization's
@@ -308,6 +343,20 @@ POLICY: dict[str, Rule] = {
     "plans.commitment_status": COMMITMENT_REPORTERS,
     "api.plans": SIGNED_IN.for_systems("read"),
     "api.plan": SIGNED_IN.for_systems("read"),
+    # care coordination: the work list and its notifications; care teams and whom they follow
+    "care.work_list": CARE_TEAM_MEMBERS,
+    "care.notification": CARE_TEAM_OF_NOTIFICATION,
+    "care.claim": CARE_TEAM_OF_NOTIFICATION,
+    "care.assign": CARE_TEAM_OF_NOTIFICATION,
+    "care.complete": CARE_TEAM_OF_NOTIFICATION,
+    "care.teams": CARE_TEAMS_PAGE,
+    "care.create_team": STAFF,
+    "care.set_rules": CARE_TEAM_KEEPERS,
+    "care.follow": CARE_TEAM_FOLLOWERS,
+    "api.care_notifications": CARE_TEAM_MEMBERS,
+    "api.care_unread": CARE_TEAM_MEMBERS,
+    "api.care_notification": CARE_TEAM_OF_NOTIFICATION,
+    "api.care_complete": CARE_TEAM_OF_NOTIFICATION,
 }
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Mount
 import commontable
 from commontable.appdb import require_current
 from commontable.audit import app_db_engine
+from commontable.care import routes as care_routes
 from commontable.config import Settings
 from commontable.governance.decisions import routes as decisions_routes
 from commontable.governance.delphi import routes as delphi_routes
@@ -88,6 +89,8 @@ def create_app(settings: Settings, options: WebOptions | None = None) -> FastAPI
         decisions_routes.api,
         delphi_routes.pages,
         delphi_routes.api,
+        care_routes.pages,
+        care_routes.api,
         reports_routes.pages,
     ):
         app.include_router(router)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from commontable.appdb import session_factory, utcnow
+from commontable.care.routes import organization_of_notification, organization_of_team
 from commontable.config import Settings
 from commontable.errors import Forbidden, NotAuthenticated, NotFound, Reauthenticate
 from commontable.jobs.routes import organization_of_job
@@ -175,4 +176,8 @@ def _organization_concerned(about: About, request: Request, context: RouteContex
         return int(raw)
     if about is About.JOB:
         return organization_of_job(context, int(raw))
+    if about is About.CARE_TEAM:
+        return organization_of_team(context, int(raw))
+    if about is About.NOTIFICATION:
+        return organization_of_notification(context, int(raw))
     return organization_of_submission(context, int(raw))

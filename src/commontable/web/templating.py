@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+import commontable.care
 import commontable.governance
 import commontable.identity
 import commontable.jobs
@@ -34,6 +35,7 @@ TEMPLATE_FOLDERS = [
             commontable.plans,
             commontable.governance,
             commontable.publishing,
+            commontable.care,  # the work list and care teams
         )
     ),
 ]

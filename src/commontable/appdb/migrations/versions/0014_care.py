@@ -17,9 +17,10 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 
-def _choice(name: str, *values: str) -> sa.Enum:
-    """A VARCHAR(32) with a CHECK on the values allowed as of this revision."""
-    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=32)
+def _one_of(table: str, column: str, *values: str) -> sa.CheckConstraint:
+    """The values allowed as of this revision (a later one that adds one replaces the CHECK)."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=op.f(f"ck_{table}_{column}"))
 
 
 def upgrade() -> None:
@@ -31,12 +32,12 @@ def upgrade() -> None:
         sa.Column("trigger", sa.String(length=3), nullable=False),
         sa.Column(
             "kind",
-            _choice("kind", "ed_visit", "admission", "discharge", "transfer", "death"),
+            sa.String(32),
             nullable=False,
         ),
         sa.Column(
             "setting",
-            _choice("setting", "emergency", "inpatient", "outpatient", "obstetrics", "other"),
+            sa.String(32),
             nullable=False,
         ),
         sa.Column("person_id", sa.String(length=40), nullable=False),
@@ -60,6 +61,10 @@ def upgrade() -> None:
             "data_source",
             "message_control_id",
             name=op.f("uq_care_events_data_source_message_control_id"),
+        ),
+        _one_of("care_events", "kind", "ed_visit", "admission", "discharge", "transfer", "death"),
+        _one_of(
+            "care_events", "setting", "emergency", "inpatient", "outpatient", "obstetrics", "other"
         ),
     )
     with op.batch_alter_table("care_events", schema=None) as batch_op:
@@ -87,7 +92,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "kind",
-            _choice("kind", "primary_care", "care_management", "chw_hub", "post_acute", "other"),
+            sa.String(32),
             nullable=False,
         ),
         sa.Column("events", sa.JSON(), nullable=False),
@@ -109,6 +114,15 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "organization_id", "name", name=op.f("uq_care_teams_organization_id_name")
         ),
+        _one_of(
+            "care_teams",
+            "kind",
+            "primary_care",
+            "care_management",
+            "chw_hub",
+            "post_acute",
+            "other",
+        ),
     )
     with op.batch_alter_table("care_teams", schema=None) as batch_op:
         batch_op.create_index(
@@ -119,10 +133,10 @@ def upgrade() -> None:
         "care_consents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.String(length=40), nullable=False),
-        sa.Column("topic", _choice("topic", "sharing", "part2"), nullable=False),
+        sa.Column("topic", sa.String(32), nullable=False),
         sa.Column(
             "decision",
-            _choice("decision", "opt_out", "opt_in", "granted", "revoked"),
+            sa.String(32),
             nullable=False,
         ),
         sa.Column("organization_id", sa.Integer(), nullable=True),
@@ -141,6 +155,8 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_consents")),
+        _one_of("care_consents", "topic", "sharing", "part2"),
+        _one_of("care_consents", "decision", "opt_out", "opt_in", "granted", "revoked"),
     )
     with op.batch_alter_table("care_consents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_care_consents_person_id"), ["person_id"], unique=False)
@@ -153,14 +169,14 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("deliver_after", sa.DateTime(timezone=True), nullable=False),
         sa.Column("delivered", sa.JSON(), nullable=False),
-        sa.Column("status", _choice("status", "new", "claimed", "completed"), nullable=False),
+        sa.Column("status", sa.String(32), nullable=False),
         sa.Column("first_read_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("assigned_to_id", sa.Integer(), nullable=True),
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "outcome",
-            _choice("outcome", "contacted", "follow_up_booked", "unreachable", "not_ours"),
+            sa.String(32),
             nullable=True,
         ),
         sa.Column("note", sa.Text(), nullable=False),
@@ -186,6 +202,15 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "team_id", "event_id", name=op.f("uq_care_notifications_team_id_event_id")
         ),
+        _one_of("care_notifications", "status", "new", "claimed", "completed"),
+        _one_of(
+            "care_notifications",
+            "outcome",
+            "contacted",
+            "follow_up_booked",
+            "unreachable",
+            "not_ours",
+        ),
     )
     with op.batch_alter_table("care_notifications", schema=None) as batch_op:
         batch_op.create_index(
@@ -206,9 +231,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.String(length=40), nullable=False),
-        sa.Column(
-            "source", _choice("source", "roster", "attribution", "one_person"), nullable=False
-        ),
+        sa.Column("source", sa.String(32), nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
@@ -231,6 +254,7 @@ def upgrade() -> None:
             "source",
             name=op.f("uq_care_subscriptions_team_id_person_id_source"),
         ),
+        _one_of("care_subscriptions", "source", "roster", "attribution", "one_person"),
     )
     with op.batch_alter_table("care_subscriptions", schema=None) as batch_op:
         batch_op.create_index(

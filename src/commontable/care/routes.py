@@ -1,0 +1,381 @@
+"""Care coordination on the web and the JSON API: a care team's work list of notifications
+(filters, claim, assign, complete with an outcome, the unread count), one notification, and the
+organization's care teams with their rules and whom they follow.
+
+Who may use each route is decided by `commontable.privacy.access.POLICY`: notifications only by
+the care team members of the organization they were made for. Every view of a notification or
+of the work list, and every change, is audited (care.work_list, care.teams).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Security
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
+
+from commontable.appdb import MAX_ID
+from commontable.care import teams as keeping
+from commontable.care import work_list as listing
+from commontable.care.models import (
+    CareSetting,
+    CareTeam,
+    EventKind,
+    Notification,
+    Outcome,
+    SubscriptionSource,
+    TeamKind,
+)
+from commontable.errors import UserError
+from commontable.members import get_organization, list_organizations
+from commontable.privacy import sees_every_organization
+from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["care coordination"], dependencies=[Security(bearer)])
+
+NOTICES = {
+    "claimed": "You have this notification now.",
+    "assigned": "Notification assigned.",
+    "completed": "Notification completed; its outcome is recorded.",
+    "team-created": "Care team created.",
+    "rules-saved": "The team's rules are saved.",
+    "followed": "The team follows this person now.",
+}
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+FormId = Annotated[int, Form(ge=1, le=MAX_ID)]
+Choice = Annotated[str, Form(max_length=200)]
+
+
+def organization_of_team(context: RouteContext, team_id: int) -> int | None:
+    """The organization whose care team it is (for the access policy); None if there is none."""
+    team = context.session.get(CareTeam, team_id) if team_id <= MAX_ID else None
+    return team.organization_id if team is not None else None
+
+
+def organization_of_notification(context: RouteContext, notification_id: int) -> int | None:
+    """The organization a notification was made for (for the access policy)."""
+    if notification_id > MAX_ID:
+        return None
+    return listing.organization_of_notification(context.session, notification_id)
+
+
+def own_teams(context: RouteContext) -> list[CareTeam]:
+    """The reader's organization's care teams: the only notifications they see."""
+    return listing.teams_of(context.session, context.signed_in.organization_id)
+
+
+def _filters(status: str, kind: str, team: str, mine: bool) -> listing.Filters:
+    team_id = int(team) if team.isascii() and team.isdigit() and 0 < int(team) <= MAX_ID else None
+    return listing.Filters(
+        status=status or listing.OPEN,
+        kind=optional_one_of(EventKind, kind, "event"),
+        team_id=team_id,
+        mine=mine,
+    )
+
+
+def _to(path: str, notice: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?notice={notice}", status_code=303)
+
+
+# --- the work list --------------------------------------------------------------------------
+
+
+@pages.get("/care", name="care.work_list")
+def work_list_page(
+    context: Context,
+    status: Annotated[str, Query(max_length=20)] = listing.OPEN,
+    kind: Annotated[str, Query(max_length=20)] = "",
+    team: Annotated[str, Query(max_length=12)] = "",
+    mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    notice: str = "",
+) -> HTMLResponse:
+    teams = own_teams(context)
+    filters = _filters(status, kind, team, mine)
+    items, total = listing.work_list(context.session, context.actor, teams, filters, page)
+    return context.page(
+        "care/work_list.html",
+        teams=teams,
+        items=items,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // listing.PAGE_SIZE)),
+        filters=filters,
+        statuses=listing.STATUS_FILTERS,
+        kinds=list(EventKind),
+        unread=listing.unread(context.session, teams),
+        notice=NOTICES.get(notice, ""),
+    )
+
+
+@pages.get("/care/notifications/{notification_id}", name="care.notification")
+def notification_page(context: Context, notification_id: RowId, notice: str = "") -> HTMLResponse:
+    teams = own_teams(context)
+    opened = listing.open_notification(context.session, context.actor, teams, notification_id)
+    notification = context.session.get(Notification, notification_id)
+    assert notification is not None  # open_notification found it among the reader's teams
+    return context.page(
+        "care/notification.html",
+        item=opened,
+        colleagues=listing.care_team_people(context.session, notification.team.organization_id),
+        outcomes=list(Outcome),
+        contact=listing.facility_contact(context.session, notification.event),
+        notice=NOTICES.get(notice, ""),
+    )
+
+
+@pages.post("/care/notifications/{notification_id}/claim", name="care.claim")
+def claim(context: Context, notification_id: RowId) -> RedirectResponse:
+    listing.claim(context.session, context.actor, own_teams(context), notification_id)
+    return _to(f"/care/notifications/{notification_id}", "claimed")
+
+
+@pages.post("/care/notifications/{notification_id}/assign", name="care.assign")
+def assign(context: Context, notification_id: RowId, person_id: FormId) -> RedirectResponse:
+    listing.assign(context.session, context.actor, own_teams(context), notification_id, person_id)
+    return _to(f"/care/notifications/{notification_id}", "assigned")
+
+
+@pages.post("/care/notifications/{notification_id}/complete", name="care.complete")
+def complete(
+    context: Context,
+    notification_id: RowId,
+    outcome: Choice,
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> RedirectResponse:
+    chosen = one_of(Outcome, outcome, "notification outcome")
+    listing.complete(
+        context.session, context.actor, own_teams(context), notification_id, chosen, note
+    )
+    return _to(f"/care/notifications/{notification_id}", "completed")
+
+
+# --- care teams -----------------------------------------------------------------------------
+
+
+def _teams_shown(context: RouteContext) -> list[CareTeam]:
+    """Staff see every organization's teams; a care team member their own organization's."""
+    if sees_every_organization(context.principal):
+        return keeping.all_teams(context.session)
+    return own_teams(context)
+
+
+@pages.get("/care/teams", name="care.teams")
+def teams_page(context: Context, notice: str = "") -> HTMLResponse:
+    shown = _teams_shown(context)
+    staff = context.may("care.create_team")
+    return context.page(
+        "care/teams.html",
+        teams=shown,
+        followed={team.id: keeping.followed(context.session, team) for team in shown},
+        kinds=list(TeamKind),
+        events=list(EventKind),
+        settings=list(CareSetting),
+        organizations=list_organizations(context.session) if staff else [],
+        notice=NOTICES.get(notice, ""),
+    )
+
+
+def _rules(
+    events: list[str] | None,
+    settings: list[str] | None,
+    only_flagged: str,
+    quiet_from: str,
+    quiet_until: str,
+    time_zone: str,
+    email: str,
+    webhook_url: str,
+) -> keeping.Rules:
+    return keeping.Rules(
+        events=tuple(events or ()),
+        settings=tuple(settings or ()),
+        only_flagged=only_flagged == "yes",
+        quiet_from=_clock(quiet_from),
+        quiet_until=_clock(quiet_until),
+        time_zone=time_zone.strip() or "America/Chicago",
+        email=email.strip().lower() or None,
+        webhook_url=webhook_url.strip() or None,
+    )
+
+
+def _clock(value: str) -> time | None:
+    """A time field (HH:MM), or None when left empty."""
+    if not value.strip():
+        return None
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"'{value}' is not a time of day like 20:00") from None
+
+
+Checked = Annotated[list[str] | None, Form()]
+Short = Annotated[str, Form(max_length=500)]
+
+
+@pages.post("/care/teams", name="care.create_team")
+def create_team(
+    context: Context,
+    organization_id: FormId,
+    name: Choice,
+    kind: Choice,
+    events: Checked = None,
+    settings: Checked = None,
+    only_flagged: Short = "",
+    quiet_from: Short = "",
+    quiet_until: Short = "",
+    time_zone: Short = "",
+    email: Short = "",
+    webhook_url: Short = "",
+) -> RedirectResponse:
+    rules = _rules(
+        events or list(keeping.DEFAULT_EVENTS),
+        settings or list(keeping.DEFAULT_SETTINGS),
+        only_flagged, quiet_from, quiet_until, time_zone, email, webhook_url,
+    )  # fmt: skip
+    organization = get_organization(context.session, organization_id)
+    chosen = one_of(TeamKind, kind, "kind of care team")
+    keeping.create_team(context.session, context.actor, organization, name, chosen, rules)
+    return _to("/care/teams", "team-created")
+
+
+@pages.post("/care/teams/{team_id}/rules", name="care.set_rules")
+def set_rules(
+    context: Context,
+    team_id: RowId,
+    events: Checked = None,
+    settings: Checked = None,
+    only_flagged: Short = "",
+    quiet_from: Short = "",
+    quiet_until: Short = "",
+    time_zone: Short = "",
+    email: Short = "",
+    webhook_url: Short = "",
+) -> RedirectResponse:
+    team = keeping.get_team(context.session, team_id)
+    rules = _rules(
+        events, settings, only_flagged, quiet_from, quiet_until, time_zone, email, webhook_url
+    )
+    keeping.set_rules(context.session, context.actor, team, rules)
+    return _to("/care/teams", "rules-saved")
+
+
+@pages.post("/care/teams/{team_id}/follow", name="care.follow")
+def follow_person(
+    context: Context, team_id: RowId, person_id: Annotated[str, Form(max_length=40)]
+) -> RedirectResponse:
+    team = keeping.get_team(context.session, team_id)
+    keeping.follow(context.session, context.actor, team, [person_id], SubscriptionSource.ONE_PERSON)
+    return _to("/care/teams", "followed")
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+
+class NotificationOut(BaseModel):
+    """One notification: the minimum necessary for a care team to act on it."""
+
+    id: int
+    team: str
+    event: str
+    setting: str
+    occurred_at: datetime
+    received_at: datetime
+    person_id: str
+    provisional_person: bool
+    patient_name: str
+    birth_date: str
+    facility: str
+    location: str
+    diagnosis_category: str
+    discharge_disposition: str
+    flags: list[str]
+    status: str
+    assigned_to: str
+    outcome: str
+    note: str
+
+
+class WorkListOut(BaseModel):
+    total: int
+    page: int
+    unread: int
+    notifications: list[NotificationOut]
+
+
+class UnreadOut(BaseModel):
+    unread: int
+
+
+class OutcomeIn(BaseModel):
+    outcome: Outcome
+    note: str = ""
+
+
+def _out(item: listing.WorkItem) -> NotificationOut:
+    return NotificationOut(
+        id=item.id,
+        team=item.team,
+        event=item.kind,
+        setting=item.setting,
+        occurred_at=item.occurred_at,
+        received_at=item.received_at,
+        person_id=item.person_id,
+        provisional_person=item.provisional,
+        patient_name=item.patient_name,
+        birth_date=item.birth_date,
+        facility=item.facility,
+        location=item.location,
+        diagnosis_category=item.diagnosis_category,
+        discharge_disposition=item.discharge_disposition,
+        flags=list(item.flags),
+        status=item.status,
+        assigned_to=item.assigned_to,
+        outcome=item.outcome,
+        note=item.note,
+    )
+
+
+@api.get("/care/notifications", name="api.care_notifications")
+def api_work_list(
+    context: Context,
+    status: Annotated[str, Query(max_length=20)] = listing.OPEN,
+    kind: Annotated[str, Query(max_length=20)] = "",
+    team: Annotated[str, Query(max_length=12)] = "",
+    mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> WorkListOut:
+    """The reader's care teams' notifications, newest event first (50 a page)."""
+    teams = own_teams(context)
+    filters = _filters(status, kind, team, mine)
+    items, total = listing.work_list(context.session, context.actor, teams, filters, page)
+    unread = listing.unread(context.session, teams)
+    return WorkListOut(
+        total=total, page=page, unread=unread, notifications=[_out(i) for i in items]
+    )
+
+
+@api.get("/care/notifications/unread", name="api.care_unread")
+def api_unread(context: Context) -> UnreadOut:
+    """How many of the reader's teams' notifications nobody has opened yet."""
+    return UnreadOut(unread=listing.unread(context.session, own_teams(context)))
+
+
+@api.get("/care/notifications/{notification_id}", name="api.care_notification")
+def api_notification(context: Context, notification_id: RowId) -> NotificationOut:
+    """One notification (opening it marks it read for the team)."""
+    teams = own_teams(context)
+    return _out(listing.open_notification(context.session, context.actor, teams, notification_id))
+
+
+@api.post("/care/notifications/{notification_id}/complete", name="api.care_complete")
+def api_complete(context: Context, notification_id: RowId, body: OutcomeIn) -> NotificationOut:
+    """Record what came of a notification (contacted, follow_up_booked, unreachable, not_ours)."""
+    teams = own_teams(context)
+    listing.complete(
+        context.session, context.actor, teams, notification_id, body.outcome, body.note
+    )
+    return _out(listing.open_notification(context.session, context.actor, teams, notification_id))
