@@ -12,22 +12,68 @@ if TYPE_CHECKING:
     from commontable.care.adt_messages import ACCEPTED_EVENTS, acknowledgement, examine
     from commontable.care.arrivals import Arrivals
     from commontable.care.listener import AdtFeed, FeedCounts, serve_feed
+    from commontable.care.models import (
+        CareSetting,
+        CareTeam,
+        ConsentDecision,
+        EventKind,
+        Outcome,
+        SubscriptionSource,
+        TeamKind,
+    )
     from commontable.care.quiet_hours import zone_of
     from commontable.care.replay import Replayed, messages_in, replay_messages
+    from commontable.care.rosters import Roster, attributed_people, read_roster
     from commontable.care.spool import Spool
+    from commontable.care.teams import (
+        DEFAULT_EVENTS,
+        DEFAULT_SETTINGS,
+        Rules,
+        add_part2_program,
+        all_teams,
+        create_team,
+        find_team,
+        follow,
+        followed,
+        record_consent,
+        set_rules,
+        unfollow,
+    )
 
 __all__ = [
+    "DEFAULT_EVENTS",
+    "DEFAULT_SETTINGS",
     "ACCEPTED_EVENTS",
     "AdtFeed",
     "Arrivals",
+    "CareSetting",
+    "CareTeam",
+    "ConsentDecision",
+    "EventKind",
     "FeedCounts",
+    "Outcome",
     "Replayed",
+    "Roster",
+    "Rules",
     "Spool",
+    "SubscriptionSource",
+    "TeamKind",
     "acknowledgement",
+    "add_part2_program",
+    "all_teams",
+    "attributed_people",
+    "create_team",
     "examine",
+    "find_team",
+    "follow",
+    "followed",
     "messages_in",
+    "read_roster",
+    "record_consent",
     "replay_messages",
     "serve_feed",
+    "set_rules",
+    "unfollow",
     "zone_of",
 ]
 __getattr__, __dir__ = offer(__name__, __all__)
