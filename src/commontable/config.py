@@ -106,6 +106,19 @@ class Settings(BaseSettings):
         "outside the 1996 FTC/DOJ Statement 6 safety zone; open shows them all",
     )
 
+    smtp_host: str = Field(
+        default="",
+        description="the mail server care teams' notification emails go through (empty: none)",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="its port")
+    smtp_sender: str = Field(
+        default="commontable@localhost", description="the From address of notification emails"
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="where people reach the web app: the links in notification emails",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -11,6 +11,7 @@ from commontable.faces import offer
 if TYPE_CHECKING:
     from commontable.care.adt_messages import ACCEPTED_EVENTS, acknowledgement, examine
     from commontable.care.arrivals import Arrivals
+    from commontable.care.delivery import Mail, deliver_due, signature
     from commontable.care.listener import AdtFeed, FeedCounts, serve_feed
     from commontable.care.models import (
         CareSetting,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         find_team,
         follow,
         followed,
+        new_webhook_secret,
         record_consent,
         set_rules,
         unfollow,
@@ -46,6 +48,7 @@ __all__ = [
     "ACCEPTED_EVENTS",
     "AdtFeed",
     "Arrivals",
+    "Mail",
     "CareSetting",
     "CareTeam",
     "ConsentDecision",
@@ -63,16 +66,19 @@ __all__ = [
     "all_teams",
     "attributed_people",
     "create_team",
+    "deliver_due",
     "examine",
     "find_team",
     "follow",
     "followed",
     "messages_in",
+    "new_webhook_secret",
     "read_roster",
     "record_consent",
     "replay_messages",
     "serve_feed",
     "set_rules",
+    "signature",
     "unfollow",
     "zone_of",
 ]

@@ -19,6 +19,7 @@ from commontable.care.spool import Spool
 log = logging.getLogger(__name__)
 LoadBatch = Callable[[Path], None]  # loads a batch file; the file is removed when it returns
 NotifyRound = Callable[[list[str]], object]  # makes accepted messages into notifications
+Deliver = Callable[[], object]  # sends what is due by email and webhook
 
 
 @dataclass
@@ -41,12 +42,16 @@ class AdtFeed:
         batch_seconds: float = 1.0,
         notify_round: NotifyRound | None = None,
         notify_seconds: float = 0.2,
+        deliver: Deliver | None = None,
+        deliver_seconds: float = 1.0,
     ) -> None:
         self.spool = spool
         self.load_batch = load_batch
         self.batch_seconds = batch_seconds
         self.notify_round = notify_round
         self.notify_seconds = notify_seconds
+        self.deliver = deliver
+        self.deliver_seconds = deliver_seconds
         self.counts = FeedCounts()
         self.stopping = asyncio.Event()
         # Accepted messages not notified yet: at start, those a stop or crash left unloaded.
@@ -117,13 +122,29 @@ class AdtFeed:
             log.exception("notifying %d messages failed", len(taken))
             self.arrived[:0] = taken
 
+    async def deliver_due(self) -> None:
+        """Send what is due by email and webhook; a round that fails is tried again later."""
+        if self.deliver is None:
+            return
+        try:
+            await asyncio.to_thread(self.deliver)
+        except Exception:  # the feed goes on; what was not sent stays due
+            log.exception("delivering notifications failed")
+
     async def keep_notifying(self) -> None:
-        """Notify every `notify_seconds` until `stopping` is set, then once more."""
+        """Notify every `notify_seconds` and deliver every `deliver_seconds` until `stopping`
+        is set, then once more."""
+        loop = asyncio.get_running_loop()
+        delivered_at = loop.time()
         while not self.stopping.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), self.notify_seconds)
             await self.notify_arrived()
+            if loop.time() - delivered_at >= self.deliver_seconds:
+                await self.deliver_due()
+                delivered_at = loop.time()
         await self.notify_arrived()
+        await self.deliver_due()
 
 
 async def serve_feed(

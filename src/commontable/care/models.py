@@ -131,6 +131,8 @@ class CareTeam(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="America/Chicago")
     email: Mapped[str | None] = mapped_column(String(320))  # the team's inbox
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # The key each webhook post is signed with (HMAC-SHA256), sealed with the secrets key.
+    webhook_secret: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization] = relationship("Organization")

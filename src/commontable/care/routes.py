@@ -10,10 +10,11 @@ of the work list, and every change, is audited (care.work_list, care.teams).
 from __future__ import annotations
 
 from datetime import datetime, time
+from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Security
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from commontable.appdb import MAX_ID
@@ -29,7 +30,7 @@ from commontable.care.models import (
     TeamKind,
 )
 from commontable.errors import UserError
-from commontable.members import get_organization, list_organizations
+from commontable.members import SecretBox, get_organization, list_organizations
 from commontable.privacy import sees_every_organization
 from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
 
@@ -166,6 +167,12 @@ def _teams_shown(context: RouteContext) -> list[CareTeam]:
 
 @pages.get("/care/teams", name="care.teams")
 def teams_page(context: Context, notice: str = "") -> HTMLResponse:
+    return _teams_page(context, NOTICES.get(notice, ""))
+
+
+def _teams_page(
+    context: RouteContext, notice: str, new_secret: tuple[str, str] | None = None
+) -> HTMLResponse:
     shown = _teams_shown(context)
     staff = context.may("care.create_team")
     return context.page(
@@ -176,7 +183,8 @@ def teams_page(context: Context, notice: str = "") -> HTMLResponse:
         events=list(EventKind),
         settings=list(CareSetting),
         organizations=list_organizations(context.session) if staff else [],
-        notice=NOTICES.get(notice, ""),
+        notice=notice,
+        new_secret=new_secret,
     )
 
 
@@ -254,12 +262,18 @@ def set_rules(
     time_zone: Short = "",
     email: Short = "",
     webhook_url: Short = "",
-) -> RedirectResponse:
+) -> Response:
     team = keeping.get_team(context.session, team_id)
     rules = _rules(
         events, settings, only_flagged, quiet_from, quiet_until, time_zone, email, webhook_url
     )
     keeping.set_rules(context.session, context.actor, team, rules)
+    if rules.webhook_url and team.webhook_secret is None:
+        box = SecretBox.from_file(
+            FilePath(context.settings.resolve(context.settings.secrets_key_file))
+        )
+        secret = keeping.new_webhook_secret(context.session, context.actor, team, box)
+        return _teams_page(context, NOTICES["rules-saved"], new_secret=(team.name, secret))
     return _to("/care/teams", "rules-saved")
 
 

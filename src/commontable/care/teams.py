@@ -4,6 +4,7 @@ attribution), people's consent and Part 2 programs. Each change is audited as it
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -27,7 +28,7 @@ from commontable.care.models import (
 )
 from commontable.care.quiet_hours import zone_of
 from commontable.errors import NotFound, UserError
-from commontable.members import Organization
+from commontable.members import Organization, SecretBox
 
 # CommonTable's person ids (identity.assign: P and nine digits); provisional ones start with N.
 PERSON_ID = re.compile(r"[PN][0-9A-F]{9}")
@@ -42,6 +43,8 @@ TOPIC_OF = {
 # 42 CFR 482.24(d)).
 DEFAULT_EVENTS = tuple(kind.value for kind in EventKind)
 DEFAULT_SETTINGS = (CareSetting.EMERGENCY.value, CareSetting.INPATIENT.value)
+# Notifications name patients: posted over TLS, or to a receiver on this machine.
+WEBHOOK_SCHEMES = ("https://", "http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:")
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,8 @@ class Rules:
         zone_of(self.time_zone)
         if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
             raise UserError(f"{self.email!r} is not an email address")
-        if self.webhook_url is not None and not self.webhook_url.startswith("https://"):
-            raise UserError("a webhook address starts with https://")
+        if self.webhook_url is not None and not self.webhook_url.startswith(WEBHOOK_SCHEMES):
+            raise UserError("a webhook address starts with https:// (http:// only on this machine)")
 
 
 def _known(what: str, chosen: Sequence[str], allowed: Sequence[str]) -> None:
@@ -131,6 +134,22 @@ def set_rules(session: Session, by: Actor, team: CareTeam, rules: Rules) -> None
         only_flagged=rules.only_flagged,
     )
     session.flush()
+
+
+def new_webhook_secret(session: Session, by: Actor, team: CareTeam, box: SecretBox) -> str:
+    """A new key for signing the team's webhook posts (the old one stops working): returned
+    once, for the receiving system; kept sealed."""
+    secret = secrets.token_urlsafe(32)
+    team.webhook_secret = box.seal(secret)
+    by.record(
+        session,
+        AuditAction.CHANGE_CARE_TEAM,
+        target=f"care team {team.id}",
+        organization_id=team.organization_id,
+        new_webhook_secret=True,
+    )
+    session.flush()
+    return secret
 
 
 def get_team(session: Session, team_id: int) -> CareTeam:

@@ -59,8 +59,9 @@ def care_listen(
 
     from commontable.appdb import require_current
     from commontable.audit import app_db_engine
-    from commontable.care import AdtFeed, Arrivals, Spool, serve_feed, zone_of
+    from commontable.care import AdtFeed, Arrivals, Mail, Spool, deliver_due, serve_feed, zone_of
     from commontable.errors import InvalidSubmission
+    from commontable.members import SecretBox
     from commontable.warehouse import SubmissionResult, load_submission
 
     settings = settings_of(workspace, warehouse)
@@ -86,7 +87,19 @@ def care_listen(
         people.refresh()
         console.print(result.summary(), markup=False, highlight=False)
 
-    feed = AdtFeed(spool, load_batch, batch_seconds, arrivals.round)
+    box = SecretBox.from_file(Path(settings.resolve(settings.secrets_key_file)))
+    mail = (
+        Mail(settings.smtp_host, settings.smtp_port, settings.smtp_sender, settings.public_url)
+        if settings.smtp_host
+        else None
+    )
+    feed = AdtFeed(
+        spool,
+        load_batch,
+        batch_seconds,
+        arrivals.round,
+        deliver=lambda: deliver_due(engine, mail, box),
+    )
     console.print(f"listening for {source}'s ADT feed on {host}:{mllp_port} (MLLP); Ctrl+C stops")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: what has arrived is loaded first
         asyncio.run(serve_feed(feed, host, mllp_port))
@@ -204,8 +217,15 @@ def team_add(
 ) -> None:
     """Add a care team to a member organization (every event in the ED and the hospital unless
     --event and --setting say otherwise); audited."""
-    from commontable.care import DEFAULT_EVENTS, DEFAULT_SETTINGS, Rules, TeamKind, create_team
-    from commontable.members import find_organization
+    from commontable.care import (
+        DEFAULT_EVENTS,
+        DEFAULT_SETTINGS,
+        Rules,
+        TeamKind,
+        create_team,
+        new_webhook_secret,
+    )
+    from commontable.members import SecretBox, find_organization
 
     quiet_from, quiet_until = _quiet(quiet)
     rules = Rules(
@@ -222,6 +242,15 @@ def team_add(
         member = find_organization(session, organization)
         team = create_team(session, _actor(), member, name, one_of(TeamKind, kind, "--kind"), rules)
         console.print(f"care team {team.id} added: {team.name} ({member.name})", markup=False)
+        if rules.webhook_url:
+            settings = settings_of(workspace)
+            box = SecretBox.from_file(Path(settings.resolve(settings.secrets_key_file)))
+            secret = new_webhook_secret(session, _actor(), team, box)
+            console.print(
+                f"webhook secret (shown once; the receiver checks X-CommonTable-Signature with "
+                f"it): {secret}",
+                markup=False,
+            )
 
 
 @team_app.command("list")

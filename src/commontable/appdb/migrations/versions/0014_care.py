@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("time_zone", sa.String(length=64), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("webhook_url", sa.String(length=500), nullable=True),
+        sa.Column("webhook_secret", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
