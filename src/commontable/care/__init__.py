@@ -10,7 +10,7 @@ from commontable.faces import offer
 
 if TYPE_CHECKING:
     from commontable.care.adt_messages import ACCEPTED_EVENTS, acknowledgement, examine
-    from commontable.care.arrivals import Arrivals
+    from commontable.care.arrivals import Arrivals, FeedPeople
     from commontable.care.delivery import Mail, deliver_due, signature
     from commontable.care.listener import AdtFeed, FeedCounts, serve_feed
     from commontable.care.models import (
@@ -48,6 +48,7 @@ __all__ = [
     "ACCEPTED_EVENTS",
     "AdtFeed",
     "Arrivals",
+    "FeedPeople",
     "Mail",
     "CareSetting",
     "CareTeam",

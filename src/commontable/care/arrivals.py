@@ -5,30 +5,91 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import tzinfo
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from commontable.appdb import transaction, utcnow
 from commontable.care.events import Encounter, Retraction, meaning
 from commontable.care.notify import Notified, PersonRef, SourcePerson, notify
-from commontable.identity import provisional_id
-from commontable.warehouse import adt_message
+from commontable.identity import ArrivalMatcher, crosswalk_version, provisional_id, source_people
+from commontable.warehouse import Warehouse, adt_message
 
 log = logging.getLogger(__name__)
-SourcePeople = Callable[[], Mapping[str, str]]  # the member's patient ids -> person ids
+Resolve = Callable[[Sequence[Encounter]], dict[SourcePerson, PersonRef]]
+WarehouseTurn = Callable[[], AbstractContextManager[Warehouse]]
+
+
+class FeedPeople:
+    """Who a feed's patients are: the person the last match made of each patient id (its
+    crosswalk); for an id it has not seen, the person the saved model matches the message's
+    demographics to; else a provisional id until the next match. Read again (and the model's
+    known persons with it) after a load, when a match has run since."""
+
+    EVERY_SECONDS = 60.0
+
+    def __init__(
+        self, warehouse: WarehouseTurn, source: str, model: Path, threshold: float = 0.9
+    ) -> None:
+        self.warehouse, self.source = warehouse, source
+        self.model, self.threshold = model, threshold
+        self.known: dict[str, str] = {}
+        self.matched: dict[str, str] = {}  # ids the model matched since the crosswalk was read
+        self.matcher: ArrivalMatcher | None = None
+        self.version: tuple[object, ...] | None = None
+        self.read_at = -self.EVERY_SECONDS
+        self.lock = threading.Lock()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the crosswalk again if a minute has passed and a match has run since."""
+        if time.monotonic() - self.read_at < self.EVERY_SECONDS:
+            return
+        self.read_at = time.monotonic()
+        with self.warehouse() as store:
+            version = crosswalk_version(store)
+            if version == self.version:
+                return
+            known = source_people(store, self.source)
+            matcher = ArrivalMatcher(store, self.model, self.threshold)
+        with self.lock:
+            if self.matcher is not None:
+                self.matcher.close()
+            self.known, self.matcher, self.matched, self.version = known, matcher, {}, version
+
+    def resolve(self, encounters: Sequence[Encounter]) -> dict[SourcePerson, PersonRef]:
+        """Each encounter's person (see the class)."""
+        with self.lock:
+            unseen = {
+                e.source_person_id: e.demographics
+                for e in encounters
+                if e.source_person_id not in self.known and e.source_person_id not in self.matched
+            }
+            if unseen and self.matcher is not None:
+                self.matched.update(self.matcher.match(unseen))
+            resolved: dict[SourcePerson, PersonRef] = {}
+            for encounter in encounters:
+                key = (encounter.data_source, encounter.source_person_id)
+                person_id = self.known.get(key[1]) or self.matched.get(key[1])
+                resolved[key] = (
+                    PersonRef(person_id)
+                    if person_id is not None
+                    else PersonRef(provisional_id(*key), provisional=True)
+                )
+            return resolved
 
 
 class Arrivals:
     """Makes one member's feed messages into events and notifications in the app DB."""
 
-    def __init__(
-        self, engine: Engine, data_source: str, people: SourcePeople, zone: tzinfo
-    ) -> None:
+    def __init__(self, engine: Engine, data_source: str, resolve: Resolve, zone: tzinfo) -> None:
         self.engine = engine
         self.data_source = data_source
-        self.people = people
+        self.resolve = resolve
         self.zone = zone
         self.notified = Notified()
         self.unreadable = 0  # accepted, but a load would quarantine them: nothing to notify
@@ -46,20 +107,6 @@ class Arrivals:
             if meant is not None:
                 found.append(meant)
         return found
-
-    def resolve(self, encounters: Sequence[Encounter]) -> dict[SourcePerson, PersonRef]:
-        """Each encounter's person: matched already, or provisional until the next match."""
-        known = self.people()
-        resolved: dict[SourcePerson, PersonRef] = {}
-        for encounter in encounters:
-            key = (encounter.data_source, encounter.source_person_id)
-            person_id = known.get(encounter.source_person_id)
-            resolved[key] = (
-                PersonRef(person_id)
-                if person_id is not None
-                else PersonRef(provisional_id(*key), provisional=True)
-            )
-        return resolved
 
     def round(self, messages: Sequence[str]) -> Notified:
         """One round: the messages' events kept and notified, in one transaction."""

@@ -40,6 +40,7 @@ class Replayed:
 
     codes: dict[str, int] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)  # time.perf_counter() at each send
     elapsed: float = 0.0
 
     def percentile(self, share: float) -> float:
@@ -72,6 +73,7 @@ async def replay_messages(
                 due = start + n / rate
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
             sent = time.perf_counter()
+            done.sent_at.append(sent)
             writer.writeblock(message)
             await writer.drain()
             ack = (await reader.readblock()).decode(errors="replace")

@@ -25,7 +25,6 @@ from commontable.cli.warehouse import admissions_of, audit_loads
 
 if TYPE_CHECKING:
     from commontable.audit import Actor
-    from commontable.config import Settings
 
 commands = typer.Typer()
 care_app = typer.Typer(
@@ -47,6 +46,9 @@ def care_listen(
     time_zone: Annotated[
         str, typer.Option(help="the sender's time zone (HL7 times carry none)")
     ] = "America/Chicago",
+    threshold: Annotated[
+        float, typer.Option(min=0.5, max=1.0, help="match probability a new patient needs")
+    ] = 0.9,
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
@@ -59,7 +61,16 @@ def care_listen(
 
     from commontable.appdb import require_current
     from commontable.audit import app_db_engine
-    from commontable.care import AdtFeed, Arrivals, Mail, Spool, deliver_due, serve_feed, zone_of
+    from commontable.care import (
+        AdtFeed,
+        Arrivals,
+        FeedPeople,
+        Mail,
+        Spool,
+        deliver_due,
+        serve_feed,
+        zone_of,
+    )
     from commontable.errors import InvalidSubmission
     from commontable.members import SecretBox
     from commontable.warehouse import SubmissionResult, load_submission
@@ -69,8 +80,10 @@ def care_listen(
     spool = Spool(Path(settings.resolve(FEEDS)) / source)
     engine = app_db_engine(settings)
     require_current(engine)
-    people = SourcePeople(settings, source)
-    arrivals = Arrivals(engine, source, people.current, zone_of(time_zone))
+    people = FeedPeople(
+        lambda: open_warehouse(settings), source, settings.identity_model_path, threshold
+    )
+    arrivals = Arrivals(engine, source, people.resolve, zone_of(time_zone))
 
     def load_batch(batch: Path) -> None:
         try:
@@ -110,33 +123,6 @@ def care_listen(
         f"{spool.folder}), {counts.batches} batches loaded; {notified.events} events, "
         f"{notified.notifications} notifications, {notified.retracted} retracted"
     )
-
-
-class SourcePeople:
-    """The feed's patient ids -> person ids as the last match left them, read again after a
-    load when a minute has passed (a match may have run meanwhile)."""
-
-    EVERY_SECONDS = 60.0
-
-    def __init__(self, settings: Settings, source: str) -> None:
-        self.settings, self.source = settings, source
-        self.known: dict[str, str] = {}
-        self.read_at = -self.EVERY_SECONDS
-        self.refresh()
-
-    def refresh(self) -> None:
-        import time
-
-        from commontable.identity import source_people
-
-        if time.monotonic() - self.read_at < self.EVERY_SECONDS:
-            return
-        with open_warehouse(self.settings) as store:
-            self.known = source_people(store, self.source)
-        self.read_at = time.monotonic()
-
-    def current(self) -> dict[str, str]:
-        return self.known
 
 
 @care_app.command("replay")

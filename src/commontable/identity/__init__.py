@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 from commontable.faces import offer
 
 if TYPE_CHECKING:
-    from commontable.identity.arrivals import provisional_id, source_people
+    from commontable.identity.arrivals import (
+        ArrivalMatcher,
+        crosswalk_version,
+        provisional_id,
+        source_people,
+    )
     from commontable.identity.decisions import decide, parse_record
     from commontable.identity.evaluate import (
         Scores,
@@ -22,6 +27,8 @@ if TYPE_CHECKING:
     from commontable.identity.review_queue import pair_count, review_pairs
 
 __all__ = [
+    "ArrivalMatcher",
+    "crosswalk_version",
     "PERSON_FIELDS",
     "MatchResult",
     "Scores",
