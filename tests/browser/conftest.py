@@ -47,8 +47,13 @@ ARTIFACTS = (
 PASSWORD = "correct horse battery staple"
 ADMIN = "director@riverbend.example"
 SUBMITTER = "submitter@cascade.example"
+CARE_MANAGER = "care@cascade.example"  # Cascade's care team (care coordination)
 # Their roles need a second factor: each has an authenticator key already set up.
-KEYS = {ADMIN: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", SUBMITTER: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"}
+KEYS = {
+    ADMIN: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    SUBMITTER: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+    CARE_MANAGER: "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK",
+}
 _last_step: dict[str, int] = {}  # a code is accepted once: each sign-in uses a later step
 TABLE = "Riverbend Health Table"
 # The member representatives of the table's three member organizations: (email, name, org).
@@ -107,6 +112,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             password=PASSWORD,
         )
         submitter.totp_secret = box.seal(KEYS[SUBMITTER])
+        care_manager = add_person(
+            session, CARE_MANAGER, "Cam Care", plan, roles=[Role.CARE_TEAM], password=PASSWORD
+        )
+        care_manager.totp_secret = box.seal(KEYS[CARE_MANAGER])
         publish_sample(session, plan.id)
         plan_id = plan.id
         table = add_collaborative(session, TABLE, CollaborativeType.NETWORK)
