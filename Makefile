@@ -19,6 +19,10 @@ install: $(VENV)/.installed
 
 DEMO_ADMIN ?= admin@demo.commontable.example
 DEMO_PASSWORD ?= common-table-demo
+DEMO_MLLP_PORT ?= 2575
+DEMO_CLINIC := "Flower City Family Medicine - Northeast"
+DEMO_PLAN := "Lakeshore Community Care"
+DEMO_HUB := "Finger Lakes Common Table"
 
 demo: demo-data
 	@echo "Sign in as $(DEMO_ADMIN) with password $(DEMO_PASSWORD)"
@@ -39,8 +43,24 @@ demo-data: $(VENV)/.installed
 	$(BIN)/commontable org import-roster --workspace $(DEMO_DIR)
 	$(BIN)/commontable publish --period 2025 --workspace $(DEMO_DIR)
 	echo "$(DEMO_PASSWORD)" | $(BIN)/commontable user add $(DEMO_ADMIN) --name "Demo Admin" \
-		--organization "Finger Lakes Common Table" --role admin --password-stdin --workspace $(DEMO_DIR)
+		--organization "Finger Lakes Common Table" --role admin --role care_team \
+		--password-stdin --workspace $(DEMO_DIR)
 	echo "$(DEMO_PASSWORD)" | $(BIN)/commontable demo-table --password-stdin --workspace $(DEMO_DIR)
+	# Care coordination: a clinic's and a plan's care teams and the collaborative's CHW hub
+	# (serving the plan's members) follow their people; a day of the hospital's ADT feed is
+	# replayed to a running listener, which notifies them.
+	$(BIN)/commontable care team add $(DEMO_CLINIC) "Northeast care team" --workspace $(DEMO_DIR)
+	$(BIN)/commontable care follow $(DEMO_CLINIC) "Northeast care team" --attributed --workspace $(DEMO_DIR)
+	$(BIN)/commontable care team add $(DEMO_PLAN) "Care management" --kind care_management --workspace $(DEMO_DIR)
+	$(BIN)/commontable care follow $(DEMO_PLAN) "Care management" --attributed --workspace $(DEMO_DIR)
+	$(BIN)/commontable care team add $(DEMO_HUB) "Community health worker hub" --kind chw_hub --workspace $(DEMO_DIR)
+	$(BIN)/commontable care follow $(DEMO_HUB) "Community health worker hub" --attributed \
+		--attributed-to $(DEMO_PLAN) --workspace $(DEMO_DIR)
+	$(BIN)/commontable care listen --mllp-port $(DEMO_MLLP_PORT) --source lakeside-general-hospital \
+		--workspace $(DEMO_DIR) > $(DEMO_DIR)/care-listener.log 2>&1 & listener=$$!; \
+		$(BIN)/commontable synth --feed --out $(DEMO_DIR)/region --mllp-port $(DEMO_MLLP_PORT) \
+			--rate 50 --wait 120; status=$$?; kill -INT $$listener; wait $$listener; \
+		tail -1 $(DEMO_DIR)/care-listener.log; exit $$status
 	$(BIN)/commontable report build --period 2025 --out $(DEMO_DIR)/report --workspace $(DEMO_DIR)
 
 test: $(VENV)/.installed

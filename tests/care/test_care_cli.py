@@ -100,7 +100,8 @@ def test_an_invalid_fhir_group_is_rejected_whole(workspace: Path) -> None:
     assert followed(workspace) == {}
 
 
-def test_a_team_follows_the_people_attributed_to_its_organization(workspace: Path) -> None:
+def _attributed(workspace: Path) -> None:
+    """The last measure run: P1 at Riverside in 2024, P2 there in 2025, P3 at Hilltop."""
     engine = app_db_engine(load_settings(workspace))
     with transaction(engine) as session:
         find_organization(session, CLINIC).roster_id = "ORG-RIVERSIDE"
@@ -116,8 +117,25 @@ def test_a_team_follows_the_people_attributed_to_its_organization(workspace: Pat
     table = pa.Table.from_pylist(rows, schema=MEASURE_PATIENT.to_pyarrow())
     with connect(str(workspace / "warehouse.duckdb")) as store:
         store.replace({"measure_patient": table})
+
+
+def test_a_team_follows_the_people_attributed_to_its_organization(workspace: Path) -> None:
+    _attributed(workspace)
     run("care", "follow", CLINIC, "Riverside care team", "--attributed", "-w", str(workspace))
     assert followed(workspace) == {"P000000002": "attribution"}  # the latest year's only
+
+
+def test_a_chw_hub_follows_the_people_attributed_to_the_organization_it_serves(
+    workspace: Path,
+) -> None:
+    _attributed(workspace)
+    run("org", "add", "Community Hub", "--type", "cbo", "-w", str(workspace))
+    run(
+        "care", "team", "add", "Community Hub", "CHW hub", "--kind", "chw_hub", "-w", str(workspace)
+    )
+    run("care", "follow", "Community Hub", "CHW hub", "--attributed", "--attributed-to", CLINIC,
+        "-w", str(workspace))  # fmt: skip
+    assert followed(workspace) == {"P000000002": "attribution"}
 
 
 def test_consent_decisions_are_recorded_as_the_member_sent_them(workspace: Path) -> None:

@@ -200,3 +200,20 @@ def test_replaying_to_a_port_nobody_listens_on_says_so(tmp_path: Path) -> None:
     done = run_apart(runner.invoke, app, ["care", "replay", str(feed), "--mllp-port", str(port)])
     assert done.exit_code != 0
     assert f"no listener at 127.0.0.1:{port}" in str(done.exception)
+
+
+def test_synth_feed_replays_the_last_day_of_the_regions_adt(listener: Listener) -> None:
+    region = listener.workspace / "region"
+    folder = region / "sources" / SOURCE
+    folder.mkdir(parents=True)
+    days = [("LGH1", "20251230090000"), ("LGH2", "20251231080000"), ("LGH3", "20251231100000")]
+    text = "\r".join(
+        adt("A04", control_id).decode().replace("20250301101500", stamp)
+        for control_id, stamp in days
+    )
+    (folder / "adt.hl7").write_text(text)
+    result = runner.invoke(app, ["synth", "--feed", "--out", str(region), "--mllp-port",
+                                 str(listener.port)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2025-12-31: replayed 2 messages" in result.output
+    assert "2 AA" in result.output

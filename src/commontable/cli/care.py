@@ -275,12 +275,19 @@ def care_follow(
     attributed: Annotated[
         bool, typer.Option("--attributed", help="the people the last measure run attributed")
     ] = False,
+    attributed_to: Annotated[
+        str | None,
+        typer.Option(
+            help="with --attributed: another organization's (e.g. a plan a CHW hub serves)"
+        ),
+    ] = None,
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
     """A care team follows people: one at a time (--person-id), from a roster (your own patient
     ids are matched through identity's crosswalk; ids nobody matched are listed), or everyone
-    attributed to the organization (clinic, medical group or plan) by the last measure run."""
+    attributed to the organization (clinic, medical group or plan) by the last measure run, or
+    to another one it serves (--attributed-to: a CHW hub working for a plan's members)."""
     from commontable.care import (
         SubscriptionSource,
         attributed_people,
@@ -294,10 +301,13 @@ def care_follow(
     chosen = [bool(person_id), roster is not None, attributed]
     if sum(chosen) != 1:
         raise typer.BadParameter("give one of --person-id, --roster or --attributed")
+    if attributed_to and not attributed:
+        raise typer.BadParameter("--attributed-to goes with --attributed")
     settings = settings_of(workspace, warehouse)
     with open_app_db(workspace) as session:
         member = find_organization(session, organization)
-        data_source, roster_id = member.data_source, member.roster_id
+        served = find_organization(session, attributed_to) if attributed_to else member
+        data_source, roster_id = member.data_source, served.roster_id
         found = find_team(session, member, team)
     unmatched: list[str] = []
     if person_id:
@@ -309,7 +319,7 @@ def care_follow(
         unmatched, source = read.unmatched, SubscriptionSource.ROSTER
     else:
         if roster_id is None:
-            raise typer.BadParameter(f"{member.name} is not on the collaborative's roster yet")
+            raise typer.BadParameter(f"{served.name} is not on the collaborative's roster yet")
         with open_warehouse(settings) as store:
             people = attributed_people(store, roster_id)
         source = SubscriptionSource.ATTRIBUTION
