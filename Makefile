@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 DEMO_ADMIN ?= admin@demo.commontable.example
 DEMO_PASSWORD ?= common-table-demo
 DEMO_MLLP_PORT ?= 2575
+DEMO_FEED_DAY ?= 2025-12-28
 DEMO_CLINIC := "Flower City Family Medicine - Northeast"
 DEMO_PLAN := "Lakeshore Community Care"
 DEMO_HUB := "Finger Lakes Common Table"
@@ -58,8 +59,9 @@ demo-data: $(VENV)/.installed
 		--attributed-to $(DEMO_PLAN) --workspace $(DEMO_DIR)
 	$(BIN)/commontable care listen --mllp-port $(DEMO_MLLP_PORT) --source lakeside-general-hospital \
 		--workspace $(DEMO_DIR) > $(DEMO_DIR)/care-listener.log 2>&1 & listener=$$!; \
-		$(BIN)/commontable synth --feed --out $(DEMO_DIR)/region --mllp-port $(DEMO_MLLP_PORT) \
-			--rate 50 --wait 120; status=$$?; kill -INT $$listener; wait $$listener; \
+		$(BIN)/commontable synth --feed --out $(DEMO_DIR)/region --day $(DEMO_FEED_DAY) \
+			--mllp-port $(DEMO_MLLP_PORT) --rate 50 --wait 120; status=$$?; kill $$listener; \
+		wait $$listener; \
 		tail -1 $(DEMO_DIR)/care-listener.log; exit $$status
 	$(BIN)/commontable report build --period 2025 --out $(DEMO_DIR)/report --workspace $(DEMO_DIR)
 

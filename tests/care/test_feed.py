@@ -148,6 +148,14 @@ def test_stopping_loads_what_has_arrived_first(listener: Listener) -> None:
     assert _adt_events(listener.workspace) == 10
 
 
+def test_a_service_managers_sigterm_also_loads_what_has_arrived_first(listener: Listener) -> None:
+    send(listener.port, *(adt("A01", f"LGH{n}", f"H{n}") for n in range(10)))
+    listener.process.send_signal(signal.SIGTERM)
+    out, _ = listener.process.communicate(timeout=60)
+    assert "feed stopped: 10 accepted" in out
+    assert _adt_events(listener.workspace) == 10
+
+
 def test_every_event_acknowledged_aa_is_loaded(listener: Listener) -> None:
     events = [adt(event, f"LGH{event}", "H7") for event in ACCEPTED_EVENTS]
     acks = send(listener.port, *events)

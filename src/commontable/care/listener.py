@@ -1,6 +1,7 @@
 """The live ADT feed: an MLLP listener (HL7 v2 over TCP, python-hl7's asyncio streams) that
-acknowledges each message once it is safe on disk (AA) or kept with its reason (AE, AR), and
-hands the accepted ones on in batches to be loaded like any submission."""
+acknowledges each message once it is safe on disk (AA) or kept with its reason (AE, AR); hands
+the accepted ones on every fifth of a second to be notified (care.arrivals), and every second
+in batches to be loaded like any submission; and sends what is due by email and webhook."""
 
 from __future__ import annotations
 

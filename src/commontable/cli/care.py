@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -56,7 +57,8 @@ def care_listen(
     acknowledged AA once safe on disk, or AE/AR with the reason (and kept with it). Within a
     second, each event (ED visit, admission, discharge, transfer, death) notifies the care
     teams that follow the person, as their rules say; what is accepted is loaded like any
-    submission, every `--batch-seconds`. Ctrl+C stops it after loading what has arrived."""
+    submission, every `--batch-seconds`. Ctrl+C (or SIGTERM) stops it after loading what has
+    arrived."""
     import asyncio
 
     from commontable.appdb import require_current
@@ -114,8 +116,16 @@ def care_listen(
         deliver=lambda: deliver_due(engine, mail, box),
     )
     console.print(f"listening for {source}'s ADT feed on {host}:{mllp_port} (MLLP); Ctrl+C stops")
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: what has arrived is loaded first
-        asyncio.run(serve_feed(feed, host, mllp_port))
+    async def serve_until_stopped() -> None:
+        # SIGTERM (a service manager's stop; a background job ignores SIGINT) stops the feed as
+        # Ctrl+C does: the serving task is cancelled, and what has arrived is loaded first.
+        serving = asyncio.current_task()
+        if serving is not None:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, serving.cancel)
+        await serve_feed(feed, host, mllp_port)
+
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        asyncio.run(serve_until_stopped())
     engine.dispose()
     counts, notified = feed.counts, arrivals.notified
     console.print(
