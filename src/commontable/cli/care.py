@@ -116,6 +116,7 @@ def care_listen(
         deliver=lambda: deliver_due(engine, mail, box),
     )
     console.print(f"listening for {source}'s ADT feed on {host}:{mllp_port} (MLLP); Ctrl+C stops")
+
     async def serve_until_stopped() -> None:
         # SIGTERM (a service manager's stop; a background job ignores SIGINT) stops the feed as
         # Ctrl+C does: the serving task is cancelled, and what has arrived is loaded first.
