@@ -29,10 +29,12 @@ from commontable.care.models import (
     SubscriptionSource,
     TeamKind,
 )
-from commontable.errors import UserError
+from commontable.errors import Forbidden, NotFound, UserError
 from commontable.members import SecretBox, get_organization, list_organizations
 from commontable.privacy import sees_every_organization
 from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
+from commontable.warehouse import Tables
+from commontable.warehouse.routes import warehouse
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["care coordination"], dependencies=[Security(bearer)])
@@ -61,6 +63,19 @@ def organization_of_notification(context: RouteContext, notification_id: int) ->
     if notification_id > MAX_ID:
         return None
     return listing.organization_of_notification(context.session, notification_id)
+
+
+def has_records_of(tables: Tables, data_source: str, person_id: str) -> bool:
+    """Whether the member's submissions hold a record of this person (the last match's
+    crosswalk): the treatment or coverage relationship a one-person follow needs."""
+    try:
+        crosswalk = tables.table("person_crosswalk")
+    except NotFound:  # a reading copy from before it held the crosswalk
+        return False
+    mine = crosswalk.filter(
+        (crosswalk.data_source == data_source) & (crosswalk.person_id == person_id)
+    )
+    return bool(mine.count().execute())
 
 
 def own_teams(context: RouteContext) -> list[CareTeam]:
@@ -282,7 +297,14 @@ def follow_person(
     context: Context, team_id: RowId, person_id: Annotated[str, Form(max_length=40)]
 ) -> RedirectResponse:
     team = keeping.get_team(context.session, team_id)
-    keeping.follow(context.session, context.actor, team, [person_id], SubscriptionSource.ONE_PERSON)
+    (person,) = keeping.person_ids([person_id]) or [""]
+    if not has_records_of(warehouse(context), team.organization.data_source, person):
+        # Said the same way whether or not the person exists: nothing about others' patients.
+        raise Forbidden(
+            "a care team follows, one at a time, people its organization has records of (in its "
+            "submissions, as matched); the collaborative's staff add people attributed to it"
+        )
+    keeping.follow(context.session, context.actor, team, [person], SubscriptionSource.ONE_PERSON)
     return _to("/care/teams", "followed")
 
 
