@@ -103,6 +103,7 @@ class AuditAction(StrEnum):
     VIEW_CARE_NOTIFICATION = "view-care-notification"
     ASSIGN_CARE_NOTIFICATION = "assign-care-notification"
     COMPLETE_CARE_NOTIFICATION = "complete-care-notification"
+    RECEIVE_CARE_NOTIFICATION = "receive-care-notification"  # a Da Vinci FHIR notification
 
 
 class AuditEvent(Base):

@@ -9,17 +9,21 @@ of the work list, and every change, is audited (care.work_list, care.teams).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Security
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Security
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from commontable.appdb import MAX_ID
+from commontable.appdb import MAX_ID, utcnow
+from commontable.audit import AuditAction
 from commontable.care import teams as keeping
 from commontable.care import work_list as listing
+from commontable.care.events import Encounter, meaning
+from commontable.care.fhir_notifications import adt_row_of_bundle
 from commontable.care.models import (
     CareSetting,
     CareTeam,
@@ -29,7 +33,9 @@ from commontable.care.models import (
     SubscriptionSource,
     TeamKind,
 )
+from commontable.care.notify import PersonRef, SourcePerson, notify
 from commontable.errors import Forbidden, NotFound, UserError
+from commontable.identity import provisional_id
 from commontable.members import SecretBox, get_organization, list_organizations
 from commontable.privacy import sees_every_organization
 from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
@@ -415,3 +421,67 @@ def api_complete(context: Context, notification_id: RowId, body: OutcomeIn) -> N
         context.session, context.actor, teams, notification_id, body.outcome, body.note
     )
     return _out(listing.open_notification(context.session, context.actor, teams, notification_id))
+
+
+# --- Da Vinci notifications ----------------------------------------------------------------
+
+
+def _known_person(tables: Tables, data_source: str, patient_id: str) -> str | None:
+    """The person the last match made of a member's patient id, if any."""
+    try:
+        crosswalk = tables.table("person_crosswalk")
+    except NotFound:
+        return None
+    found = crosswalk.filter(
+        (crosswalk.data_source == data_source) & (crosswalk.source_person_id == patient_id)
+    ).select("person_id")
+    rows = found.limit(1).to_pyarrow()["person_id"].to_pylist()
+    return str(rows[0]) if rows else None
+
+
+def _outcome(severity: str, code: str, text: str) -> dict[str, object]:
+    """A FHIR OperationOutcome with one issue: what the sender reads back."""
+    issue = {"severity": severity, "code": code, "diagnostics": text}
+    return {"resourceType": "OperationOutcome", "issue": [issue]}
+
+
+@api.post(
+    "/care/notifications/fhir",
+    name="api.care_fhir_notification",
+    response_model=None,
+    openapi_extra={
+        "requestBody": {"content": {"application/fhir+json": {"schema": {"type": "object"}}}}
+    },
+)
+async def receive_fhir_notification(context: Context, request: Request) -> JSONResponse:
+    """A Da Vinci Unsolicited Notification (admit, discharge, transfer) from a member's system:
+    validated, kept as the member's encounter event and notified to the care teams entitled to
+    it, like an ADT message; answered with an OperationOutcome."""
+    try:
+        data = json.loads(await request.body())
+        row = adt_row_of_bundle(data)
+    except (ValueError, UserError) as error:
+        return JSONResponse(_outcome("error", "invalid", str(error)), status_code=400)
+    member = get_organization(context.session, context.signed_in.organization_id)
+    meant = meaning(row, member.data_source, utcnow())
+    people: dict[SourcePerson, PersonRef] = {}
+    if isinstance(meant, Encounter):
+        key = (member.data_source, meant.source_person_id)
+        known = _known_person(warehouse(context), *key)
+        people[key] = PersonRef(known) if known else PersonRef(provisional_id(*key), True)
+    done = notify(context.session, [meant] if meant is not None else [], people)
+    context.audit(
+        AuditAction.RECEIVE_CARE_NOTIFICATION,
+        target=f"care event {row['message_control_id']}",
+        event=row["event_type"],
+        notifications=done.notifications,
+        repeated=done.repeated,
+    )
+    said = (
+        f"{done.events} event kept, {done.notifications} notifications"
+        if done.events
+        else "already received"
+        if done.repeated
+        else "nothing to notify"
+    )
+    return JSONResponse(_outcome("information", "informational", said))

@@ -357,6 +357,8 @@ POLICY: dict[str, Rule] = {
     "api.care_unread": CARE_TEAM_MEMBERS,
     "api.care_notification": CARE_TEAM_OF_NOTIFICATION,
     "api.care_complete": CARE_TEAM_OF_NOTIFICATION,
+    # a member's system (or data submitter) sends its own encounters' notifications
+    "api.care_fhir_notification": SUBMITTERS.for_systems("submit"),
 }
 
 
