@@ -190,6 +190,9 @@ MATRIX: dict[str, Expect] = {
     "care.set_rules": Expect(STAFF | CARE_TEAM, STAFF),
     "care.follow": OWN_CARE_TEAM,
     "api.care_fhir_notification": same(SUBMITTERS | {TOKEN}),
+    "care.gaps": same(CARE_TEAM),
+    "care.gaps_csv": same(CARE_TEAM),
+    "api.care_gaps": same(CARE_TEAM),
 }
 
 

@@ -104,6 +104,8 @@ class AuditAction(StrEnum):
     ASSIGN_CARE_NOTIFICATION = "assign-care-notification"
     COMPLETE_CARE_NOTIFICATION = "complete-care-notification"
     RECEIVE_CARE_NOTIFICATION = "receive-care-notification"  # a Da Vinci FHIR notification
+    VIEW_CARE_GAPS = "view-care-gaps"
+    DOWNLOAD_CARE_GAPS = "download-care-gaps"
 
 
 class AuditEvent(Base):

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from commontable.care.adt_messages import ACCEPTED_EVENTS, acknowledgement, examine
     from commontable.care.arrivals import Arrivals, FeedPeople
     from commontable.care.delivery import Mail, deliver_due, signature
+    from commontable.care.gaps import refresh_gaps
     from commontable.care.listener import AdtFeed, FeedCounts, serve_feed
     from commontable.care.models import (
         CareSetting,
@@ -76,6 +77,7 @@ __all__ = [
     "new_webhook_secret",
     "read_roster",
     "record_consent",
+    "refresh_gaps",
     "replay_messages",
     "serve_feed",
     "set_rules",

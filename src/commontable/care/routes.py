@@ -10,7 +10,7 @@ of the work list, and every change, is audited (care.work_list, care.teams).
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path as FilePath
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from commontable.appdb import MAX_ID, utcnow
 from commontable.audit import AuditAction
+from commontable.care import gaps as care_gaps
 from commontable.care import teams as keeping
 from commontable.care import work_list as listing
 from commontable.care.events import Encounter, meaning
@@ -174,6 +175,64 @@ def complete(
         context.session, context.actor, own_teams(context), notification_id, chosen, note
     )
     return _to(f"/care/notifications/{notification_id}", "completed")
+
+
+# --- care gaps ------------------------------------------------------------------------------
+
+
+def _roster_id(context: RouteContext) -> str | None:
+    """The reader's organization as measure attribution names it (None: not on the roster)."""
+    return get_organization(context.session, context.signed_in.organization_id).roster_id
+
+
+def _measure(measure: str) -> str | None:
+    chosen = measure.strip()
+    if chosen and chosen not in {m.id for m in care_gaps.gap_measures()}:
+        raise UserError(f"'{chosen}' is not a measure with care gaps")
+    return chosen or None
+
+
+@pages.get("/care/gaps", name="care.gaps")
+def gaps_page(
+    context: Context,
+    measure: Annotated[str, Query(max_length=40)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    roster_id, chosen = _roster_id(context), _measure(measure)
+    found: list[care_gaps.Gap] = []
+    total, counts = 0, {}
+    if roster_id is not None:
+        tables = warehouse(context)
+        found, total = care_gaps.gaps_of(tables, roster_id, chosen, page)
+        counts = care_gaps.gap_counts(tables, roster_id)
+    context.audit(
+        AuditAction.VIEW_CARE_GAPS, target="care gaps", measure=chosen or "", page=page,
+        people=sorted({g.person_id for g in found}),
+    )  # fmt: skip
+    return context.page(
+        "care/gaps.html",
+        gaps=found,
+        total=total,
+        counts=counts,
+        measure=chosen or "",
+        page=page,
+        pages=max(1, -(-total // care_gaps.PAGE_SIZE)),
+        on_roster=roster_id is not None,
+        titles={m.id: m.title for m in care_gaps.gap_measures()},
+    )
+
+
+@pages.get("/care/gaps.csv", name="care.gaps_csv")
+def gaps_csv(context: Context, measure: Annotated[str, Query(max_length=40)] = "") -> Response:
+    roster_id, chosen = _roster_id(context), _measure(measure)
+    text, rows = ("", 0)
+    if roster_id is not None:
+        text, rows = care_gaps.gaps_csv(warehouse(context), roster_id, chosen)
+    context.audit(
+        AuditAction.DOWNLOAD_CARE_GAPS, target="care gaps", measure=chosen or "", rows=rows
+    )
+    headers = {"Content-Disposition": 'attachment; filename="care-gaps.csv"'}
+    return Response(text, media_type="text/csv", headers=headers)
 
 
 # --- care teams -----------------------------------------------------------------------------
@@ -485,3 +544,38 @@ async def receive_fhir_notification(context: Context, request: Request) -> JSONR
         else "nothing to notify"
     )
     return JSONResponse(_outcome("information", "informational", said))
+
+
+class GapOut(BaseModel):
+    person_id: str
+    measure_id: str
+    period: int
+    reason: str
+    event_date: date | None
+    opened_on: date
+    attributed_as: str
+
+
+class GapsOut(BaseModel):
+    total: int
+    page: int
+    gaps: list[GapOut]
+
+
+@api.get("/care/gaps", name="api.care_gaps")
+def api_gaps(
+    context: Context,
+    measure: Annotated[str, Query(max_length=40)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> GapsOut:
+    """The open care gaps of the reader's organization's attributed people (50 a page)."""
+    roster_id, chosen = _roster_id(context), _measure(measure)
+    found: list[care_gaps.Gap] = []
+    total = 0
+    if roster_id is not None:
+        found, total = care_gaps.gaps_of(warehouse(context), roster_id, chosen, page)
+    context.audit(
+        AuditAction.VIEW_CARE_GAPS, target="care gaps", measure=chosen or "", page=page,
+        people=sorted({g.person_id for g in found}),
+    )  # fmt: skip
+    return GapsOut(total=total, page=page, gaps=[GapOut(**vars(g)) for g in found])

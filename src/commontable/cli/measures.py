@@ -58,16 +58,21 @@ def measure_run(
     workspace: Workspace = Path("."),
     warehouse: WarehouseUrl = None,
 ) -> None:
-    """Compute measures for a period: writes measure_patient and measure_result."""
+    """Compute measures for a period: writes measure_patient and measure_result, and the care
+    teams' open care gaps."""
+    from commontable.care import refresh_gaps
     from commontable.measures import run_measures
 
-    with open_warehouse(settings_of(workspace, warehouse)) as store, progress_bar() as bar:
+    settings = settings_of(workspace, warehouse)
+    with open_warehouse(settings, changes_reading=True) as store, progress_bar() as bar:
         task = bar.add_task("measures", total=None)
 
         def report(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
         run = run_measures(store, period, measure, min_denominator=min_denominator, progress=report)
+        report("care gaps", 0, 1)
+        gaps = refresh_gaps(store)
     kinds = {m.id: m for m in run.measures}
     table = Table(title=f"Whole collaborative, {run.period}")
     for column in ("measure", "title", "denominator", "numerator", "rate", "95% CI", "status"):
@@ -88,6 +93,7 @@ def measure_run(
         )
     console.print(table)
     console.print(run.summary())
+    console.print(f"care gaps: {gaps:,} open")
 
 
 @measure_app.command("export")

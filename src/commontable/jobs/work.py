@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction, utcnow
 from commontable.audit import AuditAction, app_db_engine, record
+from commontable.care import refresh_gaps
 from commontable.config import Settings
 from commontable.errors import InvalidSubmission, UserError
 from commontable.identity import decide as decide_pair
@@ -207,15 +208,17 @@ def match_job(
 def measures_job(
     settings: Settings, engine: Engine, job: Job, report: Reporter, _private: Private
 ) -> Finished:
-    """Compute every measure of the library for the job's period."""
+    """Compute every measure of the library for the job's period, and the open care gaps."""
     period = int(job.request["period"])
-    with writing(settings, refresh=False, waiting=_waiting(report)) as store:
+    with writing(settings, refresh=True, waiting=_waiting(report)) as store:
         run = run_measures(store, period, progress=report)
+        gaps = refresh_gaps(store)
     outcome = {
         "period": period,
         "measures": len(run.measures),
         "patient_rows": run.patient_rows,
         "result_rows": run.result_rows,
+        "care_gaps": gaps,
         "summary": run.summary(),
     }
     return Finished(outcome, AuditAction.RUN_MEASURES, f"period {period}", outcome)

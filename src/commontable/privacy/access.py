@@ -357,6 +357,10 @@ POLICY: dict[str, Rule] = {
     "api.care_unread": CARE_TEAM_MEMBERS,
     "api.care_notification": CARE_TEAM_OF_NOTIFICATION,
     "api.care_complete": CARE_TEAM_OF_NOTIFICATION,
+    # open care gaps of the organization's attributed people (the route narrows to them)
+    "care.gaps": CARE_TEAM_MEMBERS,
+    "care.gaps_csv": CARE_TEAM_MEMBERS,
+    "api.care_gaps": CARE_TEAM_MEMBERS,
     # a member's system (or data submitter) sends its own encounters' notifications
     "api.care_fhir_notification": SUBMITTERS.for_systems("submit"),
 }

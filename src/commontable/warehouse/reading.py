@@ -1,7 +1,7 @@
 """What pages read while the warehouse is being written: a small read-only copy of the tables
 they show (the submission log, quarantined values, the match review queue and its records'
-demographics, the person crosswalk), replaced whole after each write, so that a page never
-waits for, or is refused by, a load or a match that is running.
+demographics, the person crosswalk, care gaps), replaced whole after each write, so that a
+page never waits for, or is refused by, a load or a match that is running.
 
 It holds patient-level values, so it is the warehouse's kin: owner-only, beside it, and
 audited wherever it is shown.
@@ -28,9 +28,10 @@ from commontable.warehouse.store import duckdb_file
 
 SUFFIX = ".reading.duckdb"
 # The crosswalk answers, on the web, whether an organization has records of a person (a care
-# team may follow only its own patients).
+# team may follow only its own patients); care gaps are a care team's work list.
 READ_TABLES = (
-    "submission", "quarantine", "match_review", "match_review_record", "person_crosswalk"
+    "submission", "quarantine", "match_review", "match_review_record", "person_crosswalk",
+    "care_gap",
 )  # fmt: skip
 
 

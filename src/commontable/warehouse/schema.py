@@ -200,6 +200,22 @@ MATCH_DECISION = ibis.schema(
         "note": dt.string,
     }
 )
+# Open care gaps (care.gaps): people in a measure's denominator who do not meet it, by the
+# latest measure run, with whom they are attributed to and the day the gap was first seen open.
+CARE_GAP = ibis.schema(
+    {
+        "person_id": dt.string,
+        "measure_id": dt.string,
+        "period": dt.int64,
+        "event_id": dt.string,  # the stay of a per-event measure (follow-up after discharge)
+        "event_date": dt.date,
+        "clinic": dt.string,
+        "medical_group": dt.string,
+        "health_plan": dt.string,
+        "reason": dt.string,
+        "opened_on": dt.date,
+    }
+)
 DERIVED_TABLES = {
     "person_crosswalk": PERSON_CROSSWALK,
     "person": PERSON,
@@ -208,6 +224,7 @@ DERIVED_TABLES = {
     "match_decision": MATCH_DECISION,
     "measure_patient": MEASURE_PATIENT,
     "measure_result": MEASURE_RESULT,
+    "care_gap": CARE_GAP,
 }
 
 
