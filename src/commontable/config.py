@@ -106,6 +106,11 @@ class Settings(BaseSettings):
         "outside the 1996 FTC/DOJ Statement 6 safety zone; open shows them all",
     )
 
+    care_feeds: list[str] = Field(
+        default_factory=list,
+        description="live ADT feeds `commontable serve` starts beside the web app, each "
+        "SOURCE:PORT (the member's data source and its MLLP port)",
+    )
     smtp_host: str = Field(
         default="",
         description="the mail server care teams' notification emails go through (empty: none)",

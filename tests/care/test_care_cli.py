@@ -149,6 +149,24 @@ def test_consent_decisions_are_recorded_as_the_member_sent_them(workspace: Path)
     assert decisions == [ConsentDecision.OPT_OUT, ConsentDecision.OPT_OUT]
 
 
+def test_opt_outs_by_the_members_own_patient_ids_are_matched_through_the_crosswalk(
+    workspace: Path,
+) -> None:
+    _crosswalk(workspace, "riverside-community-clinic", {"MRN1": "P000000007"})
+    (workspace / "opt-outs.csv").write_text("patient_id\nMRN1\nMRN2\n")
+    result = runner.invoke(app, ["care", "consent", str(workspace / "opt-outs.csv"),
+                                 "--decision", "opt_out", "--source", CLINIC,
+                                 "-w", str(workspace)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "opt_out recorded for 1 people" in result.output
+    assert "patient id MRN2: no person matched to it yet" in result.output
+    engine = app_db_engine(load_settings(workspace))
+    with transaction(engine) as session:
+        people = session.scalars(select(Consent.person_id)).all()
+    engine.dispose()
+    assert people == ["P000000007"]
+
+
 def test_a_part2_program_is_registered(workspace: Path) -> None:
     run(
         "care", "part2", CLINIC, "RCC-RECOVERY", "--name", "Recovery services", "-w", str(workspace)

@@ -111,7 +111,9 @@ def test_a_team_gets_one_email_a_round_naming_no_patient(
     first = deliver_due(app_db.engine, mail, box)
     again = deliver_due(app_db.engine, mail, box)
     (message,) = handler.messages
-    text = message["Subject"] + message.get_payload(decode=True).decode()
+    body = message.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    text = message["Subject"] + body.decode()
     assert (first.emails, again.emails) == (1, 0)
     assert "2 new care notifications for Riverside care team" in text
     assert f"https://ct.example/care?team={care_region.clinic_team.id}" in text

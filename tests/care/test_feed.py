@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import hl7
 import hl7.mllp
@@ -57,16 +58,21 @@ def start_listener(workspace: Path) -> Listener:
                "--mllp-port", str(port), "--source", SOURCE, "--batch-seconds", "0.2",
                "-w", str(workspace)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wait_for(port, process)
+    return Listener(workspace, port, process)
+
+
+def wait_for(port: int, process: subprocess.Popen[Any]) -> None:
+    """Until a listener answers on `port` (its process must not end meanwhile), 30 s at most."""
     deadline = time.monotonic() + 30
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
+            return
         except OSError:
             assert process.poll() is None, process.communicate()[0]
             assert time.monotonic() < deadline, "the listener did not start"
             time.sleep(0.1)
-    return Listener(workspace, port, process)
 
 
 @pytest.fixture
@@ -220,8 +226,9 @@ def test_synth_feed_replays_the_last_day_of_the_regions_adt(listener: Listener) 
         for control_id, stamp in days
     )
     (folder / "adt.hl7").write_text(text)
-    result = runner.invoke(app, ["synth", "--feed", "--out", str(region), "--mllp-port",
-                                 str(listener.port)])  # fmt: skip
+    # In a thread of its own: the command runs an event loop (see messages.run_apart).
+    result = run_apart(runner.invoke, app, ["synth", "--feed", "--out", str(region),
+                                            "--mllp-port", str(listener.port)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "2025-12-31: replayed 2 messages" in result.output
     assert "2 AA" in result.output

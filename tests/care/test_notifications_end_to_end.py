@@ -129,7 +129,7 @@ def test_the_ed_visit_and_the_discharge_reach_the_clinic_and_the_plan_within_2_s
     assert [str(a.segment("MSA")(1)) for a in acks] == ["AA", "AA"]
     clinic = wait_for(region, "Riverside Clinic", 2, within=2.0)
     plan = wait_for(region, "Cascade Health Plan", 2, within=2.0 - (time.monotonic() - sent))
-    assert sorted(n["event"] for n in clinic) == ["ED visit", "discharge"]
+    assert sorted(str(n["event"]) for n in clinic) == ["ED visit", "discharge"]
     assert {n["patient_name"] for n in plan} == {"Sarah Moore"}
 
 

@@ -9,14 +9,14 @@ from commontable.identity.arrivals import ArrivalMatcher, provisional_id
 from commontable.warehouse import connect
 
 
-def _known_person(warehouse: Path) -> dict[str, str]:
+def _known_person(warehouse: Path) -> dict[str, str | None]:
     with connect(str(warehouse)) as store:
         person = store.table("person")
         row = person.filter(person.records >= 2).order_by("person_id").limit(1).to_pyarrow()
     return {k: (None if v[0] is None else str(v[0])) for k, v in row.to_pydict().items()}
 
 
-def _arrival(person: dict[str, str]) -> dict[str, str | None]:
+def _arrival(person: dict[str, str | None]) -> dict[str, str | None]:
     """The person as a hospital's ADT message names them (the name in another case)."""
     return {
         "first_name": (person["first_name"] or "").title(),

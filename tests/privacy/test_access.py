@@ -37,8 +37,16 @@ def test_an_admin_passes_every_rule_but_the_patient_level_ones() -> None:
     assert not any(rule.allows(admin, OWN) for rule in rules if rule.patient_level)
 
 
-def test_the_data_steward_passes_every_patient_level_rule() -> None:
-    assert all(rule.allows(STEWARD, OWN) for rule in POLICY.values() if rule.patient_level)
+def test_the_data_steward_passes_every_patient_level_rule_open_to_stewards() -> None:
+    rules = [rule for rule in POLICY.values() if rule.patient_level and rule.stewards]
+    assert all(rule.allows(STEWARD, OWN) for rule in rules)
+
+
+def test_the_data_steward_does_not_see_care_teams_notifications_or_gaps() -> None:
+    care = [rule for name, rule in POLICY.items() if name.startswith(("care.", "api.care_"))]
+    closed = [rule for rule in care if rule.patient_level]
+    assert closed
+    assert not any(rule.allows(STEWARD, OWN) for rule in closed)
 
 
 def test_the_data_steward_role_without_staff_is_no_steward() -> None:

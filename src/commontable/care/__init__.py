@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from commontable.care.adt_messages import ACCEPTED_EVENTS, acknowledgement, examine
     from commontable.care.arrivals import Arrivals, FeedPeople
     from commontable.care.delivery import Mail, deliver_due, signature
+    from commontable.care.feeds import FeedSetting, feed_settings, start_feeds, stop_feeds
     from commontable.care.gaps import refresh_gaps
     from commontable.care.listener import AdtFeed, FeedCounts, serve_feed
     from commontable.care.models import (
@@ -56,6 +57,7 @@ __all__ = [
     "ConsentDecision",
     "EventKind",
     "FeedCounts",
+    "FeedSetting",
     "Outcome",
     "Replayed",
     "Roster",
@@ -69,6 +71,7 @@ __all__ = [
     "attributed_people",
     "create_team",
     "deliver_due",
+    "feed_settings",
     "examine",
     "find_team",
     "follow",
@@ -82,6 +85,8 @@ __all__ = [
     "serve_feed",
     "set_rules",
     "signature",
+    "start_feeds",
+    "stop_feeds",
     "unfollow",
     "zone_of",
 ]

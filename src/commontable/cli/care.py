@@ -346,27 +346,40 @@ def care_follow(
 
 @care_app.command("consent")
 def care_consent(
-    file: Annotated[Path, typer.Argument(help="a CSV with a person_id column")],
+    file: Annotated[
+        Path, typer.Argument(help="a CSV with person_id, or patient_id (the member's own ids)")
+    ],
     decision: Annotated[
         str, typer.Option(help="opt_out, opt_in, granted (Part 2 consent) or revoked")
     ],
     source: Annotated[str, typer.Option(help="the member that sent the decisions (name or id)")],
     workspace: Workspace = Path("."),
+    warehouse: WarehouseUrl = None,
 ) -> None:
     """Record people's consent decisions as a member sent them: an opt-out stops notifications
     and care-team sharing (never the aggregate measures); Part 2 consent lets a Part 2
-    program's events reach the person's care teams. The latest decision holds; audited."""
+    program's events reach the person's care teams. The member's own patient ids are matched
+    through identity's crosswalk (those nobody matched are listed). The latest decision holds;
+    audited."""
     from commontable.care import ConsentDecision, read_roster, record_consent
+    from commontable.identity import source_people
     from commontable.members import find_organization
 
     read = read_roster(file)
-    if read.patient_ids:
-        raise typer.BadParameter("consent files name CommonTable person ids (a person_id column)")
     with open_app_db(workspace) as session:
         member = find_organization(session, source)
         chosen = one_of(ConsentDecision, decision, "--decision")
-        count = record_consent(session, _actor(), read.person_ids, chosen, member)
+        data_source = member.data_source
+    people = read.person_ids
+    if read.patient_ids:
+        with open_warehouse(settings_of(workspace, warehouse)) as store:
+            people = read.matched(source_people(store, data_source))
+    with open_app_db(workspace) as session:
+        member = find_organization(session, source)
+        count = record_consent(session, _actor(), people, chosen, member)
     console.print(f"{chosen.value} recorded for {count:,} people, as {member.name} sent it")
+    for problem in read.unmatched:
+        errors.print(f"not recorded: {problem}", markup=False, highlight=False)
 
 
 @care_app.command("part2")

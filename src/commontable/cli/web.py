@@ -25,22 +25,29 @@ def serve(
     ] = True,
     workspace: Workspace = Path("."),
 ) -> None:
-    """Serve the web application and the JSON API (/api) with uvicorn, and the job worker."""
+    """Serve the web application and the JSON API (/api) with uvicorn, the job worker, and the
+    live ADT feeds the workspace configures (`care_feeds`)."""
     import uvicorn
 
+    from commontable.care import feed_settings, start_feeds, stop_feeds
     from commontable.web import create_app
 
     settings = settings_of(workspace)
+    feeds = feed_settings(settings.care_feeds)
     application = create_app(settings)
     worker = None
     if settings.jobs == "worker" and with_worker:
         from commontable.jobs import start_worker
 
         worker = start_worker(workspace)
+    listeners = start_feeds(workspace, feeds)
+    for feed in feeds:
+        console.print(f"ADT feed of {feed.source} on MLLP port {feed.port}")
     console.print(f"CommonTable at http://{host}:{port}/ (API: /api/openapi.json); Ctrl+C stops")
     try:
         uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
     finally:
+        stop_feeds(listeners)  # each notifies and loads what has arrived, then stops
         if worker is not None:
             worker.terminate()  # it finishes the job it runs, then stops
             worker.wait()
