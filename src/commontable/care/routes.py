@@ -1,10 +1,11 @@
 """Care coordination on the web and the JSON API: a care team's work list of notifications
-(filters, claim, assign, complete with an outcome, the unread count), one notification, and the
-organization's care teams with their rules and whom they follow.
+(filters, claim, assign, complete with an outcome, the unread count), one notification, its
+organization's open care gaps (page, CSV), the care teams with their rules and whom they
+follow, and Da Vinci FHIR notifications posted by a member's system.
 
-Who may use each route is decided by `commontable.privacy.access.POLICY`: notifications only by
-the care team members of the organization they were made for. Every view of a notification or
-of the work list, and every change, is audited (care.work_list, care.teams).
+Who may use each route is decided by `commontable.privacy.access.POLICY`: notifications and
+gaps only by the care team members of the organization they concern. Every view of a
+notification, the work list or the gaps, and every change, is audited.
 """
 
 from __future__ import annotations
