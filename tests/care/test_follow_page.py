@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from commontable.appdb import transaction
 from commontable.audit import Actor, app_db_engine
-from commontable.care.models import Subscription, TeamKind
-from commontable.care.teams import create_team
+from commontable.care.models import CareTeam, Subscription, TeamKind
+from commontable.care.teams import DEFAULT_EVENTS, DEFAULT_SETTINGS, create_team
 from commontable.cli import app
 from commontable.config import load_settings
 from commontable.members import OrganizationType, Role, add_organization, add_person
@@ -101,3 +101,62 @@ def test_a_made_up_id_is_refused_the_same_way(clinic: Clinic) -> None:
         data={"person_id": "P000000999", "csrf_token": clinic.csrf},
     )
     assert (known.status_code, known.text) == (made_up.status_code, made_up.text)
+
+
+def _team(clinic: Clinic) -> dict[str, object]:
+    engine = app_db_engine(load_settings(clinic.workspace))
+    with transaction(engine) as session:
+        team = session.get(CareTeam, clinic.team_id)
+        assert team is not None
+        found = {
+            "events": team.events, "settings": team.settings, "quiet": team.quiet_from,
+            "webhook": team.webhook_url, "sealed": team.webhook_secret is not None,
+        }  # fmt: skip
+    engine.dispose()
+    return found
+
+
+def test_the_team_sets_its_rules_on_its_form(clinic: Clinic) -> None:
+    answer = clinic.web.post(
+        f"/care/teams/{clinic.team_id}/rules",
+        data={"events": ["discharge", "death"], "settings": ["inpatient"], "quiet_from": "20:00",
+              "quiet_until": "07:00", "csrf_token": clinic.csrf},
+    )  # fmt: skip
+    assert answer.status_code == 303
+    team = _team(clinic)
+    assert (team["events"], team["settings"], team["quiet"]) == (
+        ["discharge", "death"],
+        ["inpatient"],
+        time(20, 0),
+    )
+
+
+def test_setting_a_webhook_shows_its_secret_once(clinic: Clinic) -> None:
+    answer = clinic.web.post(
+        f"/care/teams/{clinic.team_id}/rules",
+        data={"events": ["admission"], "settings": ["inpatient"], "csrf_token": clinic.csrf,
+              "webhook_url": "https://clinic.example/hooks/care"},
+    )  # fmt: skip
+    assert answer.status_code == 200
+    assert "shown this once" in answer.text
+    assert _team(clinic)["sealed"] is True
+    again = clinic.web.get("/care/teams")
+    assert "shown this once" not in again.text
+
+
+def test_staff_create_a_team_that_hears_the_defaults_unless_told(clinic: Clinic) -> None:
+    engine = app_db_engine(load_settings(clinic.workspace))
+    with transaction(engine) as session:
+        home = add_organization(session, "Common Table", OrganizationType.COLLABORATIVE)
+        staff = add_person(session, "staff@table.example", "Staff", home, roles=[Role.STAFF])
+        secret = start_login_session(session, staff)
+        clinic_id = session.scalars(select(CareTeam.organization_id)).one()
+    engine.dispose()
+    clinic.web.cookies.set(COOKIE, secret)
+    answer = clinic.web.post("/care/teams", data={
+        "organization_id": str(clinic_id), "name": "Night team", "kind": "primary_care",
+        "csrf_token": csrf_token_for(secret)})  # fmt: skip
+    assert answer.status_code == 303
+    with transaction(app_db_engine(load_settings(clinic.workspace))) as session:
+        team = session.scalars(select(CareTeam).where(CareTeam.name == "Night team")).one()
+        assert (tuple(team.events), tuple(team.settings)) == (DEFAULT_EVENTS, DEFAULT_SETTINGS)

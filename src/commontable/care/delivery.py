@@ -74,7 +74,7 @@ def payload(notification: Notification) -> dict[str, Any]:
         "setting": shown.setting,
         "occurred_at": shown.occurred_at.isoformat(),
         "person_id": shown.person_id,
-        "provisional_person": shown.provisional,
+        "provisional_person": shown.provisional_person,
         "patient_name": shown.patient_name,
         "birth_date": shown.birth_date,
         "facility": shown.facility,

@@ -11,13 +11,13 @@ notification, the work list or the gaps, and every change, is audited.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import time
 from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request, Security
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from commontable.appdb import MAX_ID, utcnow
 from commontable.audit import AuditAction
@@ -269,26 +269,37 @@ def _teams_page(
     )
 
 
-def _rules(
-    events: list[str] | None,
-    settings: list[str] | None,
-    only_flagged: str,
-    quiet_from: str,
-    quiet_until: str,
-    time_zone: str,
-    email: str,
-    webhook_url: str,
-) -> keeping.Rules:
-    return keeping.Rules(
-        events=tuple(events or ()),
-        settings=tuple(settings or ()),
-        only_flagged=only_flagged == "yes",
-        quiet_from=_clock(quiet_from),
-        quiet_until=_clock(quiet_until),
-        time_zone=time_zone.strip() or "America/Chicago",
-        email=email.strip().lower() or None,
-        webhook_url=webhook_url.strip() or None,
-    )
+class RulesForm(BaseModel):
+    """A team's rules as its form sends them (the new-team form and the team's own)."""
+
+    events: list[Annotated[str, Field(max_length=500)]] = []
+    settings: list[Annotated[str, Field(max_length=500)]] = []
+    only_flagged: Annotated[str, Field(max_length=500)] = ""
+    quiet_from: Annotated[str, Field(max_length=500)] = ""
+    quiet_until: Annotated[str, Field(max_length=500)] = ""
+    time_zone: Annotated[str, Field(max_length=500)] = ""
+    email: Annotated[str, Field(max_length=500)] = ""
+    webhook_url: Annotated[str, Field(max_length=500)] = ""
+
+    def rules(self, events: list[str], settings: list[str]) -> keeping.Rules:
+        return keeping.Rules(
+            events=tuple(events),
+            settings=tuple(settings),
+            only_flagged=self.only_flagged == "yes",
+            quiet_from=_clock(self.quiet_from),
+            quiet_until=_clock(self.quiet_until),
+            time_zone=self.time_zone.strip() or "America/Chicago",
+            email=self.email.strip().lower() or None,
+            webhook_url=self.webhook_url.strip() or None,
+        )
+
+
+class NewTeamForm(RulesForm):
+    """A new team: its organization, name and kind, and its rules (left empty: the defaults)."""
+
+    organization_id: Annotated[int, Field(ge=1, le=MAX_ID)]
+    name: Annotated[str, Field(max_length=200)]
+    kind: Annotated[str, Field(max_length=200)]
 
 
 def _clock(value: str) -> time | None:
@@ -301,53 +312,21 @@ def _clock(value: str) -> time | None:
         raise UserError(f"'{value}' is not a time of day like 20:00") from None
 
 
-Checked = Annotated[list[str] | None, Form()]
-Short = Annotated[str, Form(max_length=500)]
-
-
 @pages.post("/care/teams", name="care.create_team")
-def create_team(
-    context: Context,
-    organization_id: FormId,
-    name: Choice,
-    kind: Choice,
-    events: Checked = None,
-    settings: Checked = None,
-    only_flagged: Short = "",
-    quiet_from: Short = "",
-    quiet_until: Short = "",
-    time_zone: Short = "",
-    email: Short = "",
-    webhook_url: Short = "",
-) -> RedirectResponse:
-    rules = _rules(
-        events or list(keeping.DEFAULT_EVENTS),
-        settings or list(keeping.DEFAULT_SETTINGS),
-        only_flagged, quiet_from, quiet_until, time_zone, email, webhook_url,
-    )  # fmt: skip
-    organization = get_organization(context.session, organization_id)
-    chosen = one_of(TeamKind, kind, "kind of care team")
-    keeping.create_team(context.session, context.actor, organization, name, chosen, rules)
+def create_team(context: Context, form: Annotated[NewTeamForm, Form()]) -> RedirectResponse:
+    rules = form.rules(
+        form.events or list(keeping.DEFAULT_EVENTS), form.settings or list(keeping.DEFAULT_SETTINGS)
+    )
+    organization = get_organization(context.session, form.organization_id)
+    chosen = one_of(TeamKind, form.kind, "kind of care team")
+    keeping.create_team(context.session, context.actor, organization, form.name, chosen, rules)
     return _to("/care/teams", "team-created")
 
 
 @pages.post("/care/teams/{team_id}/rules", name="care.set_rules")
-def set_rules(
-    context: Context,
-    team_id: RowId,
-    events: Checked = None,
-    settings: Checked = None,
-    only_flagged: Short = "",
-    quiet_from: Short = "",
-    quiet_until: Short = "",
-    time_zone: Short = "",
-    email: Short = "",
-    webhook_url: Short = "",
-) -> Response:
+def set_rules(context: Context, team_id: RowId, form: Annotated[RulesForm, Form()]) -> Response:
     team = keeping.get_team(context.session, team_id)
-    rules = _rules(
-        events, settings, only_flagged, quiet_from, quiet_until, time_zone, email, webhook_url
-    )
+    rules = form.rules(form.events, form.settings)
     keeping.set_rules(context.session, context.actor, team, rules)
     if rules.webhook_url and team.webhook_secret is None:
         box = SecretBox.from_file(
@@ -377,35 +356,11 @@ def follow_person(
 # --- JSON API -------------------------------------------------------------------------------
 
 
-class NotificationOut(BaseModel):
-    """One notification: the minimum necessary for a care team to act on it."""
-
-    id: int
-    team: str
-    event: str
-    setting: str
-    occurred_at: datetime
-    received_at: datetime
-    person_id: str
-    provisional_person: bool
-    patient_name: str
-    birth_date: str
-    facility: str
-    location: str
-    diagnosis_category: str
-    discharge_disposition: str
-    flags: list[str]
-    status: str
-    assigned_to: str
-    outcome: str
-    note: str
-
-
 class WorkListOut(BaseModel):
     total: int
     page: int
     unread: int
-    notifications: list[NotificationOut]
+    notifications: list[listing.WorkItem]
 
 
 class UnreadOut(BaseModel):
@@ -415,30 +370,6 @@ class UnreadOut(BaseModel):
 class OutcomeIn(BaseModel):
     outcome: Outcome
     note: str = ""
-
-
-def _out(item: listing.WorkItem) -> NotificationOut:
-    return NotificationOut(
-        id=item.id,
-        team=item.team,
-        event=item.kind,
-        setting=item.setting,
-        occurred_at=item.occurred_at,
-        received_at=item.received_at,
-        person_id=item.person_id,
-        provisional_person=item.provisional,
-        patient_name=item.patient_name,
-        birth_date=item.birth_date,
-        facility=item.facility,
-        location=item.location,
-        diagnosis_category=item.diagnosis_category,
-        discharge_disposition=item.discharge_disposition,
-        flags=list(item.flags),
-        status=item.status,
-        assigned_to=item.assigned_to,
-        outcome=item.outcome,
-        note=item.note,
-    )
 
 
 @api.get("/care/notifications", name="api.care_notifications")
@@ -455,9 +386,7 @@ def api_work_list(
     filters = _filters(status, kind, team, mine)
     items, total = listing.work_list(context.session, context.actor, teams, filters, page)
     unread = listing.unread(context.session, teams)
-    return WorkListOut(
-        total=total, page=page, unread=unread, notifications=[_out(i) for i in items]
-    )
+    return WorkListOut(total=total, page=page, unread=unread, notifications=items)
 
 
 @api.get("/care/notifications/unread", name="api.care_unread")
@@ -467,20 +396,20 @@ def api_unread(context: Context) -> UnreadOut:
 
 
 @api.get("/care/notifications/{notification_id}", name="api.care_notification")
-def api_notification(context: Context, notification_id: RowId) -> NotificationOut:
+def api_notification(context: Context, notification_id: RowId) -> listing.WorkItem:
     """One notification (opening it marks it read for the team)."""
     teams = own_teams(context)
-    return _out(listing.open_notification(context.session, context.actor, teams, notification_id))
+    return listing.open_notification(context.session, context.actor, teams, notification_id)
 
 
 @api.post("/care/notifications/{notification_id}/complete", name="api.care_complete")
-def api_complete(context: Context, notification_id: RowId, body: OutcomeIn) -> NotificationOut:
+def api_complete(context: Context, notification_id: RowId, body: OutcomeIn) -> listing.WorkItem:
     """Record what came of a notification (contacted, follow_up_booked, unreachable, not_ours)."""
     teams = own_teams(context)
     listing.complete(
         context.session, context.actor, teams, notification_id, body.outcome, body.note
     )
-    return _out(listing.open_notification(context.session, context.actor, teams, notification_id))
+    return listing.open_notification(context.session, context.actor, teams, notification_id)
 
 
 # --- Da Vinci notifications ----------------------------------------------------------------
@@ -547,20 +476,10 @@ async def receive_fhir_notification(context: Context, request: Request) -> JSONR
     return JSONResponse(_outcome("information", "informational", said))
 
 
-class GapOut(BaseModel):
-    person_id: str
-    measure_id: str
-    period: int
-    reason: str
-    event_date: date | None
-    opened_on: date
-    attributed_as: str
-
-
 class GapsOut(BaseModel):
     total: int
     page: int
-    gaps: list[GapOut]
+    gaps: list[care_gaps.Gap]
 
 
 @api.get("/care/gaps", name="api.care_gaps")
@@ -579,4 +498,4 @@ def api_gaps(
         AuditAction.VIEW_CARE_GAPS, target="care gaps", measure=chosen or "", page=page,
         people=sorted({g.person_id for g in found}),
     )  # fmt: skip
-    return GapsOut(total=total, page=page, gaps=[GapOut(**vars(g)) for g in found])
+    return GapsOut(total=total, page=page, gaps=found)

@@ -71,17 +71,17 @@ class Filters:
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One notification as the team sees it: the minimum necessary to act."""
+    """One notification as the team sees it (page and JSON API): the minimum necessary to act."""
 
     id: int
     team: str
-    kind: str
+    event: str
     setting: str
     occurred_at: datetime
     received_at: datetime
     created_at: datetime
     person_id: str
-    provisional: bool
+    provisional_person: bool
     patient_name: str
     birth_date: str
     facility: str
@@ -115,13 +115,13 @@ def item(notification: Notification, assignee: Person | None) -> WorkItem:
     return WorkItem(
         id=notification.id,
         team=notification.team.name,
-        kind=event.kind.label,
+        event=event.kind.label,
         setting=event.setting.value,
         occurred_at=event.occurred_at,
         received_at=event.received_at,
         created_at=notification.created_at,
         person_id=event.person_id,
-        provisional=event.provisional,
+        provisional_person=event.provisional,
         patient_name=event.patient_name,
         birth_date=event.birth_date,
         facility=event.facility,
