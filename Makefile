@@ -24,6 +24,8 @@ DEMO_FEED_DAY ?= 2025-12-28
 DEMO_CLINIC := "Flower City Family Medicine - Northeast"
 DEMO_PLAN := "Lakeshore Community Care"
 DEMO_HUB := "Finger Lakes Common Table"
+DEMO_HOSPITAL := "Lakeside General Hospital"
+DEMO_CBO := "Foodlink Pantry Network"
 
 demo: demo-data
 	@echo "Sign in as $(DEMO_ADMIN) with password $(DEMO_PASSWORD)"
@@ -57,6 +59,15 @@ demo-data: $(VENV)/.installed
 	$(BIN)/commontable care team add $(DEMO_HUB) "Community health worker hub" --kind chw_hub --workspace $(DEMO_DIR)
 	$(BIN)/commontable care follow $(DEMO_HUB) "Community health worker hub" --attributed \
 		--attributed-to $(DEMO_PLAN) --workspace $(DEMO_DIR)
+	# A food bank's community health workers follow its clients by roster; the hospital's
+	# patients' opt-outs and its withdrawal management unit (a Part 2 program) are recorded.
+	$(BIN)/commontable care team add $(DEMO_CBO) "Community health workers" --kind chw_hub --workspace $(DEMO_DIR)
+	$(BIN)/commontable care follow $(DEMO_CBO) "Community health workers" \
+		--roster $(DEMO_DIR)/region/care/foodlink-pantry-network/roster.csv --workspace $(DEMO_DIR)
+	$(BIN)/commontable care consent $(DEMO_DIR)/region/care/lakeside-general-hospital/opt_outs.csv \
+		--decision opt_out --source $(DEMO_HOSPITAL) --workspace $(DEMO_DIR)
+	$(BIN)/commontable care part2 $(DEMO_HOSPITAL) SUD --name "Withdrawal management unit" \
+		--workspace $(DEMO_DIR)
 	$(BIN)/commontable care listen --mllp-port $(DEMO_MLLP_PORT) --source lakeside-general-hospital \
 		--workspace $(DEMO_DIR) > $(DEMO_DIR)/care-listener.log 2>&1 & listener=$$!; \
 		$(BIN)/commontable synth --feed --out $(DEMO_DIR)/region --day $(DEMO_FEED_DAY) \

@@ -25,7 +25,7 @@ from commontable.config import load_settings
 from commontable.errors import UserError
 from commontable.members import OrganizationType, Role, add_organization, add_person
 from commontable.members.login_sessions import start_login_session
-from commontable.warehouse import writing
+from commontable.warehouse import connect, writing
 from commontable.web import create_app
 from commontable.web.gate import csrf_token_for
 
@@ -110,6 +110,8 @@ class Members:
     web: TestClient
     hospital: dict[str, str]  # the hospital's data submitter's cookie and CSRF header
     clinic: dict[str, str]
+    clinic_submitter: dict[str, str]
+    workspace: Path
 
 
 @pytest.fixture
@@ -134,11 +136,14 @@ def members(tmp_path: Path) -> Iterator[Members]:
                             roles=[Role.DATA_SUBMITTER])  # fmt: skip
         reader = add_person(session, "care@riverside.example", "Care", clinic,
                             roles=[Role.CARE_TEAM])  # fmt: skip
-        secrets = [start_login_session(session, p) for p in (sender, reader)]
+        clinic_sender = add_person(session, "data@riverside.example", "Data", clinic,
+                                   roles=[Role.DATA_SUBMITTER])  # fmt: skip
+        people = (sender, reader, clinic_sender)
+        secrets = [start_login_session(session, p) for p in people]
     engine.dispose()
     headers = [{"Cookie": f"{COOKIE}={s}", "X-CSRF-Token": csrf_token_for(s)} for s in secrets]
     with TestClient(create_app(settings)) as web:
-        yield Members(web, *headers)
+        yield Members(web, *headers, tmp_path)
 
 
 def test_a_posted_notification_reaches_the_clinics_work_list(members: Members) -> None:
@@ -165,3 +170,34 @@ def test_a_bad_bundle_gets_an_operation_outcome_saying_what_to_fix(members: Memb
     assert answer.status_code == 400
     assert answer.json()["resourceType"] == "OperationOutcome"
     assert "Bundle" in answer.json()["issue"][0]["diagnostics"]
+
+
+def test_a_posted_notification_is_kept_in_the_warehouse_like_a_feed_message(
+    members: Members,
+) -> None:
+    members.web.post("/api/care/notifications/fhir", json=bundle(), headers=members.hospital)
+    with connect(str(members.workspace / "warehouse.duckdb")) as store:
+        rows = store.table("adt_event").to_pyarrow().to_pylist()
+    (row,) = rows
+    assert (row["message_control_id"], row["event_type"], row["data_source"]) == (
+        "msg-1",
+        "A04",
+        HOSPITAL,
+    )
+    assert (row["person_id"], row["visit_number"]) == ("H1001", "V77")
+
+
+def test_a_notification_sent_again_is_loaded_once(members: Members) -> None:
+    for _ in range(2):
+        members.web.post("/api/care/notifications/fhir", json=bundle(), headers=members.hospital)
+    with connect(str(members.workspace / "warehouse.duckdb")) as store:
+        assert store.table("adt_event").count().execute() == 1
+
+
+def test_a_member_that_may_not_send_encounter_events_is_refused(members: Members) -> None:
+    answer = members.web.post("/api/care/notifications/fhir", json=bundle(),
+                              headers=members.clinic_submitter)  # fmt: skip
+    assert answer.status_code == 403
+    assert "may not send adt_event" in answer.json()["issue"][0]["diagnostics"]
+    seen = members.web.get("/api/care/notifications", headers=members.clinic).json()
+    assert seen["notifications"] == []

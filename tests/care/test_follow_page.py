@@ -160,3 +160,42 @@ def test_staff_create_a_team_that_hears_the_defaults_unless_told(clinic: Clinic)
     with transaction(app_db_engine(load_settings(clinic.workspace))) as session:
         team = session.scalars(select(CareTeam).where(CareTeam.name == "Night team")).one()
         assert (tuple(team.events), tuple(team.settings)) == (DEFAULT_EVENTS, DEFAULT_SETTINGS)
+
+
+def upload_roster(clinic: Clinic, name: str, content: str) -> str:
+    answer = clinic.web.post(
+        f"/care/teams/{clinic.team_id}/roster",
+        data={"csrf_token": clinic.csrf},
+        files={"roster": (name, content.encode(), "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def test_a_roster_of_the_clinics_own_patient_ids_is_followed(clinic: Clinic) -> None:
+    page = upload_roster(clinic, "roster.csv", "patient_id\nMRN1\n")
+    assert followed(clinic) == ["P000000001"]
+    assert "follows 1 people from this roster (1 new)" in page
+
+
+def test_a_roster_row_nobody_matched_is_listed_and_not_followed(clinic: Clinic) -> None:
+    page = upload_roster(clinic, "roster.csv", "patient_id\nMRN1\nMRN404\n")
+    assert followed(clinic) == ["P000000001"]
+    assert "MRN404: no person matched to it yet" in page
+
+
+def test_a_roster_of_another_organizations_patients_follows_none_of_them(
+    clinic: Clinic,
+) -> None:
+    page = upload_roster(clinic, "roster.csv", "person_id\nP000000002\nP000000999\n")
+    assert followed(clinic) == []
+    assert page.count("not among the people your submissions hold") == 2
+
+
+def test_a_fhir_group_roster_is_followed(clinic: Clinic) -> None:
+    group = (
+        '{"resourceType": "Group", "type": "person", "membership": "enumerated", "member": ['
+        '{"entity": {"reference": "Patient/MRN1"}}]}'
+    )
+    upload_roster(clinic, "roster.json", group)
+    assert followed(clinic) == ["P000000001"]

@@ -66,6 +66,15 @@ def test_an_opted_out_person_is_kept_for_the_measures_but_nobody_is_told(
     assert done.withheld["the person opted out"] == 2
 
 
+def test_an_event_keeps_how_many_teams_were_entitled_and_why_none_was_told(
+    db: Session, care_region: CareRegion
+) -> None:
+    record_consent(db, Actor(), [SARAH], ConsentDecision.OPT_OUT, care_region.plan)
+    feed(db, care_region, visit_message("A04", "M1"))
+    event = db.scalars(select(CareEvent)).one()
+    assert (event.entitled, event.withheld) == (2, "the person opted out")
+
+
 def test_opting_in_again_restores_notifications(db: Session, care_region: CareRegion) -> None:
     record_consent(db, Actor(), [SARAH], ConsentDecision.OPT_OUT, care_region.plan)
     record_consent(db, Actor(), [SARAH], ConsentDecision.OPT_IN, care_region.plan)

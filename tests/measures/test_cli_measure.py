@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from commontable.appdb import transaction
+from commontable.audit import app_db_engine
+from commontable.care.models import CareEvent, CareSetting, EventKind
 from commontable.cli import app
+from commontable.config import load_settings
 from commontable.errors import UserError
 from commontable.measures.library import MEASURES
 from commontable.warehouse import connect
@@ -52,3 +57,28 @@ def test_measure_run_refuses_an_unknown_measure(workspace: Path) -> None:
     result = runner.invoke(app, args)
     assert isinstance(result.exception, UserError)
     assert "CMS125" in str(result.exception)
+
+
+def test_measure_run_copies_what_the_care_teams_were_told(workspace: Path) -> None:
+    engine = app_db_engine(load_settings(workspace))
+    with transaction(engine) as session:
+        session.add(
+            CareEvent(
+                data_source="lake-hospital",
+                message_control_id="MSG-1",
+                trigger="A03",
+                kind=EventKind.DISCHARGE,
+                setting=CareSetting.INPATIENT,
+                person_id="P-ann",
+                source_person_id="LH-ann",
+                occurred_at=datetime(2025, 3, 10, 14, tzinfo=UTC),
+                entitled=1,
+            )
+        )
+    engine.dispose()
+    args = ["measure", "run", "--period", "2025", "--measure", "CMS125"]
+    result = runner.invoke(app, [*args, "-w", str(workspace)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    with connect(str(workspace / "warehouse.duckdb")) as warehouse:
+        notices = warehouse.table("care_notice").to_pyarrow().to_pylist()
+    assert [(n["message_control_id"], n["entitled"]) for n in notices] == [("MSG-1", 1)]

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from commontable.measures import MeasureRun, run_measures
+from commontable.measures.library import coordination
 from commontable.synth import generate_region
 from commontable.synth.organizations import COLLABORATIVE, GROUPS, PLANS
 from commontable.warehouse import Warehouse, connect, load_submission, submissions_in
@@ -171,7 +172,11 @@ def test_the_run_reports_every_measure_for_the_whole_collaborative(
     region: tuple[Warehouse, Path, MeasureRun],
 ) -> None:
     _, _, run = region
-    reported = {r["measure_id"]: r["status"] for r in run.collaborative}
+    told = {m.id for m in coordination.MEASURES}  # no care team was told: no live feed here
+    reported = {
+        r["measure_id"]: r["status"] for r in run.collaborative if r["measure_id"] not in told
+    }
+    assert told <= {r["measure_id"] for r in run.collaborative}
     assert reported == dict.fromkeys(
         ["CMS125", "CMS122", "CMS165", "CMS130", "CMS124", "CMS2", "CMS347", "CMS117"]
         + ["ED-VISITS", "IP-ADMISSIONS"]

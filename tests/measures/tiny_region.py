@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from commontable.warehouse import Warehouse
 
 CHART, PLAN = "lake-medical-group", "acme-health"
+FEED = "lake-hospital"  # Lake Hospital's ADT feed (data_source)
 CLINIC_NPI = {"A": "1000000001", "B": "1000000002", "C": "1000000003"}
 CLINICIAN_NPI = {"A": "2000000001", "B": "2000000002"}
 CLINIC_ID = {"A": "ORG-CLIN-A", "B": "ORG-CLIN-B", "C": "ORG-CLIN-C"}
@@ -47,6 +48,10 @@ def member_id(name: str) -> str:
     return f"MEM-{name}"
 
 
+def hospital_mrn(name: str) -> str:
+    return f"LH-{name}"
+
+
 class TinyRegion:
     """Rows of a few canonical tables, added person by person, then written to a warehouse."""
 
@@ -54,6 +59,8 @@ class TinyRegion:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.crosswalk: list[dict[str, Any]] = []
         self.people: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
         self._roster()
 
@@ -270,6 +277,79 @@ class TinyRegion:
             )
         return claim_id
 
+    def adt(
+        self,
+        name: str,
+        trigger: str,
+        when: str,
+        *,
+        patient_class: str = "I",
+        disposition: str | None = None,
+        visit: str = "V1",
+        hospital: str = "L",
+    ) -> str:
+        """One ADT message of Lake Hospital's feed (`when`: its event time, e.g.
+        "2025-03-10T14:00"); the message control id."""
+        control_id = self._next("MSG")
+        if not any(link["source_person_id"] == hospital_mrn(name) for link in self.crosswalk):
+            self.crosswalk.append(_link(FEED, hospital_mrn(name), person_id(name)))
+        moment = datetime.fromisoformat(when)
+        self.rows["adt_event"].append(
+            {
+                "message_control_id": control_id,
+                "event_type": trigger,
+                "event_datetime": moment,
+                "person_id": hospital_mrn(name),
+                "patient_class": patient_class,
+                "visit_number": visit,
+                "discharge_disposition_code": disposition,
+                "admit_datetime": moment if trigger in ("A01", "A04") else None,
+                "discharge_datetime": moment if trigger == "A03" else None,
+                "facility_npi": HOSPITAL_NPI[hospital],
+                "data_source": FEED,
+            }
+        )
+        return control_id
+
+    def notice(
+        self,
+        control_id: str,
+        occurred: str,
+        *,
+        told: tuple[str, ...] = (),
+        entitled: int | None = None,
+        withheld: str = "",
+        outcomes: tuple[str | None, ...] = (),
+    ) -> None:
+        """What the live feed's notifier made of a message: the teams told at `told` times
+        (their outcomes in `outcomes`), the teams entitled (default: as many as told)."""
+        times = [datetime.fromisoformat(t) for t in told]
+        self.notices.append(
+            {
+                "data_source": FEED,
+                "message_control_id": control_id,
+                "kind": "discharge",
+                "occurred_at": datetime.fromisoformat(occurred),
+                "received_at": datetime.fromisoformat(occurred),
+                "entitled": len(times) if entitled is None else entitled,
+                "withheld": withheld,
+                "notifications": len(times),
+                "notified_at": min(times) if times else None,
+            }
+        )
+        for moment, outcome in zip(times, outcomes or (None,) * len(times), strict=True):
+            self.notifications.append(
+                {
+                    "notification_id": self._next(""),
+                    "data_source": FEED,
+                    "message_control_id": control_id,
+                    "team_kind": "primary_care",
+                    "created_at": moment,
+                    "completed_at": moment if outcome else None,
+                    "outcome": outcome,
+                }
+            )
+
     def condition(
         self,
         name: str,
@@ -448,6 +528,8 @@ class TinyRegion:
             {
                 "person_crosswalk": _table(warehouse, "person_crosswalk", self.crosswalk),
                 "person": _table(warehouse, "person", self.people),
+                "care_notice": _table(warehouse, "care_notice", self.notices),
+                "care_notification": _table(warehouse, "care_notification", self.notifications),
             }
         )
 

@@ -189,6 +189,7 @@ MATRIX: dict[str, Expect] = {
     "care.create_team": same(STAFF),
     "care.set_rules": Expect(STAFF | CARE_TEAM, STAFF),
     "care.follow": OWN_CARE_TEAM,
+    "care.follow_roster": OWN_CARE_TEAM,
     "api.care_fhir_notification": same(SUBMITTERS | {TOKEN}),
     "care.gaps": same(CARE_TEAM),
     "care.gaps_csv": same(CARE_TEAM),

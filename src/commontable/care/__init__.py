@@ -10,6 +10,7 @@ from commontable.faces import offer
 
 if TYPE_CHECKING:
     from commontable.care.adt_messages import ACCEPTED_EVENTS, acknowledgement, examine
+    from commontable.care.after_match import reconcile
     from commontable.care.arrivals import Arrivals, FeedPeople
     from commontable.care.delivery import Mail, deliver_due, signature
     from commontable.care.feeds import FeedSetting, feed_settings, start_feeds, stop_feeds
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         SubscriptionSource,
         TeamKind,
     )
+    from commontable.care.notices import copy_notices
     from commontable.care.quiet_hours import zone_of
     from commontable.care.replay import Replayed, messages_in, replay_messages
     from commontable.care.rosters import Roster, attributed_people, read_roster
@@ -69,6 +71,7 @@ __all__ = [
     "add_part2_program",
     "all_teams",
     "attributed_people",
+    "copy_notices",
     "create_team",
     "deliver_due",
     "feed_settings",
@@ -79,6 +82,7 @@ __all__ = [
     "messages_in",
     "new_webhook_secret",
     "read_roster",
+    "reconcile",
     "record_consent",
     "refresh_gaps",
     "replay_messages",

@@ -6,6 +6,8 @@ notifies through the same rules."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
@@ -13,6 +15,7 @@ from pydantic import ValidationError
 
 from commontable.errors import UserError
 
+ADT_TABLE = "adt_event"  # where the warehouse keeps what a notification tells
 EVENT_SYSTEM = "http://hl7.org/fhir/us/davinci-alerts/CodeSystem/notification-event"
 # The notification event (Da Vinci notification-event CodeSystem) -> HL7 v2 trigger event; an
 # admit in the emergency department is an ED registration (A04).
@@ -111,6 +114,20 @@ def adt_row_of_bundle(data: Any) -> dict[str, str | None]:
         "discharge_datetime": _time(period.end) if period else None,
         "diagnosis_code": _diagnosis(by_type.get("Condition"), encounter),
     }
+
+
+TIMES = ("event_datetime", "admit_datetime", "discharge_datetime")
+
+
+def warehouse_row(row: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The row as the warehouse keeps an ADT message's: times in the sender's own wall-clock
+    time, without the offset (as HL7 v2 sends them), YYYY-MM-DD HH:MM:SS."""
+    kept = dict(row)
+    for name in TIMES:
+        value = kept.get(name)
+        if value:
+            kept[name] = datetime.fromisoformat(value).replace(tzinfo=None).isoformat(sep=" ")
+    return kept
 
 
 def _patient_id(patient: Any) -> str | None:

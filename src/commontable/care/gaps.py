@@ -33,7 +33,7 @@ def gap_measures() -> list[Measure]:
     return [
         m
         for m in MEASURES.values()
-        if m.type == "proportion" and (m.unit == "person" or m.higher_is_better)
+        if m.care_gaps and m.type == "proportion" and (m.unit == "person" or m.higher_is_better)
     ]
 
 

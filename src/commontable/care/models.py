@@ -2,8 +2,9 @@
 (subscriptions), people's consent, Part 2 programs, the encounter events the live feed has
 received, and the notifications they made for each team, with the team's work on each.
 
-Events and notifications are patient-level: they are read only through `care.work_list`, which
-narrows them to the reader's own care teams and audits each view.
+Events and notifications are patient-level: people read them only through `care.work_list`,
+which narrows them to the reader's own care teams and audits each view; the measures of
+coordination read them whole, inside the warehouse (`care.notices`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,21 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
+from commontable.members import models as _members  # noqa: F401  (Organization, for CareTeam)
 
 if TYPE_CHECKING:
     from commontable.members import Organization
@@ -227,6 +239,10 @@ class CareEvent(Base):
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)  # high-utilizer flags
     retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retracted_by: Mapped[str] = mapped_column(String(200), default="")  # the A11/A13's id
+    # Teams whose subscription and rules took the event, and why none was told ("" when they
+    # were): what the measures of coordination count (care/notices.py).
+    entitled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    withheld: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
 class Notification(Base):

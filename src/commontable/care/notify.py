@@ -207,10 +207,31 @@ def current_consent(
     return {(person, topic): decision for person, topic, decision in rows}
 
 
+def notify_again(
+    session: Session, events: list[CareEvent], now: datetime | None = None
+) -> Notified:
+    """Notify kept events anew, after their person changed (a provisional id matched): every
+    team entitled now and not yet told gets its notification, late."""
+    done = Notified()
+    _notifications(session, events, now or utcnow(), done)
+    session.flush()
+    return done
+
+
 def _notifications(
     session: Session, events: list[CareEvent], now: datetime, done: Notified
 ) -> None:
-    """One notification per event and entitled team."""
+    """One notification per event and entitled team (none for a team already told of it)."""
+    if not events:
+        return
+    told = {
+        (team_id, event_id)
+        for team_id, event_id in session.execute(
+            select(Notification.team_id, Notification.event_id).where(
+                Notification.event_id.in_([e.id for e in events])
+            )
+        )
+    }
     persons = {e.person_id for e in events}
     consent = current_consent(session, persons)
     followers: dict[str, list[CareTeam]] = {}
@@ -224,14 +245,17 @@ def _notifications(
         if team not in teams:
             teams.append(team)
     for event in events:
-        teams = followers.get(event.person_id, [])
-        reason = _withheld(event, consent)
-        if reason:
-            done.withheld[reason] += len(teams)
+        following = followers.get(event.person_id, [])
+        teams = [team for team in following if _hears(team, event)]
+        if len(teams) < len(following):
+            done.withheld["not in the team's rules"] += len(following) - len(teams)
+        event.entitled = len(teams)
+        event.withheld = _withheld(event, consent)
+        if event.withheld:
+            done.withheld[event.withheld] += len(teams)
             continue
         for team in teams:
-            if not _hears(team, event):
-                done.withheld["not in the team's rules"] += 1
+            if (team.id, event.id) in told:
                 continue
             session.add(
                 Notification(

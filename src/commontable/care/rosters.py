@@ -29,6 +29,18 @@ class Roster:
     patient_ids: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # "row 4: patient id X: not matched"
 
+    def own(self, crosswalk: Mapping[str, str]) -> list[str]:
+        """Like `matched`, but only people the crosswalk's member has records of: a person id
+        of anyone else is reported, said the same whether or not the person exists."""
+        mine = set(crosswalk.values())
+        for person_id in self.person_ids:
+            if person_id not in mine:
+                self.unmatched.append(
+                    f"person id {person_id}: not among the people your submissions hold"
+                )
+        self.person_ids = [p for p in self.person_ids if p in mine]
+        return self.matched(crosswalk)
+
     def matched(self, crosswalk: Mapping[str, str]) -> list[str]:
         """Every person id, the patient ids matched through `crosswalk`; the rest reported."""
         found = list(self.person_ids)
@@ -43,10 +55,15 @@ class Roster:
 
 def read_roster(path: Path) -> Roster:
     """A roster file: CSV with a person_id or a patient_id column, or a FHIR Group (JSON)."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        return _group(path.name, text)
-    return _csv(path.name, text)
+    return roster_of(path.name, path.read_bytes())
+
+
+def roster_of(name: str, content: bytes) -> Roster:
+    """A roster as uploaded: its file name and bytes (CSV, or a FHIR Group as JSON)."""
+    text = content.decode("utf-8-sig", errors="replace")
+    if name.lower().endswith(".json") or text.lstrip().startswith("{"):
+        return _group(name, text)
+    return _csv(name, text)
 
 
 def _csv(name: str, text: str) -> Roster:

@@ -10,12 +10,15 @@ notification, the work list or the gaps, and every change, is audited.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Mapping
 from datetime import time
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request, Security
+from fastapi import APIRouter, File, Form, Path, Query, Request, Security, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -25,7 +28,7 @@ from commontable.care import gaps as care_gaps
 from commontable.care import teams as keeping
 from commontable.care import work_list as listing
 from commontable.care.events import Encounter, meaning
-from commontable.care.fhir_notifications import adt_row_of_bundle
+from commontable.care.fhir_notifications import ADT_TABLE, adt_row_of_bundle, warehouse_row
 from commontable.care.models import (
     CareSetting,
     CareTeam,
@@ -36,9 +39,11 @@ from commontable.care.models import (
     TeamKind,
 )
 from commontable.care.notify import PersonRef, SourcePerson, notify
+from commontable.care.rosters import roster_of
 from commontable.errors import Forbidden, NotFound, UserError
-from commontable.identity import provisional_id
-from commontable.members import SecretBox, get_organization, list_organizations
+from commontable.identity import provisional_id, source_people
+from commontable.jobs.routes import queue_load
+from commontable.members import SecretBox, get_organization, list_organizations, refused_tables
 from commontable.privacy import sees_every_organization
 from commontable.routing import Context, RouteContext, bearer, one_of, optional_one_of
 from commontable.warehouse import Tables
@@ -353,6 +358,36 @@ def follow_person(
     return _to("/care/teams", "followed")
 
 
+ROSTER_LIMIT = 20 * 1024 * 1024  # bytes: a roster of a few hundred thousand ids
+SHOWN_PROBLEMS = 20  # rows not followed, listed on the page (the count says how many in all)
+
+
+@pages.post("/care/teams/{team_id}/roster", name="care.follow_roster")
+def follow_roster(
+    context: Context,
+    team_id: RowId,
+    roster: Annotated[UploadFile, File(description="CSV (patient_id or person_id) or FHIR Group")],
+) -> HTMLResponse:
+    """The team follows the people of an uploaded roster: its organization's own patient ids,
+    matched through the crosswalk, or person ids of people its submissions hold."""
+    team = keeping.get_team(context.session, team_id)
+    content = roster.file.read(ROSTER_LIMIT + 1)
+    if len(content) > ROSTER_LIMIT:
+        raise UserError(f"a roster is at most {ROSTER_LIMIT // 1024 // 1024} MB; split it")
+    read = roster_of(roster.filename or "roster.csv", content)
+    own = source_people(warehouse(context), team.organization.data_source)
+    people = read.own(own)
+    added = keeping.follow(context.session, context.actor, team, people, SubscriptionSource.ROSTER)
+    said = f"{team.name} follows {len(people):,} people from this roster ({added:,} new)."
+    if read.unmatched:
+        shown = "; ".join(read.unmatched[:SHOWN_PROBLEMS])
+        more = len(read.unmatched) - SHOWN_PROBLEMS
+        said += f" {len(read.unmatched):,} not followed: {shown}" + (
+            f"; and {more:,} more" if more > 0 else ""
+        )
+    return _teams_page(context, said)
+
+
 # --- JSON API -------------------------------------------------------------------------------
 
 
@@ -428,6 +463,15 @@ def _known_person(tables: Tables, data_source: str, patient_id: str) -> str | No
     return str(rows[0]) if rows else None
 
 
+def _csv_of(row: Mapping[str, str | None]) -> io.BytesIO:
+    """One adt_event row as the CSV intake reads it."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow({key: value or "" for key, value in row.items()})
+    return io.BytesIO(text.getvalue().encode())
+
+
 def _outcome(severity: str, code: str, text: str) -> dict[str, object]:
     """A FHIR OperationOutcome with one issue: what the sender reads back."""
     issue = {"severity": severity, "code": code, "diagnostics": text}
@@ -452,6 +496,9 @@ async def receive_fhir_notification(context: Context, request: Request) -> JSONR
     except (ValueError, UserError) as error:
         return JSONResponse(_outcome("error", "invalid", str(error)), status_code=400)
     member = get_organization(context.session, context.signed_in.organization_id)
+    refused = refused_tables(member).get(ADT_TABLE)
+    if refused:
+        return JSONResponse(_outcome("error", "forbidden", refused), status_code=403)
     meant = meaning(row, member.data_source, utcnow())
     people: dict[SourcePerson, PersonRef] = {}
     if isinstance(meant, Encounter):
@@ -459,6 +506,8 @@ async def receive_fhir_notification(context: Context, request: Request) -> JSONR
         known = _known_person(warehouse(context), *key)
         people[key] = PersonRef(known) if known else PersonRef(provisional_id(*key), True)
     done = notify(context.session, [meant] if meant is not None else [], people)
+    if not done.repeated:  # kept in the warehouse like the feed's messages: a load of its own
+        queue_load(context, member, {f"{ADT_TABLE}.csv": _csv_of(warehouse_row(row))})
     context.audit(
         AuditAction.RECEIVE_CARE_NOTIFICATION,
         target=f"care event {row['message_control_id']}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -11,6 +11,7 @@ from rich.table import Table
 from commontable.cli.shared import (
     WarehouseUrl,
     Workspace,
+    app_db_if_any,
     audit_cli,
     console,
     open_app_db,
@@ -21,6 +22,10 @@ from commontable.cli.shared import (
     settings_of,
 )
 from commontable.errors import UserError
+
+if TYPE_CHECKING:
+    from commontable.config import Settings
+    from commontable.warehouse import Warehouse
 
 commands = typer.Typer()
 
@@ -109,9 +114,26 @@ def match(
             progress=lambda step: bar.update(task, description=f"match: {step}"),
         )
         crosswalk = store.table("person_crosswalk").to_pyarrow() if truth is not None else None
+        late = _reconcile_care(settings, store)
     console.print(result.summary())
+    if late:
+        console.print(late)
     if truth is not None and crosswalk is not None:
         console.print(f"match: {score_crosswalk(crosswalk, truth).summary()}")
+
+
+def _reconcile_care(settings: Settings, store: Warehouse) -> str:
+    """The live feed's events follow the match (care.after_match); what changed, or ""."""
+    from commontable.care import reconcile
+
+    with app_db_if_any(settings) as engine:
+        done = reconcile(engine, store) if engine is not None else None
+    if done is None or not done.events:
+        return ""
+    return (
+        f"care: {done.events:,} feed events now with their matched person, "
+        f"{done.notifications:,} late notifications"
+    )
 
 
 review_app = typer.Typer(help="Pairs of person records a reviewer decides.", no_args_is_help=True)
@@ -182,6 +204,7 @@ def review_decide(
     with open_warehouse(settings, changes_reading=True) as store:
         number = decide(store, pair[0], pair[1], decision, by, note)
         result = match_people(store, settings.identity_model_path)
+        late = _reconcile_care(settings, store)
     with open_app_db(settings.workspace) as session:
         references = [record_reference(session, f"{s}:{i}") for s, i in pair]
         audit_cli(
@@ -195,3 +218,5 @@ def review_decide(
         )
     console.print(f"decision {number} recorded ({left} {decision} {right}) and applied")
     console.print(result.summary())
+    if late:
+        console.print(late)

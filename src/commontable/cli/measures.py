@@ -12,6 +12,7 @@ from rich.table import Table
 from commontable.cli.shared import (
     WarehouseUrl,
     Workspace,
+    app_db_if_any,
     console,
     open_warehouse,
     progress_bar,
@@ -60,7 +61,7 @@ def measure_run(
 ) -> None:
     """Compute measures for a period: writes measure_patient and measure_result, and the care
     teams' open care gaps."""
-    from commontable.care import refresh_gaps
+    from commontable.care import copy_notices, refresh_gaps
     from commontable.measures import run_measures
 
     settings = settings_of(workspace, warehouse)
@@ -70,6 +71,10 @@ def measure_run(
         def report(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
+        report("copying the care teams' notifications", 0, 1)
+        with app_db_if_any(settings) as engine:
+            if engine is not None:
+                copy_notices(engine, store)
         run = run_measures(store, period, measure, min_denominator=min_denominator, progress=report)
         report("care gaps", 0, 1)
         gaps = refresh_gaps(store)

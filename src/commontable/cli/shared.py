@@ -20,6 +20,7 @@ from commontable.errors import UserError
 if TYPE_CHECKING:
     from enum import StrEnum
 
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from commontable.audit import AuditAction
@@ -100,6 +101,25 @@ def open_app_db(workspace: Path) -> Iterator[Session]:
         require_current(engine)
         with transaction(engine) as session:
             yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def app_db_if_any(settings: Settings) -> Iterator[Engine | None]:
+    """The workspace's app DB, up to date, or None when it has none (a workspace that only
+    loads, matches and measures): for the steps that bring the care teams' work along."""
+    from commontable.appdb import require_current, sqlite_file
+    from commontable.audit import app_db_engine
+
+    engine = app_db_engine(settings)
+    try:
+        file = sqlite_file(engine.url)
+        if file is not None and not file.exists():
+            yield None
+        else:
+            require_current(engine)
+            yield engine
     finally:
         engine.dispose()
 

@@ -16,7 +16,7 @@ from splink import DuckDBAPI
 from commontable.identity.fields import normalised, with_name_keys
 from commontable.identity.model import load, make_linker
 from commontable.identity.records import MATCH_FIELDS
-from commontable.warehouse import Warehouse
+from commontable.warehouse import Tables, Warehouse
 
 PROVISIONAL_PREFIX = "N"  # never a matched person's P: a page can tell them apart
 
@@ -27,7 +27,7 @@ def provisional_id(data_source: str, source_person_id: str) -> str:
     return PROVISIONAL_PREFIX + digest[:9].upper()
 
 
-def source_people(warehouse: Warehouse, data_source: str) -> dict[str, str]:
+def source_people(warehouse: Tables, data_source: str) -> dict[str, str]:
     """One member's patient ids -> CommonTable person ids, as the last match left them."""
     crosswalk = warehouse.table("person_crosswalk")
     rows = (

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, File, Form, Security, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -104,15 +105,24 @@ def _receive(context: RouteContext, organization: Organization, files: list[Uplo
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise UserError(f"two files are named {', '.join(twice)}; send each file once")
-    job = queue_job(context, JobKind.LOAD_SUBMISSION, organization.id, {"files": sorted(names)})
+    return queue_load(
+        context, organization, {name: u.file for name, u in zip(names, files, strict=True)}
+    )
+
+
+def queue_load(
+    context: RouteContext, organization: Organization, files: Mapping[str, BinaryIO]
+) -> Job:
+    """Queue the load of these files (name -> content) as one submission of `organization`."""
+    job = queue_job(context, JobKind.LOAD_SUBMISSION, organization.id, {"files": sorted(files)})
     folder = incoming_folder(context.settings, job.id)
     folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shutil.rmtree(folder, ignore_errors=True)  # left by a job of a database since reset
     folder.mkdir(mode=0o700)
-    for name, upload in zip(names, files, strict=True):
+    for name, content in files.items():
         descriptor = os.open(folder / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(descriptor, "wb") as out:
-            shutil.copyfileobj(upload.file, out)
+            shutil.copyfileobj(content, out)
     return job
 
 

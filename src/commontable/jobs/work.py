@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from commontable.appdb import transaction, utcnow
 from commontable.audit import AuditAction, app_db_engine, record
-from commontable.care import refresh_gaps
+from commontable.care import copy_notices, reconcile, refresh_gaps
 from commontable.config import Settings
 from commontable.errors import InvalidSubmission, UserError
 from commontable.identity import decide as decide_pair
@@ -179,6 +179,7 @@ def decide_job(
         if applied:
             report("applying it: matching again with the saved model", now=True)
             match_people(store, model)
+            reconcile(engine, store)
     outcome = {"decision_id": decision_id, "decision": decision, "applied": applied}
     detail = {"records": job.request.get("records", []), **outcome}
     return Finished(outcome, AuditAction.DECIDE_MATCH, f"match decision {decision_id}", detail)
@@ -195,9 +196,13 @@ def match_job(
         result = match_people(
             store, settings.identity_model_path, progress=lambda step: report(step, now=True)
         )
+        report("the live feed's events follow the match", now=True)
+        late = reconcile(engine, store)
     outcome = {
         "records": result.records,
         "persons": result.persons,
+        "feed_events_rekeyed": late.events,
+        "late_notifications": late.notifications,
         "review": result.review,
         "trained": result.trained,
         "summary": result.summary(),
@@ -211,6 +216,8 @@ def measures_job(
     """Compute every measure of the library for the job's period, and the open care gaps."""
     period = int(job.request["period"])
     with writing(settings, refresh=True, waiting=_waiting(report)) as store:
+        report("copying the care teams' notifications", now=True)
+        copy_notices(engine, store)
         run = run_measures(store, period, progress=report)
         gaps = refresh_gaps(store)
     outcome = {

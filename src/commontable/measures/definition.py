@@ -95,6 +95,9 @@ class Measure:
     risk_adjustment: RiskAdjustment | None = None  # expected numerators (a proportion only)
     # A rate or cost compared by indirect age/sex standardisation (adjustment.py); False: crude.
     standardised: bool = True
+    # Whether a person in its denominator who does not meet it has a care gap (care/gaps.py);
+    # False for measures of the collaborative's own work (a late notification).
+    care_gaps: bool = True
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:

@@ -97,6 +97,11 @@ class Records:
     pharmacy_claims: ir.Table | None = None
     # Sites of care as members list them (location: NPI, facility_type), not person-keyed.
     locations: ir.Table | None = None
+    # Hospitals' ADT messages (live feed and files), keyed; and what the care teams were told
+    # of them (care_notice, care_notification: by data_source and message_control_id).
+    adt_events: ir.Table | None = None
+    care_notices: ir.Table | None = None
+    care_notifications: ir.Table | None = None
     # How a table shared by several measures is kept once per run (the engine's `computed`).
     keep: Callable[[ir.Table, str], ir.Table] | None = field(default=None, repr=False)
     _shared: dict[str, ir.Table] = field(default_factory=dict, repr=False)
@@ -415,6 +420,9 @@ def read_records(
         claim_procedures=keyed(warehouse.table("claim_procedure"), crosswalk),
         pharmacy_claims=keyed(warehouse.table("pharmacy_claim"), crosswalk),
         locations=warehouse.table("location"),
+        adt_events=keyed(warehouse.table("adt_event"), crosswalk),
+        care_notices=warehouse.table("care_notice"),
+        care_notifications=warehouse.table("care_notification"),
         keep=lambda table, name: computed(warehouse, table, name),
         **tables,
     )

@@ -353,6 +353,7 @@ POLICY: dict[str, Rule] = {
     "care.create_team": STAFF,
     "care.set_rules": CARE_TEAM_KEEPERS,
     "care.follow": CARE_TEAM_FOLLOWERS,
+    "care.follow_roster": CARE_TEAM_FOLLOWERS,
     "api.care_notifications": CARE_TEAM_MEMBERS,
     "api.care_unread": CARE_TEAM_MEMBERS,
     "api.care_notification": CARE_TEAM_OF_NOTIFICATION,

@@ -102,6 +102,37 @@ PLAIN: dict[str, str] = {
         "What was paid for other care (laboratories, ambulances and the like), per member "
         "per month."
     ),
+    "CARE-NOTIFIED-1H": (
+        "Of hospital discharges of people a care team follows, the share the team heard about "
+        "within an hour. The hospital sends a message when someone leaves; the sooner their "
+        "clinic or care manager knows, the sooner they can call and book a visit."
+    ),
+    "FU2-NOTIFIED": (
+        "Of adults discharged home whose care team was told, the share seen by a doctor or "
+        "nurse within 2 days. Compare with the same share when nobody was told."
+    ),
+    "FU2-NOT-NOTIFIED": (
+        "Of adults discharged home whose care team was not told (or who have none), the share "
+        "seen by a doctor or nurse within 2 days: the comparison for the notified share."
+    ),
+    "FU7-NOTIFIED": (
+        "Of adults discharged home whose care team was told, the share seen by a doctor or "
+        "nurse within 7 days. Compare with the same share when nobody was told."
+    ),
+    "FU7-NOT-NOTIFIED": (
+        "Of adults discharged home whose care team was not told (or who have none), the share "
+        "seen by a doctor or nurse within 7 days: the comparison for the notified share."
+    ),
+    "ED-REVISIT-NOTIFIED": (
+        "Of emergency department visits a care team was told about, the share followed by "
+        "another emergency visit within 30 days. Lower is better: it is what the team's "
+        "follow-up tries to prevent."
+    ),
+    "CARE-REACHED": (
+        "Of the alerts care teams received, the share after which the team reached the person "
+        "(a call, or a visit booked). Alerts about people the team does not care for are left "
+        "out."
+    ),
 }
 
 

@@ -12,6 +12,9 @@ TRANSFER_SHARE, UPDATE_SHARE = 0.12, 0.25
 ED_UNITS = np.array(["ED^01^A", "ED^02^B", "ED^03^A", "ED^04^B"])
 WARDS = np.array(["MED^301^A", "MED^302^B", "SURG^401^A", "TELE^501^A", "MED^303^A"])
 ICU = "ICU^101^A"
+# Hospital 1's Part 2 program (PV1-3 point of care "SUD"), a synthetic share of its stays.
+PART2_UNIT, PART2_SHARE = "SUD^201^A", 0.04
+PART2_DIAGNOSIS = "F10.239"  # ICD-10-CM: alcohol dependence with withdrawal, unspecified
 
 
 def _seconds(day: np.ndarray) -> np.ndarray:
@@ -42,6 +45,15 @@ def visits(
         "ward": WARDS[rng.integers(0, len(WARDS), n_e + n_s)],
         "admit_source": np.concatenate([np.full(n_e, "1"), np.where(s["via_ed"], "1", "2")]),
     }
+
+
+def part2_program(rng: np.random.Generator, stay: Frame) -> None:
+    """Move a share of the hospital's stays to its inpatient withdrawal management unit, a
+    federally assisted substance use disorder program (42 CFR Part 2): its ward and an alcohol
+    dependence with withdrawal diagnosis. A stream of its own, so nothing else changes."""
+    chosen = (stay["kind"] != "ed") & (rng.random(len(stay["person"])) < PART2_SHARE)
+    stay["ward"] = np.where(chosen, PART2_UNIT, stay["ward"])
+    stay["dx"] = np.where(chosen, PART2_DIAGNOSIS, stay["dx"])
 
 
 def events(rng: np.random.Generator, stay: Frame, prefix: str, serials: Serials) -> Frame:

@@ -17,6 +17,9 @@ from commontable.synth.world import World, age_on_visit
 from commontable.synth.writers import Sink
 
 CLINIC_SDOH_SHARE = 0.15  # adult patients screened with AHC HRSN at their last visit of a year
+# Hospital 1's patients who opted out of sharing with care teams: a synthetic share, of the low
+# single-digit percentages opt-out health information exchanges see.
+OPT_OUT_SHARE = 0.02
 FHIR_FILES: dict[str, tuple[str, Callable[..., pa.Array]]] = {
     "Patient": ("patient", fhir_ndjson.patients),
     "Encounter": ("encounter", fhir_ndjson.encounters),
@@ -138,13 +141,20 @@ def group_files(
 def hospital_files(
     world: World, out: Path, npi: dict[str, np.ndarray], record: Record, sink: Sink
 ) -> None:
-    """Hospital 1: HL7v2 ADT messages (adt.hl7); hospital 2: adt_event.parquet."""
+    """Hospital 1: HL7v2 ADT messages (adt.hl7), some of them from its Part 2 program, and the
+    opt-outs its patients signed (care/<slug>/opt_outs.csv); hospital 2: adt_event.parquet."""
     for h, hospital in enumerate(world.roster.hospitals):
         rng = world.stream(f"adt/{hospital.slug}")
         stay = adt.visits(rng, h, world.ed, world.stays, npi["hospital_staff"][h])
+        if h == 0:
+            adt.part2_program(world.stream(f"part2/{hospital.slug}"), stay)
         prefix = "".join(w[0] for w in hospital.name.split()).upper()
         feed = adt.events(rng, stay, prefix, world.part.serials)
         view, row_of = _view(world, hospital.slug, feed["person"], noise.HOSPITAL, npi)
+        if h == 0:
+            opted = world.stream(f"consent/{hospital.slug}").random(len(view["person"]))
+            ids = view["person_id"].filter(pa.array(opted < OPT_OUT_SHARE))
+            sink.table(pa.table({"patient_id": ids}), _care(out, hospital.slug, "opt_outs.csv"))
         rows = pa.array(row_of[feed["person"]])
         for column, source in (
             ("first_name", "first_name"),
@@ -207,6 +217,14 @@ def cbo_files(
         sink.table(roster, folder / "patient.csv")
         sink.table(answers, folder / "sdoh_screening.csv")
         record(cbo.slug, "patient", "patient.csv", view["person_id"], view["person"])
+        if c == 0:  # its community health workers follow its clients
+            clients = pa.table({"patient_id": view["person_id"]})
+            sink.table(clients, _care(out, cbo.slug, "roster.csv"))
+
+
+def _care(sources: Path, slug: str, name: str) -> Path:
+    """Where a member's care coordination file goes: beside `sources/`, not loaded as intake."""
+    return sources.parent / "care" / slug / name
 
 
 def registry_files(

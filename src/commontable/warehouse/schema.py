@@ -216,6 +216,33 @@ CARE_GAP = ibis.schema(
         "opened_on": dt.date,
     }
 )
+# What the live feed's notifier made of each event (care.notices, copied from the app DB at
+# every measure run): the measures of coordination join it to adt_event by message.
+CARE_NOTICE = ibis.schema(
+    {
+        "data_source": dt.string,
+        "message_control_id": dt.string,
+        "kind": dt.string,  # care.models.EventKind
+        "occurred_at": dt.timestamp,  # UTC, as the hospital gave it
+        "received_at": dt.timestamp,  # UTC
+        "entitled": dt.int64,  # care teams whose subscription and rules took the event
+        "withheld": dt.string,  # why consent kept them from being told ("" when it did not)
+        "notifications": dt.int64,
+        "notified_at": dt.timestamp,  # the first team's notification (UTC), null when none
+    }
+)
+# Each notification of those events and what the team made of it (no patient detail).
+CARE_NOTIFICATION = ibis.schema(
+    {
+        "notification_id": dt.string,
+        "data_source": dt.string,
+        "message_control_id": dt.string,
+        "team_kind": dt.string,  # care.models.TeamKind
+        "created_at": dt.timestamp,  # UTC
+        "completed_at": dt.timestamp,
+        "outcome": dt.string,  # care.models.Outcome, null while open
+    }
+)
 DERIVED_TABLES = {
     "person_crosswalk": PERSON_CROSSWALK,
     "person": PERSON,
@@ -225,6 +252,8 @@ DERIVED_TABLES = {
     "measure_patient": MEASURE_PATIENT,
     "measure_result": MEASURE_RESULT,
     "care_gap": CARE_GAP,
+    "care_notice": CARE_NOTICE,
+    "care_notification": CARE_NOTIFICATION,
 }
 
 

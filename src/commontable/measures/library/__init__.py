@@ -13,6 +13,7 @@ from commontable.measures.library import (
     cms130,
     cms165,
     cms347,
+    coordination,
     cost_of_care,
     ed_visits,
     follow_up,
@@ -38,6 +39,7 @@ MEASURES: dict[str, Measure] = {
         *pqi.MEASURES,
         follow_up.MEASURE,
         *cost_of_care.MEASURES,
+        *coordination.MEASURES,
     )
 }
 
