@@ -49,6 +49,12 @@ def _region() -> TinyRegion:
     region.claim("readmitted", "2025-03-08", hcpcs_code="99496")
     region.stay("readmitted", "2025-03-20", "2025-03-23", hospital="R", procedures=("0SRC0J9",))
     region.fill("readmitted", "2025-04-01", 12.34)
+    region.adt("readmitted", "A01", "2025-03-01T09:00")  # the measures of coordination
+    told = region.adt("readmitted", "A03", "2025-03-04T14:00", disposition="01")
+    region.notice(told, "2025-03-04T14:00", told=("2025-03-04T14:20",), outcomes=("contacted",))
+    region.adt("readmitted", "A03", "2025-03-23T11:00", disposition="01", visit="V2")
+    seen = region.adt("hypertensive", "A04", "2025-11-01T22:00", patient_class="E", visit="V3")
+    region.notice(seen, "2025-11-01T22:00", told=("2025-11-01T22:01",))
     return region
 
 
