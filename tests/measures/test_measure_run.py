@@ -106,7 +106,9 @@ def test_a_rerun_of_a_period_replaces_its_rows(deck: Outcome, deck_warehouse: Wa
     assert patients.filter(patients.period == 2025).count().execute() == before
 
 
-def test_a_lower_minimum_denominator_reports_small_results(deck_warehouse: Warehouse) -> None:
+def test_a_lower_minimum_denominator_reports_small_results(
+    deck: Outcome, deck_warehouse: Warehouse
+) -> None:
     run_measures(deck_warehouse, 2025, [CMS125], min_denominator=4)
     results = deck_warehouse.table("measure_result")
     small = results.filter(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,10 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commontable.appdb import Base, UTCDateTime, choice, utcnow
-from commontable.members import models as _members  # noqa: F401  (Organization, for CareTeam)
-
-if TYPE_CHECKING:
-    from commontable.members import Organization
+from commontable.members import Organization  # at run time: the class CareTeam relates to
 
 
 class TeamKind(StrEnum):

@@ -20,7 +20,6 @@ from sqlalchemy import Engine, func, select
 from commontable.appdb import transaction
 from commontable.care.models import CareEvent, CareTeam, Notification
 from commontable.warehouse import Warehouse
-from commontable.warehouse.schema import CARE_NOTICE, CARE_NOTIFICATION
 
 
 def copy_notices(engine: Engine, warehouse: Warehouse) -> int:
@@ -66,21 +65,21 @@ def copy_notices(engine: Engine, warehouse: Warehouse) -> int:
     with transaction(engine) as session:
         event_rows = session.execute(events).all()
         notification_rows = session.execute(notifications).all()
+    notified = [(str(row[0]), *row[1:]) for row in notification_rows]
     warehouse.replace(
         {
-            "care_notice": _arrow(CARE_NOTICE.names, event_rows, CARE_NOTICE.to_pyarrow()),
+            "care_notice": _arrow(warehouse.schemas["care_notice"].to_pyarrow(), event_rows),
             "care_notification": _arrow(
-                CARE_NOTIFICATION.names,
-                [(str(row[0]), *row[1:]) for row in notification_rows],
-                CARE_NOTIFICATION.to_pyarrow(),
+                warehouse.schemas["care_notification"].to_pyarrow(), notified
             ),
         }
     )
     return len(event_rows)
 
 
-def _arrow(names: Sequence[str], rows: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+def _arrow(schema: pa.Schema, rows: Sequence[Sequence[Any]]) -> pa.Table:
     """Rows as columns: enums as their values, times as naive UTC (the warehouse's timestamps)."""
+    names = schema.names
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     data = {name: [_plain(v) for v in column] for name, column in zip(names, columns, strict=True)}
     return pa.Table.from_pydict(data, schema=schema)

@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from commontable.measures.period import Period
+from commontable.measures.social_needs import screened_domains
 
 UNKNOWN = "unknown"
 # Age groups of AHRQ HCUP statistics (HCUPnet: <18, 18-44, 45-64, 65-84, 85+), by age on the
@@ -81,9 +82,9 @@ def sdoh_risk(screenings: ir.Table, period: Period) -> ir.Table:
     since = date(period.year - SDOH_LOOKBACK_YEARS, 1, 1)
     window = screenings.filter(screenings.screening_date.between(since, period.end))
     screened = window.select("person_id").distinct()
-    positive = window.filter(window.positive_flag.fill_null(False))
-    need = positive.domain.fill_null(positive.question_code)  # an answer with no domain: its item
-    needs = positive.group_by(_person=positive.person_id).aggregate(needs=need.nunique())
+    domains = screened_domains(window)
+    positive = domains.filter(domains.positive)
+    needs = positive.group_by(_person=positive.person_id).aggregate(needs=positive.domain.nunique())
     joined = screened.left_join(needs, screened.person_id == needs._person)
     count = joined.needs.fill_null(0)
     bands = [(count == low, label) for low, label in SDOH_BANDS]

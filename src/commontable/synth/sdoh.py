@@ -8,6 +8,16 @@ from commontable.synth.frame import Frame, concat, ids
 from commontable.synth.numbering import Serials
 
 INSTRUMENT = "AHC HRSN"
+# The four safety items are scored Never 1 to Frequently 5 and screen positive above 10 in all
+# (CMS's guide to the AHC HRSN tool): someone in need answers each from Sometimes up (12+),
+# anyone else Never or Rarely (8 at most), so each answer's flag agrees with the score.
+SAFETY_ANSWERS = (
+    ("LA6270-8", "Never", False),
+    ("LA10066-1", "Rarely", False),
+    ("LA10082-8", "Sometimes", True),
+    ("LA16644-9", "Fairly often", True),
+    ("LA6482-9", "Frequently", True),
+)
 # CMS Accountable Health Communities HRSN screening tool, LOINC panel 96777-8: (question LOINC,
 # question, domain, answers as (LA code, text, indicates a need)).
 QUESTIONS = (
@@ -72,16 +82,19 @@ QUESTIONS = (
         "utilities",
         (("LA32-8", "No", False), ("LA33-6", "Yes", True), ("LA32002-0", "Already shut off", True)),
     ),
-    (
-        "95618-5",
-        "How often does anyone, including family and friends, physically hurt you?",
-        "interpersonal safety",
+    *(
         (
-            ("LA6270-8", "Never", False),
-            ("LA10066-1", "Rarely", False),
-            ("LA10082-8", "Sometimes", True),
-            ("LA16644-9", "Fairly often", True),
-        ),
+            code,
+            f"How often does anyone, including family and friends, {verb}?",
+            "interpersonal safety",
+            SAFETY_ANSWERS,
+        )
+        for code, verb in (
+            ("95618-5", "physically hurt you"),
+            ("95617-7", "insult or talk down to you"),
+            ("95616-9", "threaten you with harm"),
+            ("95615-1", "scream or curse at you"),
+        )
     ),
 )
 # Share screening positive per domain among Medicaid/urban and other people (CMS AHC model
@@ -112,13 +125,14 @@ def screenings(
         domain: rng.random(n) < np.where(high_risk, hi, lo) * (3.0 if domain == focus else 1.0)
         for domain, (hi, lo) in NEED.items()
     }
+    told = {domain: need[domain] & (rng.random(n) < 0.9) for domain in NEED}  # 1 in 10 hides it
     frames = []
     for code, question, domain, answers in QUESTIONS:
         negative = [a for a in answers if not a[2]]
         positive = [a for a in answers if a[2]]
         pick_pos = rng.integers(0, len(positive), n)
         pick_neg = rng.integers(0, len(negative), n)
-        needed = need[domain] & (rng.random(n) < 0.9)
+        needed = told[domain]
         answer_code = np.where(
             needed,
             np.array([a[0] for a in positive])[pick_pos],

@@ -60,7 +60,12 @@ SDOH_SCREENING = Contract(
         Column(
             "domain", allowed=vocab.SDOH_DOMAINS, description="social need the item screens for"
         ),
-        Column("positive_flag", "boolean", description="true when the answer indicates a need"),
+        Column(
+            "positive_flag",
+            "boolean",
+            description="true when the answer indicates a need (listed instruments are scored "
+            "by their own rules instead)",
+        ),
     ),
     key=("screening_id", "question_code"),
 )
