@@ -11,7 +11,7 @@ collaborative's aggregate measures still count it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -213,17 +213,8 @@ def notify_again(
     """Notify kept events anew, after their person changed (a provisional id matched): every
     team entitled now and not yet told gets its notification, late."""
     done = Notified()
-    _notifications(session, events, now or utcnow(), done)
-    session.flush()
-    return done
-
-
-def _notifications(
-    session: Session, events: list[CareEvent], now: datetime, done: Notified
-) -> None:
-    """One notification per event and entitled team (none for a team already told of it)."""
     if not events:
-        return
+        return done
     told = {
         (team_id, event_id)
         for team_id, event_id in session.execute(
@@ -232,6 +223,20 @@ def _notifications(
             )
         )
     }
+    _notifications(session, events, now or utcnow(), done, told)
+    session.flush()
+    return done
+
+
+def _notifications(
+    session: Session,
+    events: list[CareEvent],
+    now: datetime,
+    done: Notified,
+    told: Collection[tuple[int, int]] = (),
+) -> None:
+    """One notification per event and entitled team, but none for a (team, event) in `told`
+    (new events have none: only `notify_again` looks)."""
     persons = {e.person_id for e in events}
     consent = current_consent(session, persons)
     followers: dict[str, list[CareTeam]] = {}

@@ -30,10 +30,13 @@ collaborative's, not the person's).
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
+
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.definition import EVENT, PROPORTION, Measure, Population
+from commontable.measures.definition import EVENT, PROPORTION, Measure
 from commontable.measures.entities import CLINIC, COUNTY, HEALTH_PLAN, HOSPITAL, MEDICAL_GROUP
 from commontable.measures.library import follow_up
 from commontable.measures.library.ed_visits import ed_visit_days
@@ -46,7 +49,7 @@ from commontable.measures.library.hospital_feed import (
     within,
 )
 from commontable.measures.library.stays import HOME, covered_through, stays
-from commontable.measures.period import age_on, day, days_after
+from commontable.measures.period import age_on, days_after, during
 from commontable.measures.records import Records
 
 STEWARD = "CommonTable (issue 17, measures of coordination)"
@@ -58,6 +61,18 @@ REVISIT_DAYS = 30
 # Outcomes (care.models.Outcome) that mean the team reached the person, and the one that says
 # the person is not the team's.
 REACHED, NOT_OURS = ("contacted", "follow_up_booked"), "not_ours"
+# What every measure of coordination shares: proportions of events, in every entity, no gaps.
+coordination_measure = partial(
+    Measure,
+    steward=STEWARD,
+    version=VERSION,
+    source=SOURCE,
+    type=PROPORTION,
+    codes=(),
+    reports=REPORTS,
+    unit=EVENT,
+    care_gaps=False,
+)
 
 
 def _ids(table: ir.Table) -> ir.Table:
@@ -75,10 +90,7 @@ def _followed_discharges(records: Records) -> ir.Table:
     period = records.period
     found = inpatient_discharges(records)
     return found.filter(
-        found.live
-        & (found.entitled > 0)
-        & (found.event_date >= day(period.start))
-        & (found.event_date <= day(period.end))
+        found.live & (found.entitled > 0) & during(found.event_date, period.start, period.end)
     )
 
 
@@ -96,21 +108,13 @@ def _in_time(records: Records) -> ir.Table:
     return _ids(found.filter(found.notified_at <= found.occurred_at + NOTIFIED_WITHIN))
 
 
-NOTIFIED_1H = Measure(
+NOTIFIED_1H = coordination_measure(
     id="CARE-NOTIFIED-1H",
     title="Inpatient discharges told to the person's care team within 1 hour",
-    steward=STEWARD,
-    version=VERSION,
-    source=SOURCE,
-    type=PROPORTION,
     higher_is_better=True,
-    codes=(),
     initial_population=_notified_initial,
     denominator_exclusion=_withheld,
     numerator=_in_time,
-    reports=REPORTS,
-    unit=EVENT,
-    care_gaps=False,
 )
 
 
@@ -129,13 +133,12 @@ def _home_discharges(records: Records, days: int, notified: bool) -> ir.Table:
         (told if notified else ~told)
         & found.disposition.isin(HOME)
         & (age_on(found._birth, found.event_date) >= follow_up.ADULT)
-        & (found.event_date >= day(period.start))
-        & (found.event_date <= day(period.end) - ibis.interval(days=days))
+        & during(found.event_date, period.start, period.end - timedelta(days=days))
     )
 
 
-def _follow_up(days: int, notified: bool) -> tuple[Population, Population, Population, Population]:
-    """The initial population, denominator, exclusion and numerator of one follow-up measure."""
+def _follow_up_measure(days: int, notified: bool) -> Measure:
+    """Follow-up within `days` days after the feeds' discharges, notified or not."""
 
     def initial(records: Records) -> ir.Table:
         return _initial(_home_discharges(records, days, notified))
@@ -171,29 +174,18 @@ def _follow_up(days: int, notified: bool) -> tuple[Population, Population, Popul
         seen = within(events, visits, days)
         return _ids(events.filter(events.event_id.isin(seen.event_id)))
 
-    return initial, denominator, exclusion, numerator
-
-
-def _follow_up_measure(days: int, notified: bool) -> Measure:
-    initial, denominator, exclusion, numerator = _follow_up(days, notified)
     told = "notified" if notified else "not notified"
-    return Measure(
+    return coordination_measure(
         id=f"FU{days}-{'NOTIFIED' if notified else 'NOT-NOTIFIED'}",
         title=f"Follow-up visit within {days} days after inpatient discharges {told} to a "
         "care team",
-        steward=STEWARD,
-        version=VERSION,
         source="https://www.cms.gov/files/document/mln908628-transitional-care-management-services.pdf",
-        type=PROPORTION,
         higher_is_better=True,
         codes=follow_up.VISITS,
         initial_population=initial,
         denominator=denominator,
         denominator_exclusion=exclusion,
         numerator=numerator,
-        reports=REPORTS,
-        unit=EVENT,
-        care_gaps=False,
     )
 
 
@@ -203,12 +195,8 @@ def _follow_up_measure(days: int, notified: bool) -> Measure:
 def _notified_ed_visits(records: Records) -> ir.Table:
     period = records.period
     found = ed_visits(records)
-    last = day(period.end) - ibis.interval(days=REVISIT_DAYS)
-    return found.filter(
-        (found.notifications > 0)
-        & (found.event_date >= day(period.start))
-        & (found.event_date <= last)
-    )
+    last = period.end - timedelta(days=REVISIT_DAYS)
+    return found.filter((found.notifications > 0) & during(found.event_date, period.start, last))
 
 
 def _ed_initial(records: Records) -> ir.Table:
@@ -225,20 +213,12 @@ def _revisited(records: Records) -> ir.Table:
     return _ids(events.filter(events.event_id.isin(again.event_id)))
 
 
-ED_REVISIT = Measure(
+ED_REVISIT = coordination_measure(
     id="ED-REVISIT-NOTIFIED",
     title="Another ED visit within 30 days of an ED visit told to a care team",
-    steward=STEWARD,
-    version=VERSION,
-    source=SOURCE,
-    type=PROPORTION,
     higher_is_better=False,
-    codes=(),
     initial_population=_ed_initial,
     numerator=_revisited,
-    reports=REPORTS,
-    unit=EVENT,
-    care_gaps=False,
 )
 
 
@@ -252,9 +232,7 @@ def _notifications(records: Records) -> ir.Table:
     period = records.period
     told = records.care_notifications
     told = told.mutate(event_date=told.created_at.date())
-    told = told.filter(
-        (told.event_date >= day(period.start)) & (told.event_date <= day(period.end))
-    )
+    told = told.filter(during(told.event_date, period.start, period.end))
     adt = standing(records, NOTIFIED).select(
         "person_id", "facility_npi", _source="data_source", _control="message_control_id"
     )
@@ -284,21 +262,13 @@ def _reached(records: Records) -> ir.Table:
     return _ids(found.filter(found.outcome.isin(REACHED)))
 
 
-REACHED_MEASURE = Measure(
+REACHED_MEASURE = coordination_measure(
     id="CARE-REACHED",
     title="Notifications after which the care team reached the person",
-    steward=STEWARD,
-    version=VERSION,
-    source=SOURCE,
-    type=PROPORTION,
     higher_is_better=True,
-    codes=(),
     initial_population=_reach_initial,
     denominator_exclusion=_not_ours,
     numerator=_reached,
-    reports=REPORTS,
-    unit=EVENT,
-    care_gaps=False,
 )
 
 MEASURES = (

@@ -11,10 +11,12 @@ sends a discharge twice (once live, once in a file) tells of one discharge.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import ibis
 import ibis.expr.types as ir
 
-from commontable.measures.period import day, days_after
+from commontable.measures.period import days_after, during
 from commontable.measures.records import Records
 
 EMERGENCY, INPATIENT = "E", "I"  # HL7 v2.5.1 Table 0004 patient class
@@ -65,10 +67,8 @@ def _events(records: Records, triggers: tuple[str, ...], patient_class: str) -> 
         else_=adt.admit_datetime.fill_null(adt.event_datetime),
     )
     rows = adt.filter(adt.patient_class.upper() == patient_class).mutate(_at=at, _date=at.date())
-    rows = rows.filter(
-        (rows._date >= day(period.start) - ibis.interval(days=30))
-        & (rows._date <= day(period.end) + ibis.interval(days=30))
-    )
+    margin = timedelta(days=30)
+    rows = rows.filter(during(rows._date, period.start - margin, period.end + margin))
     first = rows.mutate(
         _rank=ibis.row_number().over(
             group_by=["person_id", "data_source", "_date"],
@@ -98,7 +98,6 @@ def _with_notices(records: Records, events: ir.Table) -> ir.Table:
         withheld="withheld",
         notifications="notifications",
         notified_at="notified_at",
-        live=ibis.literal(True),
     )
     joined = events.left_join(
         notices,
@@ -112,7 +111,7 @@ def _with_notices(records: Records, events: ir.Table) -> ir.Table:
         withheld=joined.withheld.fill_null(""),
         notifications=joined.notifications.fill_null(0),
         notified_at=joined.notified_at,
-        live=joined.live.fill_null(False),
+        live=joined._control.notnull(),  # the live feed's notifier kept it
     )
 
 
